@@ -1,0 +1,15 @@
+"""The HTTP layer of the accounting API: one thin module per resource (parse → backend → dump).
+
+Every blueprint here is mounted under ``/api.xro/2.0``.
+"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import contacts
+
+API_PREFIX = "/api.xro/2.0"
+
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    contacts.bp,
+)

@@ -1,0 +1,52 @@
+"""/Contacts"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_flag, run_batch
+from ..schemas.contacts import ContactSchema
+
+bp = Blueprint("contacts", __name__)
+SCOPE = "accounting.contacts"
+SHAPE = BatchShape("Contacts", "ContactID", "HasValidationErrors")
+schema = ContactSchema()
+
+
+@bp.get("/Contacts")
+@operation(SCOPE)
+def list_contacts(backend):
+    rows = backend.list_contacts(include_archived=query_flag("includeArchived"))
+    return envelope("Contacts", [schema.dump(r) for r in rows])
+
+
+@bp.get("/Contacts/<identifier>")
+@operation(SCOPE)
+def get_contact(backend, identifier: str):
+    return envelope("Contacts", [schema.dump(backend.contact_by_id_or_number(identifier))])
+
+
+@bp.put("/Contacts")
+@operation(SCOPE)
+def create_contacts(backend):
+    raw, elements = load_body(schema, "Contacts")
+    outcomes = run_batch(backend, elements, raw, backend.create_contact)
+    return batch_response(SHAPE, outcomes, schema.dump)
+
+
+@bp.post("/Contacts")
+@operation(SCOPE)
+def save_contacts(backend):
+    raw, elements = load_body(schema, "Contacts")
+    outcomes = run_batch(backend, elements, raw, backend.save_contact)
+    return batch_response(SHAPE, outcomes, schema.dump)
+
+
+@bp.post("/Contacts/<uuid:contact_id>")
+@operation(SCOPE)
+def update_contact(backend, contact_id):
+    backend.contact(str(contact_id))  # 404 before reading the body, as for any unknown resource
+    raw, elements = load_body(schema, "Contacts")
+    outcomes = run_batch(
+        backend, elements, raw, lambda values: backend.save_contact(values, path_contact_id=str(contact_id))
+    )
+    return batch_response(SHAPE, outcomes, schema.dump)

@@ -1,0 +1,42 @@
+"""The application factory: every call builds a fresh, isolated emulator."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .api import API_PREFIX, BLUEPRINTS
+from .config import MockConfig
+from .emulator import Emulator
+from .http import XeroJSONProvider, register_error_handlers
+from .identity.views import bp as identity_bp
+
+
+def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app.
+
+    ``config`` may be a ``MockConfig``, a mapping of its fields (``{"data_file": ..., "tenants": [...]}``),
+    or ``None`` to read ``MOCKXERO_*`` environment variables.
+    """
+    if config is None:
+        settings = MockConfig.from_env()
+    elif isinstance(config, MockConfig):
+        settings = config
+    else:
+        settings = MockConfig.from_mapping(config)
+
+    app = Flask("mockxero")
+    app.json = XeroJSONProvider(app)
+    app.config.update(
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        PROPAGATE_BUGS=False,
+    )
+    app.url_map.strict_slashes = False
+    app.extensions["mockxero"] = Emulator(settings)
+
+    register_error_handlers(app)
+    app.register_blueprint(identity_bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    return app

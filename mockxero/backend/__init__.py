@@ -1,0 +1,34 @@
+"""The backend: every Xero rule and every write, one mixin per resource, no Flask.
+
+A newcomer looking for a rule: ``backend/<resource>.py``. ``AccountingBackend`` is one tenant's books;
+its mixins see each other, because cross-resource rules (a payment changes an invoice) need that.
+"""
+from __future__ import annotations
+
+from .accounts import AccountsBackend
+from .base import BackendBase, IndexSpec
+from .contacts import ContactsBackend
+from .currencies import CurrenciesBackend
+from .items import ItemsBackend
+from .organisation import OrganisationBackend
+from .taxrates import TaxRatesBackend
+
+RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
+    OrganisationBackend,
+    CurrenciesBackend,
+    AccountsBackend,
+    TaxRatesBackend,
+    ItemsBackend,
+    ContactsBackend,
+)
+
+
+class AccountingBackend(*RESOURCE_BACKENDS):  # type: ignore[misc]
+    """One tenant's books."""
+
+
+def all_indexes() -> list[IndexSpec]:
+    specs: list[IndexSpec] = []
+    for cls in RESOURCE_BACKENDS:
+        specs.extend(cls.__dict__.get("INDEXES", []))
+    return specs

@@ -1,0 +1,67 @@
+"""What every resource backend shares: its tenant's tables, the clock, ids and a savepoint."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, Callable, ClassVar, Iterator
+
+from ..clock import Clock
+from ..config import TenantConfig
+from ..exceptions import NotFound, ValidationException
+from ..ids import IdGenerator
+from ..store import Store, table_name
+
+# (kind, index name, key function): each resource module declares the lookups it needs to be fast.
+IndexSpec = tuple[str, str, Callable[[dict], Any]]
+
+
+class BackendBase:
+    """One tenant's books. Resource mixins add their rules; ``AccountingBackend`` combines them."""
+
+    INDEXES: ClassVar[list[IndexSpec]] = []
+
+    def __init__(self, store: Store, tenant: TenantConfig, clock: Clock, ids: IdGenerator):
+        self.store = store
+        self.tenant = tenant
+        self.tenant_id = tenant.tenant_id
+        self.clock = clock
+        self.ids = ids
+
+    # -- plumbing --
+
+    def table(self, kind: str) -> str:
+        return table_name(self.tenant_id, kind)
+
+    def now(self) -> datetime:
+        """Timestamps are kept to the millisecond, as Xero's ``/Date(ms)/`` can carry no more."""
+        instant = self.clock.now()
+        return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
+
+    def today(self) -> date:
+        return self.clock.now().date()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Everything inside either happens or is undone (one batch element, one multi-record change)."""
+        with self.store.transaction():
+            yield
+
+    def _get(self, kind: str, key: str | None) -> dict | None:
+        if not key:
+            return None
+        return self.store.get(self.table(kind), key)
+
+    def _require(self, kind: str, key: str | None) -> dict:
+        record = self._get(kind, key)
+        if record is None:
+            raise NotFound()
+        return record
+
+    def _save(self, kind: str, key: str, record: dict) -> dict:
+        self.store.put(self.table(kind), key, record)
+        return record
+
+
+def fail(*messages: str) -> ValidationException:
+    """``raise fail("...")`` reads better than building the exception inline in every rule."""
+    return ValidationException(list(messages))

@@ -1,0 +1,66 @@
+"""Clocks.
+
+Everything in the emulator that depends on time (token expiry, ``UpdatedDateUTC``, rate-limit windows,
+default document dates) asks a clock instead of the system, so tests move time forward instead of sleeping.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware in UTC."""
+
+
+class SystemClock:
+    """Real time, optionally shifted by an offset and sped up by a scale.
+
+    ``scale=60`` makes one real second count as a minute, so a live server can compress rate-limit windows;
+    ``advance()`` jumps forward without waiting (used by ``POST /mock-api/clock``).
+    """
+
+    def __init__(self, scale: float = 1.0, _now=None):
+        if scale <= 0:
+            raise ValueError("clock scale must be positive")
+        self._real_now = _now or (lambda: datetime.now(timezone.utc))
+        self._origin = self._real_now()
+        self._scale = scale
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        elapsed = self._real_now() - self._origin
+        with self._lock:
+            return self._origin + elapsed * self._scale + self._offset
+
+    def advance(self, seconds: float) -> datetime:
+        with self._lock:
+            self._offset += timedelta(seconds=seconds)
+        return self.now()
+
+
+class ManualClock:
+    """A clock that only moves when told to; the clock tests inject."""
+
+    def __init__(self, start: datetime | None = None):
+        start = start or datetime(2026, 1, 15, 9, 0, 0, tzinfo=timezone.utc)
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs a timezone-aware start")
+        self._now = start.astimezone(timezone.utc)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> datetime:
+        with self._lock:
+            self._now += timedelta(seconds=seconds)
+            return self._now
+
+    def set(self, instant: datetime) -> None:
+        with self._lock:
+            self._now = instant.astimezone(timezone.utc)

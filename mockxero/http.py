@@ -1,0 +1,77 @@
+"""The HTTP edge shared by every blueprint: JSON with exact decimals, and the one error renderer."""
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import Flask, Response, request
+from flask.json.provider import JSONProvider
+from werkzeug.exceptions import HTTPException, MethodNotAllowed as WerkzeugMethodNotAllowed, RequestEntityTooLarge
+
+from . import wire
+from .exceptions import (
+    InternalError,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    ProblemError,
+    XeroAPIError,
+)
+
+log = logging.getLogger("mockxero")
+
+
+class XeroJSONProvider(JSONProvider):
+    """Flask's default provider writes ``Decimal`` as a string and dates as HTTP-dates; Xero does neither."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return wire.dumps(obj)
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return wire.loads(s)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(wire.dumps(body), status=status, mimetype="application/json")
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def render_error(error: XeroAPIError) -> Response:
+    return json_response(error.body(str(uuid.uuid4())), error.status, error.headers)
+
+
+def _from_http_exception(error: HTTPException) -> XeroAPIError:
+    if isinstance(error, RequestEntityTooLarge):
+        return PayloadTooLarge("The request body is larger than the 3.5 MB Xero accepts in one call")
+    if isinstance(error, WerkzeugMethodNotAllowed):
+        return MethodNotAllowed(f"The method {request.method} is not allowed for {request.path}")
+    if error.code == 404:
+        return NotFound()
+    problem = ProblemError(error.description or error.name)
+    problem.status = error.code or 500
+    problem.title = error.name
+    return problem
+
+
+def register_error_handlers(app: Flask) -> None:
+    """On the app, not a blueprint, so routing 404s and 405s get Xero's shapes too."""
+
+    @app.errorhandler(XeroAPIError)
+    def _xero_error(error: XeroAPIError) -> Response:
+        return render_error(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        return render_error(_from_http_exception(error))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        # A 500 is always a bug in the mock; log it loudly, answer like Xero's gateway does.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if app.config.get("PROPAGATE_BUGS"):
+            raise error
+        return render_error(InternalError("An unexpected error occurred in mockxero (this is a bug)"))

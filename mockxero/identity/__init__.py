@@ -1,0 +1,1 @@
+"""The identity side of Xero: OAuth2 tokens, app clients, tenants and their connections."""

@@ -1,0 +1,290 @@
+"""OAuth2 grants, bearer tokens and tenant connections, with Xero's lifetimes and rotation rules.
+
+State lives in the store's ``system:*`` tables, so tokens survive a restart with a data file. Time comes
+from the injected clock. Nothing here knows about Flask.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Iterable
+
+from ..clock import Clock
+from ..config import ClientConfig, MockConfig, TenantConfig
+from ..exceptions import Forbidden, OAuthError, TokenExpired, Unauthorized
+from ..ids import IdGenerator, normalise_guid, is_guid
+from ..store import Store
+from . import jwt
+
+ISSUER = "https://identity.xero.com"
+AUDIENCE = "https://identity.xero.com/resources"
+AUTH_CODE_TTL = timedelta(minutes=5)
+MOCK_USER_ID = "9f3c6a2e-1b7d-4e58-a0c4-6d2f8b1e5a70"  # the one person who "consents" in the mock
+
+T_SECRETS = "system:Secrets"
+T_CODES = "system:AuthCodes"
+T_GRANTS = "system:Grants"
+T_ACCESS = "system:AccessTokens"
+T_REFRESH = "system:RefreshTokens"
+T_CONNECTIONS = "system:Connections"
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    """Who is calling: the verified claims of a bearer token."""
+
+    client_id: str
+    client_name: str
+    user_id: str
+    grant_id: str
+    scopes: frozenset[str]
+    token_id: str
+
+    def has_scope(self, scope: str, *, read_only: bool) -> bool:
+        """A write scope also grants its ``.read`` form, as in Xero."""
+        if scope in self.scopes:
+            return True
+        return read_only and f"{scope}.read" in self.scopes
+
+
+class IdentityService:
+    def __init__(self, config: MockConfig, store: Store, clock: Clock, ids: IdGenerator):
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.clients = {c.client_id: c for c in config.clients}
+        self.tenants = {t.tenant_id: t for t in config.tenants}
+        store.define_index("Connections", "grant", lambda r: r["GrantID"])
+        store.define_index("AccessTokens", "grant", lambda r: r["GrantID"])
+        store.define_index("RefreshTokens", "grant", lambda r: r["GrantID"])
+
+    # -- secrets --
+
+    def ensure_secret(self) -> None:
+        """Create the token-signing secret once per book (inside the caller's transaction)."""
+        if self.store.get(T_SECRETS, "jwt") is None:
+            self.store.put(T_SECRETS, "jwt", {"Secret": self.ids.token(32)})
+
+    def _signing_secret(self) -> bytes:
+        record = self.store.get(T_SECRETS, "jwt")
+        if record is None:
+            raise RuntimeError("the signing secret is missing; Emulator creates it at start-up")
+        return bytes.fromhex(record["Secret"])
+
+    # -- client authentication --
+
+    def authenticate_client(self, client_id: str | None, client_secret: str | None) -> ClientConfig:
+        client = self.clients.get(client_id or "")
+        if client is None or client_secret is None or client.client_secret != client_secret:
+            raise OAuthError("invalid_client")
+        return client
+
+    def _requested_scopes(self, client: ClientConfig, scope: str | None) -> tuple[str, ...]:
+        if not scope or not scope.strip():
+            return client.scopes
+        requested = tuple(dict.fromkeys(scope.split()))
+        not_allowed = [s for s in requested if s not in client.scopes]
+        if not_allowed:
+            raise OAuthError("invalid_scope", f"scope not allowed for this client: {' '.join(not_allowed)}")
+        return requested
+
+    # -- authorization code --
+
+    def authorize(self, *, client_id: str, redirect_uri: str, scope: str | None) -> str:
+        """Consent on the user's behalf: connect the client's tenants and return a one-time code."""
+        client = self.clients.get(client_id or "")
+        if client is None:
+            raise OAuthError("invalid_client", "unknown client_id")
+        if not redirect_uri or (client.redirect_uris and redirect_uri not in client.redirect_uris):
+            raise OAuthError("invalid_request", "redirect_uri is not registered for this client")
+        scopes = self._requested_scopes(client, scope)
+        code = self.ids.token(24)
+        self.store.put(T_CODES, code, {
+            "ClientID": client.client_id,
+            "RedirectURI": redirect_uri,
+            "Scopes": list(scopes),
+            "ExpiresAt": self.clock.now() + AUTH_CODE_TTL,
+        })
+        return code
+
+    def exchange_code(self, client: ClientConfig, code: str | None, redirect_uri: str | None) -> dict:
+        record = self.store.get(T_CODES, code or "")
+        if record is None or record["ClientID"] != client.client_id:
+            raise OAuthError("invalid_grant")
+        self.store.delete(T_CODES, code)  # codes are single-use, even when the exchange fails below
+        if record["ExpiresAt"] <= self.clock.now():
+            raise OAuthError("invalid_grant")
+        if redirect_uri != record["RedirectURI"]:
+            raise OAuthError("invalid_grant", "redirect_uri does not match the authorization request")
+        grant_id = self._new_grant(client, MOCK_USER_ID, record["Scopes"])
+        return self._issue(client, grant_id, record["Scopes"], with_refresh="offline_access" in record["Scopes"])
+
+    # -- client credentials --
+
+    def client_credentials(self, client: ClientConfig, scope: str | None) -> dict:
+        scopes = self._requested_scopes(client, scope)
+        grant_id = self._new_grant(client, client.client_id, list(scopes))
+        return self._issue(client, grant_id, list(scopes), with_refresh=False)
+
+    # -- refresh tokens with rotation --
+
+    def refresh(self, client: ClientConfig, refresh_token: str | None, scope: str | None) -> dict:
+        now = self.clock.now()
+        record = self.store.get(T_REFRESH, refresh_token or "")
+        if record is None or record["ClientID"] != client.client_id or record.get("Revoked"):
+            raise OAuthError("invalid_grant")
+        if record["ExpiresAt"] <= now:
+            raise OAuthError("invalid_grant")
+        superseded = record.get("SupersededAt")
+        if superseded is not None and now - superseded > timedelta(seconds=self.config.refresh_grace):
+            raise OAuthError("invalid_grant")
+        grant = self.store.get(T_GRANTS, record["GrantID"])
+        if grant is None or grant.get("Revoked"):
+            raise OAuthError("invalid_grant")
+        scopes = record["Scopes"]
+        if scope and scope.strip():
+            narrowed = scope.split()
+            if any(s not in scopes for s in narrowed):
+                raise OAuthError("invalid_scope")
+            scopes = narrowed
+        if superseded is None:
+            record["SupersededAt"] = now
+            self.store.put(T_REFRESH, refresh_token, record)
+        return self._issue(client, record["GrantID"], scopes, with_refresh=True)
+
+    def revoke(self, client: ClientConfig, token: str | None) -> None:
+        """Revoke a refresh token: its grant's tokens stop working and its connections go (RFC 7009: an
+        unknown token is not an error)."""
+        record = self.store.get(T_REFRESH, token or "")
+        if record is None or record["ClientID"] != client.client_id:
+            return
+        grant_id = record["GrantID"]
+        grant = self.store.get(T_GRANTS, grant_id)
+        if grant is not None:
+            grant["Revoked"] = True
+            self.store.put(T_GRANTS, grant_id, grant)
+        for table in (T_ACCESS, T_REFRESH):
+            for key in self.store.keys(table, "grant", grant_id):
+                row = self.store.get(table, key)
+                row["Revoked"] = True
+                self.store.put(table, key, row)
+        for key in self.store.keys(T_CONNECTIONS, "grant", grant_id):
+            self.store.delete(T_CONNECTIONS, key)
+
+    # -- issuing --
+
+    def _new_grant(self, client: ClientConfig, user_id: str, scopes: list[str]) -> str:
+        grant_id = self.ids.guid()
+        now = self.clock.now()
+        self.store.put(T_GRANTS, grant_id, {
+            "ClientID": client.client_id, "UserID": user_id, "Scopes": list(scopes), "CreatedAt": now,
+        })
+        for tenant_id in client.tenant_ids:
+            connection_id = self.ids.guid()
+            self.store.put(T_CONNECTIONS, connection_id, {
+                "ConnectionID": connection_id, "GrantID": grant_id, "ClientID": client.client_id,
+                "UserID": user_id, "TenantID": tenant_id, "CreatedAt": now, "UpdatedAt": now,
+            })
+        return grant_id
+
+    def _issue(self, client: ClientConfig, grant_id: str, scopes: list[str], *, with_refresh: bool) -> dict:
+        now = self.clock.now()
+        expires = now + timedelta(seconds=self.config.token_ttl)
+        grant = self.store.get(T_GRANTS, grant_id)
+        token_id = self.ids.guid()
+        claims = {
+            "nbf": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "client_id": client.client_id,
+            "sub": grant["UserID"],
+            "auth_time": int(grant["CreatedAt"].timestamp()),
+            "xero_userid": grant["UserID"],
+            "global_session_id": grant_id,
+            "jti": token_id,
+            "authentication_event_id": grant_id,
+            "scope": list(scopes),
+        }
+        self.store.put(T_ACCESS, token_id, {
+            "GrantID": grant_id, "ClientID": client.client_id, "Scopes": list(scopes), "ExpiresAt": expires,
+        })
+        response = {
+            "access_token": jwt.encode(claims, self._signing_secret()),
+            "expires_in": self.config.token_ttl,
+            "token_type": "Bearer",
+            "scope": " ".join(scopes),
+        }
+        if with_refresh:
+            refresh_token = self.ids.token(32)
+            self.store.put(T_REFRESH, refresh_token, {
+                "GrantID": grant_id, "ClientID": client.client_id, "Scopes": list(scopes),
+                "ExpiresAt": now + timedelta(seconds=self.config.refresh_token_ttl),
+            })
+            response["refresh_token"] = refresh_token
+        if "openid" in scopes:
+            response["id_token"] = jwt.encode({
+                "nbf": claims["nbf"], "exp": claims["exp"], "iss": ISSUER, "aud": client.client_id,
+                "sub": grant["UserID"], "xero_userid": grant["UserID"], "global_session_id": grant_id,
+                "preferred_username": "mock.user@example.com", "email": "mock.user@example.com",
+                "given_name": "Mock", "family_name": "User",
+            }, self._signing_secret())
+        return response
+
+    # -- bearer tokens on API calls --
+
+    def authenticate_bearer(self, authorization: str | None) -> AccessContext:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise Unauthorized("AuthenticationUnsuccessful")
+        token = authorization[len("Bearer "):].strip()
+        try:
+            claims = jwt.decode(token, self._signing_secret())
+        except jwt.InvalidToken:
+            raise Unauthorized("AuthenticationUnsuccessful") from None
+        record = self.store.get(T_ACCESS, str(claims.get("jti", "")))
+        if record is None or record.get("Revoked"):
+            raise Unauthorized("AuthenticationUnsuccessful")
+        if record["ExpiresAt"] <= self.clock.now():
+            raise TokenExpired(record["ExpiresAt"].astimezone(timezone.utc).strftime("%m/%d/%Y %H:%M:%S"))
+        client = self.clients.get(record["ClientID"])
+        if client is None:  # the app was removed from the configuration since the token was issued
+            raise Unauthorized("AuthenticationUnsuccessful")
+        grant = self.store.get(T_GRANTS, record["GrantID"]) or {}
+        return AccessContext(
+            client_id=client.client_id,
+            client_name=client.name,
+            user_id=grant.get("UserID", ""),
+            grant_id=record["GrantID"],
+            scopes=frozenset(record["Scopes"]),
+            token_id=str(claims["jti"]),
+        )
+
+    def authorize_tenant(self, context: AccessContext, tenant_header: str | None) -> str:
+        """The tenant a call is for, if this token's grant is connected to it; 403 otherwise."""
+        if not tenant_header or not is_guid(tenant_header.strip()):
+            raise Forbidden("AuthenticationUnsuccessful")
+        tenant_id = normalise_guid(tenant_header.strip())
+        for key in self.store.keys(T_CONNECTIONS, "grant", context.grant_id):
+            if self.store.get(T_CONNECTIONS, key)["TenantID"] == tenant_id:
+                return tenant_id
+        raise Forbidden("AuthenticationUnsuccessful")
+
+    # -- connections --
+
+    def connections(self, context: AccessContext) -> list[dict]:
+        rows = [self.store.get(T_CONNECTIONS, key) for key in self.store.keys(T_CONNECTIONS, "grant", context.grant_id)]
+        return [row for row in rows if row["TenantID"] in self.tenants]
+
+    def delete_connection(self, context: AccessContext, connection_id: str) -> bool:
+        for row in self.connections(context):
+            if row["ConnectionID"] == connection_id:
+                self.store.delete(T_CONNECTIONS, connection_id)
+                return True
+        return False
+
+    def tenant(self, tenant_id: str) -> TenantConfig:
+        return self.tenants[tenant_id]
+
+    def all_connections(self) -> Iterable[dict]:
+        return self.store.scan(T_CONNECTIONS)

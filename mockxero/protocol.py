@@ -1,0 +1,217 @@
+"""The accounting API's protocol, shared by every resource view.
+
+* ``operation(scope)`` wraps a view: bearer token → tenant → scope → one store transaction → backend.
+* ``read_elements`` reads a wrapped (``{"Contacts": [...]}``), bare (``{...}``) or array body.
+* ``envelope`` builds Xero's response envelope.
+* ``run_batch`` / ``batch_response`` give batch writes Xero's ``summarizeErrors`` semantics: each element
+  is saved or refused on its own; refused elements come back either in one 400 (the default) or, with
+  ``summarizeErrors=false``, in a 200 where every element carries its ``StatusAttributeString``.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, Callable, Iterable
+
+from flask import Response, g, request
+from marshmallow import Schema
+
+from . import wire
+from .emulator import get_emulator
+from .exceptions import PostDataInvalidException, Unauthorized, ValidationException
+from .http import json_response, render_error
+from .ids import ZERO_GUID
+from .schemas.base import load_elements
+
+TRUE_WORDS = {"true", "1", "yes"}
+FALSE_WORDS = {"false", "0", "no"}
+
+
+def operation(scope: str) -> Callable:
+    """Guard an accounting view and hand it the tenant's backend: ``view(backend, **path_args)``."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            emulator = get_emulator()
+            context = emulator.identity.authenticate_bearer(request.headers.get("Authorization"))
+            tenant_id = emulator.identity.authorize_tenant(context, request.headers.get("xero-tenant-id"))
+            if not context.has_scope(scope, read_only=request.method in ("GET", "HEAD")):
+                raise Unauthorized("AuthorizationUnsuccessful")
+            g.access = context
+            g.tenant_id = tenant_id
+            with emulator.store.transaction():
+                return view(emulator.backend(tenant_id), *args, **kwargs)
+
+        wrapper.required_scope = scope  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+# --- reading requests ----------------------------------------------------------------------------------
+
+
+def read_body() -> Any:
+    raw = request.get_data(cache=True)  # Flask enforces MAX_CONTENT_LENGTH here (413)
+    if not raw.strip():
+        raise PostDataInvalidException("JSON for post data was invalid, the request body is empty")
+    try:
+        return wire.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PostDataInvalidException(f"JSON for post data was invalid,{exc}") from None
+
+
+def read_elements(collection: str, body: Any = None) -> list[Any]:
+    """The elements of a write, whichever of Xero's accepted body shapes they came in."""
+    body = read_body() if body is None else body
+    if isinstance(body, dict) and collection in body:
+        elements = body[collection]
+        if isinstance(elements, dict):
+            elements = [elements]
+        if not isinstance(elements, list):
+            raise PostDataInvalidException(f"JSON for post data was invalid, '{collection}' must be an array")
+    elif isinstance(body, list):
+        elements = body
+    elif isinstance(body, dict):
+        elements = [body]
+    else:
+        raise PostDataInvalidException(
+            f"JSON for post data was invalid, expected an object with a '{collection}' array"
+        )
+    if not elements:
+        raise PostDataInvalidException(f"JSON for post data was invalid, no {collection} were found in the request")
+    return elements
+
+
+def load_body(schema: Schema, collection: str) -> tuple[list[Any], list[dict]]:
+    """Read and type-check a write body: (raw elements for echoing, loaded values for the backend)."""
+    raw = read_elements(collection)
+    reject = get_emulator().config.unknown_fields == "reject"
+    return raw, load_elements(schema, raw, collection, reject_unknown=reject)
+
+
+def query_flag(name: str, default: bool = False) -> bool:
+    """Boolean query parameters; xero-python sends ``True``/``False``, others ``true``/``false``."""
+    raw = _query_value(name)
+    if raw is None or raw == "":
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return default
+
+
+def _query_value(name: str) -> str | None:
+    """Query parameter names are case-insensitive in Xero (``summarizeErrors`` / ``SummarizeErrors``)."""
+    if name in request.args:
+        return request.args.get(name)
+    lowered = name.lower()
+    for key, value in request.args.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def query_value(name: str) -> str | None:
+    return _query_value(name)
+
+
+# --- responses -----------------------------------------------------------------------------------------
+
+
+def envelope_body(collection: str, items: list[Any], *, pagination: dict | None = None,
+                  warnings: list[str] | None = None) -> dict:
+    emulator = get_emulator()
+    access = getattr(g, "access", None)
+    body: dict[str, Any] = {
+        "Id": str(uuid.uuid4()),
+        "Status": "OK",
+        "ProviderName": access.client_name if access else "mockxero",
+        "DateTimeUTC": wire.ms_envelope_datetime(emulator.clock.now()),
+    }
+    if pagination is not None:
+        body["pagination"] = pagination
+    if warnings:
+        body["Warnings"] = [{"Message": w} for w in warnings]
+    body[collection] = items
+    return body
+
+
+def envelope(collection: str, items: list[Any], *, status: int = 200, **kwargs: Any) -> Response:
+    return json_response(envelope_body(collection, items, **kwargs), status)
+
+
+def dump_all(schema: Schema, records: Iterable[dict]) -> list[dict]:
+    return [schema.dump(record) for record in records]
+
+
+# --- batch writes --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ElementOutcome:
+    raw: Any
+    record: dict | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def run_batch(backend: Any, elements: list[dict], raw: list[Any], action: Callable[[dict], dict]) -> list[ElementOutcome]:
+    """Apply ``action`` to each element in its own savepoint: a refused element leaves no trace."""
+    outcomes = []
+    for raw_element, values in zip(raw, elements):
+        try:
+            with backend.savepoint():
+                record = action(values)
+        except ValidationException as exc:
+            outcomes.append(ElementOutcome(raw_element, errors=exc.messages))
+        else:
+            outcomes.append(ElementOutcome(raw_element, record=record))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class BatchShape:
+    """How one resource's elements look in batch answers."""
+
+    collection: str   # "Contacts"
+    id_field: str     # "ContactID"
+    error_flag: str   # "HasValidationErrors" (contacts, payments) or "HasErrors" (invoices, credit notes)
+
+
+def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Callable[[dict], dict]) -> Response:
+    summarize = query_flag("summarizeErrors", default=True)
+    failures = [o for o in outcomes if not o.ok]
+    if failures and summarize:
+        # The valid elements are already saved (as in Xero); the answer lists only the refused ones.
+        return render_error(ValidationException(
+            [m for o in failures for m in o.errors],
+            elements=[_refused(shape, o, summarized=True) for o in failures],
+        ))
+    items = []
+    for outcome in outcomes:
+        if outcome.ok:
+            item = dump(outcome.record)
+            if not summarize:
+                item["StatusAttributeString"] = "OK"
+            items.append(item)
+        else:
+            items.append(_refused(shape, outcome, summarized=False))
+    return envelope(shape.collection, items)
+
+
+def _refused(shape: BatchShape, outcome: ElementOutcome, *, summarized: bool) -> dict:
+    echo = dict(outcome.raw) if isinstance(outcome.raw, dict) else {}
+    if not summarized:
+        echo[shape.id_field] = ZERO_GUID
+    echo[shape.error_flag] = True
+    echo["StatusAttributeString"] = "ERROR"
+    echo["ValidationErrors"] = [{"Message": m} for m in outcome.errors]
+    return echo

@@ -1,0 +1,83 @@
+"""The base schema and the two ways a body element is read: wire → values (load) and values → wire (dump)."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump
+
+from ..exceptions import PostDataInvalidException
+
+
+class XeroSchema(Schema):
+    """Field names are Xero's PascalCase names; unknown keys are ignored as Xero's JSON reader does."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @post_dump
+    def _omit_absent(self, data: dict, **kwargs: Any) -> dict:
+        # Xero omits absent fields; it never sends "Field": null.
+        return {key: value for key, value in data.items() if value is not None}
+
+
+def load_elements(
+    schema: Schema, elements: Iterable[Any], collection: str, *, reject_unknown: bool = False
+) -> list[dict]:
+    """Load every element or fail the whole request, as Xero does when a body cannot be deserialised.
+
+    Errors name the element and field: ``Contacts[1].Phones[0].PhoneType``.
+    """
+    loaded: list[dict] = []
+    problems: list[str] = []
+    for index, element in enumerate(elements):
+        where = f"{collection}[{index}]"
+        if not isinstance(element, dict):
+            problems.append(f"{where}: expected an object")
+            continue
+        if reject_unknown:
+            problems.extend(f"{path}: unknown field" for path in unknown_paths(schema, element, where))
+        try:
+            loaded.append(schema.load(element))
+        except ValidationError as exc:
+            problems.extend(f"{path}: {message}" for path, message in flatten_errors(exc.messages, where))
+    if problems:
+        raise PostDataInvalidException("JSON for post data was invalid, " + "; ".join(problems))
+    return loaded
+
+
+def flatten_errors(messages: Any, prefix: str) -> list[tuple[str, str]]:
+    """Marshmallow's nested error dict as (``Path[0].Field``, message) pairs."""
+    if isinstance(messages, list):
+        if all(isinstance(m, str) for m in messages):
+            return [(prefix, m) for m in messages]
+        out = []
+        for m in messages:
+            out.extend(flatten_errors(m, prefix))
+        return out
+    if isinstance(messages, str):
+        return [(prefix, messages)]
+    out: list[tuple[str, str]] = []
+    for key, value in messages.items():
+        path = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}"
+        out.extend(flatten_errors(value, path))
+    return out
+
+
+def unknown_paths(schema: Schema, data: dict, prefix: str) -> list[str]:
+    """Keys the schema does not declare, at any depth (the ``unknown_fields = "reject"`` mode)."""
+    paths: list[str] = []
+    declared = schema.fields
+    for key, value in data.items():
+        field = declared.get(key)
+        if field is None:
+            paths.append(f"{prefix}.{key}")
+            continue
+        inner = field.inner if isinstance(field, fields.List) else field
+        if isinstance(inner, fields.Nested):
+            nested = inner.schema
+            items = value if isinstance(value, list) else [value]
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    here = f"{prefix}.{key}[{index}]" if isinstance(value, list) else f"{prefix}.{key}"
+                    paths.extend(unknown_paths(nested, item, here))
+    return paths

@@ -1,0 +1,172 @@
+"""Xero's wire formats: JSON with exact decimals, and the ``/Date(ms+0000)/`` date form.
+
+Pure functions only; marshmallow fields (``mockxero.schemas.fields``) and the response layer build on them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from json.encoder import encode_basestring_ascii
+from typing import Any, Callable
+
+UTC = timezone.utc
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# /Date(1552262400000)/, /Date(1552262400000+0000)/, /Date(-86400000-0500)/
+_MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{2}:?\d{2})?\)/$")
+# .NET writes up to 7 fractional digits; Python's fromisoformat copes with 6 at most before 3.12.
+_ISO_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+class WireFormatError(ValueError):
+    """A value that is not in any date/number form Xero accepts."""
+
+
+# --- JSON ----------------------------------------------------------------------------------------------
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON keeping every number with a fraction as an exact ``Decimal``."""
+    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid number")
+
+
+def dumps(value: Any) -> str:
+    """Serialise to JSON, writing ``Decimal`` as a JSON number with its exact digits (``55.00``)."""
+    out: list[str] = []
+    _encode(value, out.append)
+    return "".join(out)
+
+
+def _encode(value: Any, write: Callable[[str], Any]) -> None:
+    if value is None:
+        write("null")
+    elif value is True:
+        write("true")
+    elif value is False:
+        write("false")
+    elif isinstance(value, str):
+        write(encode_basestring_ascii(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot serialise non-finite number {value}")
+        write(format(value, "f"))
+    elif isinstance(value, int):
+        write(int.__repr__(value))
+    elif isinstance(value, float):  # only reachable from code outside the money path
+        write(float.__repr__(value))
+    elif isinstance(value, dict):
+        write("{")
+        first = True
+        for key, item in value.items():
+            if not first:
+                write(",")
+            first = False
+            write(encode_basestring_ascii(str(key)))
+            write(":")
+            _encode(item, write)
+        write("}")
+    elif isinstance(value, (list, tuple)):
+        write("[")
+        for index, item in enumerate(value):
+            if index:
+                write(",")
+            _encode(item, write)
+        write("]")
+    elif isinstance(value, datetime):
+        write(encode_basestring_ascii(ms_datetime(value)))
+    elif isinstance(value, date):
+        write(encode_basestring_ascii(ms_date(value)))
+    else:
+        raise TypeError(f"cannot serialise {type(value).__name__} to JSON")
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+
+
+def _epoch_ms(instant: datetime) -> int:
+    delta = instant.astimezone(UTC) - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def ms_datetime(instant: datetime) -> str:
+    """A resource timestamp: ``/Date(1552262400000+0000)/``."""
+    return f"/Date({_epoch_ms(instant)}+0000)/"
+
+
+def ms_date(day: date) -> str:
+    """A date-only field: midnight UTC in the same form."""
+    return ms_datetime(datetime.combine(day, time(0), tzinfo=UTC))
+
+
+def ms_envelope_datetime(instant: datetime) -> str:
+    """The envelope's ``DateTimeUTC``, which Xero writes without an offset."""
+    return f"/Date({_epoch_ms(instant)})/"
+
+
+def parse_datetime(text: str) -> datetime:
+    """Accept ``/Date(ms[+hhmm])/``, ISO date-time (naive means UTC) or ``YYYY-MM-DD``; return UTC."""
+    if not isinstance(text, str):
+        raise WireFormatError(f"expected a date string, got {type(text).__name__}")
+    raw = text.strip()
+    match = _MS_DATE.match(raw)
+    if match:
+        return EPOCH + timedelta(milliseconds=int(match.group(1)))
+    candidate = _ISO_FRACTION.sub(r"\1", raw)
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        raise WireFormatError(f"'{text}' is not a valid date") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_date(text: str) -> date:
+    """A date-only field. ``/Date(ms)/`` is read as the UTC day; ISO date-times keep their calendar day."""
+    if not isinstance(text, str):
+        raise WireFormatError(f"expected a date string, got {type(text).__name__}")
+    raw = text.strip()
+    if _MS_DATE.match(raw):
+        return parse_datetime(raw).date()
+    candidate = _ISO_FRACTION.sub(r"\1", raw)
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        if len(candidate) == 10:
+            return date.fromisoformat(candidate)
+        return datetime.fromisoformat(candidate).date()
+    except ValueError:
+        raise WireFormatError(f"'{text}' is not a valid date") from None
+
+
+# --- money ---------------------------------------------------------------------------------------------
+
+
+def parse_decimal(value: Any) -> Decimal:
+    """A JSON number or numeric string as ``Decimal``; booleans, NaN and infinities are refused."""
+    if isinstance(value, bool):
+        raise WireFormatError(f"'{value}' is not a number")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise WireFormatError(f"'{value}' is not a number") from None
+    else:
+        raise WireFormatError(f"'{value}' is not a number")
+    if not result.is_finite():
+        raise WireFormatError(f"'{value}' is not a finite number")
+    return result

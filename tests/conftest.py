@@ -1,0 +1,87 @@
+"""Shared fixtures: a fresh emulator per test on a manual clock, and an authorised API client."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockxero import create_app
+from mockxero.clock import ManualClock
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
+
+API = "/api.xro/2.0"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def config(clock: ManualClock) -> MockConfig:
+    return MockConfig(clock=clock, testing=True)
+
+
+@pytest.fixture
+def app(config: MockConfig):
+    return create_app(config)
+
+
+@pytest.fixture
+def emulator(app):
+    return app.extensions["mockxero"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def issue_token(client, client_id: str = DEFAULT_CLIENT_ID, secret: str = DEFAULT_CLIENT_SECRET,
+                scope: str | None = None) -> str:
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    if scope:
+        form["scope"] = scope
+    response = client.post("/connect/token", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json["access_token"]
+
+
+class XeroTestClient:
+    """Calls the accounting API as an authorised app would: bearer token, tenant header, JSON."""
+
+    def __init__(self, client, token: str, tenant_id: str = DEFAULT_TENANT_ID):
+        self.client = client
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "xero-tenant-id": tenant_id,
+            "Accept": "application/json",
+        }
+
+    def _call(self, method: str, path: str, **kwargs: Any):
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.open(API + path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any):
+        return self._call("GET", path, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any):
+        return self._call("PUT", path, json=json, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any):
+        return self._call("POST", path, json=json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):
+        return self._call("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def xero(client) -> XeroTestClient:
+    return XeroTestClient(client, issue_token(client))
+
+
+def validation_messages(response) -> list[str]:
+    """Every ``ValidationErrors[].Message`` in a 400 ValidationException body, in order."""
+    body = response.json
+    assert body["Type"] == "ValidationException", body
+    return [e["Message"] for element in body["Elements"] for e in element.get("ValidationErrors", [])]

@@ -1,0 +1,55 @@
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from mockxero import wire
+
+
+def test_decimals_are_written_with_their_exact_digits():
+    assert wire.dumps({"Total": Decimal("55.00"), "Rate": Decimal("1.0000000000")}) == '{"Total":55.00,"Rate":1.0000000000}'
+
+
+def test_json_numbers_are_read_as_decimals():
+    assert wire.loads('{"UnitAmount": 0.1}') == {"UnitAmount": Decimal("0.1")}
+
+
+def test_nan_is_refused_on_input():
+    with pytest.raises(ValueError):
+        wire.loads('{"Amount": NaN}')
+
+
+def test_dates_are_written_as_ms_dates_at_utc_midnight():
+    assert wire.ms_date(date(2019, 3, 11)) == "/Date(1552262400000+0000)/"
+
+
+def test_envelope_datetime_has_no_offset():
+    instant = datetime(2019, 3, 11, 0, 0, 0, 123000, tzinfo=timezone.utc)
+    assert wire.ms_envelope_datetime(instant) == "/Date(1552262400123)/"
+
+
+@pytest.mark.parametrize("text", [
+    "2019-03-11",
+    "2019-03-11T00:00:00",
+    "2019-03-11T23:59:59.8149528Z",
+    "/Date(1552262400000)/",
+    "/Date(1552262400000+0000)/",
+])
+def test_every_accepted_date_form_reads_as_the_same_day(text):
+    assert wire.parse_date(text) == date(2019, 3, 11)
+
+
+def test_ms_datetime_with_offset_is_utc():
+    assert wire.parse_datetime("/Date(1552262400000+1300)/") == datetime(2019, 3, 11, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text", ["11/03/2019", "", "/Date(abc)/", "2019-13-01"])
+def test_unreadable_dates_are_refused(text):
+    with pytest.raises(wire.WireFormatError):
+        wire.parse_date(text)
+
+
+@pytest.mark.parametrize("value", [True, "abc", "NaN", "Infinity", [], None])
+def test_non_numbers_are_refused_as_money(value):
+    with pytest.raises(wire.WireFormatError):
+        wire.parse_decimal(value)
