@@ -10,6 +10,7 @@ from .base import BackendBase, IndexSpec
 from .contacts import ContactsBackend
 from .currencies import CurrenciesBackend
 from .items import ItemsBackend
+from .journals import JournalsBackend
 from .organisation import OrganisationBackend
 from .taxrates import TaxRatesBackend
 
@@ -20,6 +21,7 @@ RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
     TaxRatesBackend,
     ItemsBackend,
     ContactsBackend,
+    JournalsBackend,
 )
 
 
