@@ -7,6 +7,7 @@ from flask import Flask
 
 from .api import API_PREFIX, BLUEPRINTS
 from .config import MockConfig
+from .control import BLUEPRINTS as CONTROL_BLUEPRINTS, CONTROL_PREFIX
 from .emulator import Emulator
 from .http import XeroJSONProvider, register_error_handlers
 from .identity.views import bp as identity_bp
@@ -39,4 +40,6 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(identity_bp)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    for blueprint in CONTROL_BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=CONTROL_PREFIX)
     return app

@@ -7,6 +7,7 @@ import pytest
 
 from mockxero import create_app
 from mockxero.clock import ManualClock
+from mockxero.serving import EmbeddedServer
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 
 API = "/api.xro/2.0"
@@ -30,6 +31,13 @@ def app(config: MockConfig):
 @pytest.fixture
 def emulator(app):
     return app.extensions["mockxero"]
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served over real HTTP on a free loopback port; yields the base URL."""
+    with EmbeddedServer(app) as server:
+        yield server.url
 
 
 @pytest.fixture
