@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from .api import API_PREFIX, BLUEPRINTS
 from .config import MockConfig
 from .control import BLUEPRINTS as CONTROL_BLUEPRINTS, CONTROL_PREFIX
 from .emulator import Emulator
-from .http import XeroJSONProvider, register_error_handlers
+from .http import XeroJSONProvider, negotiate, register_error_handlers
 from .identity.views import bp as identity_bp
 
 
@@ -42,4 +42,11 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
     for blueprint in CONTROL_BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=CONTROL_PREFIX)
+
+    @app.after_request
+    def _answer_in_the_clients_format(response: Response) -> Response:
+        if request.path.startswith(API_PREFIX):
+            return negotiate(response, settings.default_format)
+        return response
+
     return app

@@ -73,6 +73,7 @@ class MockConfig:
     tenants: tuple[TenantConfig, ...] = (TenantConfig(),)
     max_body_bytes: int = MAX_BODY_BYTES
     unknown_fields: str = "ignore"  # "ignore" like Xero's JSON reader, or "reject" to catch client typos
+    default_format: str = "xml"  # what a client that does not ask for JSON gets, as in Xero
     clock_scale: float = 1.0
     seed: int | None = None
     clock: Clock | None = field(default=None, compare=False)
@@ -83,6 +84,8 @@ class MockConfig:
             raise ConfigError(f"token_ttl must be a positive number of seconds, got {self.token_ttl}")
         if self.unknown_fields not in ("ignore", "reject"):
             raise ConfigError(f"unknown_fields must be 'ignore' or 'reject', got {self.unknown_fields!r}")
+        if self.default_format not in ("xml", "json"):
+            raise ConfigError(f"default_format must be 'xml' or 'json', got {self.default_format!r}")
         if self.clock_scale <= 0:
             raise ConfigError(f"clock_scale must be positive, got {self.clock_scale}")
         if not self.tenants:
@@ -235,6 +238,7 @@ _ENV_SETTINGS = {
     "data_file": _text,
     "token_ttl": _int,
     "unknown_fields": _text,
+    "default_format": _text,
     "clock_scale": _float,
     "seed": _int,
 }

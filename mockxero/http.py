@@ -9,7 +9,7 @@ from flask import Flask, Response, request
 from flask.json.provider import JSONProvider
 from werkzeug.exceptions import HTTPException, MethodNotAllowed as WerkzeugMethodNotAllowed, RequestEntityTooLarge
 
-from . import wire
+from . import wire, xmlwire
 from .exceptions import (
     InternalError,
     MethodNotAllowed,
@@ -37,6 +37,32 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    return response
+
+
+def wants_json(default_format: str) -> bool:
+    """Xero answers XML unless the client asks for JSON ("By default all successful responses on the
+    accounting API are returned as XML"); ``default_format="json"`` relaxes that for ``*/*`` clients."""
+    accept = request.headers.get("Accept", "")
+    if "json" in accept:
+        return True
+    if "xml" in accept:
+        return False
+    return default_format == "json"
+
+
+def negotiate(response: Response, default_format: str) -> Response:
+    """Turn a JSON answer of the accounting API into XML for clients that did not ask for JSON.
+
+    Gateway problem bodies (401/403/404/429...) stay JSON, as Xero's gateway sends them.
+    """
+    if response.mimetype != "application/json" or wants_json(default_format):
+        return response
+    body = wire.loads(response.get_data())
+    if isinstance(body, dict) and "Title" in body and "Detail" in body:
+        return response
+    response.set_data(xmlwire.render(body))
+    response.headers["Content-Type"] = "text/xml; charset=utf-8"
     return response
 
 

@@ -17,13 +17,14 @@ from typing import Any, Callable, Iterable
 from flask import Response, g, request
 from marshmallow import Schema
 
-from . import wire
+from . import wire, xmlwire
 from .emulator import get_emulator
 from .exceptions import PostDataInvalidException, Unauthorized, ValidationException
 from .http import json_response, render_error
 from .ids import ZERO_GUID
 from .schemas.base import load_elements
 
+XML_TYPES = ("application/xml", "text/xml")
 TRUE_WORDS = {"true", "1", "yes"}
 FALSE_WORDS = {"false", "0", "no"}
 
@@ -54,9 +55,15 @@ def operation(scope: str) -> Callable:
 
 
 def read_body() -> Any:
+    """The request body as JSON values, whether it was sent as JSON or as Xero's XML."""
     raw = request.get_data(cache=True)  # Flask enforces MAX_CONTENT_LENGTH here (413)
     if not raw.strip():
         raise PostDataInvalidException("JSON for post data was invalid, the request body is empty")
+    if request.mimetype in XML_TYPES or raw.lstrip().startswith(b"<"):
+        try:
+            return xmlwire.parse_body(raw)
+        except xmlwire.XmlBodyError as exc:
+            raise PostDataInvalidException(f"XML for post data was invalid, {exc}") from None
     try:
         return wire.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
