@@ -1,0 +1,81 @@
+"""Xero's document arithmetic, as pure functions every document with line items shares.
+
+Invoices, credit notes and bank transactions all total their lines the same way (see xero-api-facts §3.2
+and Xero's "Rounding in Xero" guide):
+
+* a line's amount is ``Quantity × UnitAmount`` (less a discount), rounded to cents;
+* tax is computed **per line** and rounded half-up to cents, then summed, so three lines of 25.06, 25.61
+  and 25.63 at 15 % carry 3.76 + 3.84 + 3.84 = 11.44 of tax, not the 11.45 a total-first sum would give;
+* ``Exclusive`` lines add tax on top, ``Inclusive`` lines already contain it
+  (tax = amount × rate / (100 + rate)), ``NoTax`` lines carry none.
+
+Every rounding in the emulator goes through ``round_money`` so there is exactly one rounding rule.
+Nothing here knows about records, accounts or Flask: callers pass numbers and get numbers back.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, NamedTuple
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+EXCLUSIVE = "Exclusive"
+INCLUSIVE = "Inclusive"
+NO_TAX = "NoTax"
+LINE_AMOUNT_TYPES = (EXCLUSIVE, INCLUSIVE, NO_TAX)
+
+
+def round_money(value: Decimal, places: int = 2) -> Decimal:
+    """Round half-up (2.165 → 2.17) to ``places`` decimals: Xero's only rounding rule."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def round_unit_amount(value: Decimal, unitdp: int = 2) -> Decimal:
+    """Unit prices are kept to 2 places unless the request asked for ``unitdp=4``."""
+    return round_money(value, 4 if unitdp == 4 else 2)
+
+
+def line_amount(quantity: Decimal, unit_amount: Decimal, *, discount_rate: Decimal | None = None,
+                discount_amount: Decimal | None = None) -> Decimal:
+    """``Quantity × UnitAmount``, less ``DiscountRate`` percent or ``DiscountAmount``, in cents."""
+    gross = quantity * unit_amount
+    if discount_rate:
+        gross = gross * (HUNDRED - discount_rate) / HUNDRED
+    elif discount_amount:
+        gross -= discount_amount
+    return round_money(gross)
+
+
+def line_tax(amount: Decimal, rate_percent: Decimal, line_amount_types: str) -> Decimal:
+    """The tax a single line carries, rounded to cents (``rate_percent`` is e.g. ``15.0000``)."""
+    if line_amount_types == NO_TAX or not rate_percent:
+        return ZERO
+    if line_amount_types == INCLUSIVE:
+        return round_money(amount * rate_percent / (HUNDRED + rate_percent))
+    return round_money(amount * rate_percent / HUNDRED)
+
+
+def line_net(amount: Decimal, tax: Decimal, line_amount_types: str) -> Decimal:
+    """What a line posts to its own account: the amount without its tax."""
+    return amount - tax if line_amount_types == INCLUSIVE else amount
+
+
+class Totals(NamedTuple):
+    sub_total: Decimal
+    total_tax: Decimal
+    total: Decimal
+
+
+def document_totals(lines: Iterable[tuple[Decimal, Decimal]], line_amount_types: str) -> Totals:
+    """``SubTotal``, ``TotalTax`` and ``Total`` from ``(LineAmount, TaxAmount)`` pairs of rounded lines."""
+    amount_sum = ZERO
+    tax_sum = ZERO
+    for amount, tax in lines:
+        amount_sum += amount
+        tax_sum += tax
+    if line_amount_types == INCLUSIVE:
+        return Totals(amount_sum - tax_sum, tax_sum, amount_sum)
+    if line_amount_types == NO_TAX:
+        return Totals(amount_sum, ZERO, amount_sum)
+    return Totals(amount_sum, tax_sum, amount_sum + tax_sum)
