@@ -162,7 +162,11 @@ class Store:
     # -- indexes --
 
     def define_index(self, kind: str, name: str, key: IndexKey) -> None:
-        """Index every table whose name ends in ``:<kind>`` by ``key(record)`` (``None`` is not indexed)."""
+        """Index every table whose name ends in ``:<kind>`` by ``key(record)`` (``None`` is not indexed).
+
+        A ``frozenset`` key indexes the record under each of its members (a journal under every account its
+        lines touch), so one-to-many lookups stay indexed too.
+        """
         with self._lock:
             self._index_defs.setdefault(kind, {})[name] = key
             for table in self._tables:
@@ -183,8 +187,7 @@ class Store:
             return
         indexes = self._indexes.setdefault(table, {name: {} for name in defs})
         for name, key_fn in defs.items():
-            value = key_fn(record)
-            if value is not None:
+            for value in _index_values(key_fn(record)):
                 indexes.setdefault(name, {}).setdefault(value, {})[key] = None
 
     def _index_remove(self, table: str, key: str, record: dict) -> None:
@@ -193,12 +196,12 @@ class Store:
         if not defs or indexes is None:
             return
         for name, key_fn in defs.items():
-            value = key_fn(record)
-            bucket = indexes.get(name, {}).get(value)
-            if bucket is not None:
-                bucket.pop(key, None)
-                if not bucket:
-                    del indexes[name][value]
+            for value in _index_values(key_fn(record)):
+                bucket = indexes.get(name, {}).get(value)
+                if bucket is not None:
+                    bucket.pop(key, None)
+                    if not bucket:
+                        del indexes[name][value]
 
     # -- transactions --
 
@@ -354,6 +357,14 @@ class Store:
             raise StoreFileError(f"{self._storage.path} is not a mockxero data file: {exc}") from exc
         for table in self._tables:
             self._rebuild_indexes(table)
+
+
+def _index_values(value: Any) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, frozenset):
+        return tuple(value)
+    return (value,)
 
 
 def _kind_of(table: str) -> str:
