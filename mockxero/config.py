@@ -7,6 +7,7 @@ not given falls back to a default, including one app client and one tenant, so z
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any, Mapping
 import yaml
 
 from .clock import Clock
+from .ids import is_guid, normalise_guid
 
 DEFAULT_CLIENT_ID = "MOCKXERO0DEFAULT0CLIENT000000001"
 DEFAULT_CLIENT_SECRET = "mockxero-default-client-secret"
@@ -22,6 +24,7 @@ DEFAULT_TENANT_ID = "6c1b4c07-5f0a-4c2e-9d3e-0d5e3f1a7b01"
 DEFAULT_TENANT_NAME = "Demo Company (NZ)"
 MAX_BODY_BYTES = 3_670_016  # Xero refuses a single request body over 3.5 MB
 SUPPORTED_COUNTRIES = ("NZ", "AU", "GB", "US")
+TENANT_TYPES = ("ORGANISATION", "PRACTICE")
 
 ALL_SCOPES = (
     "openid",
@@ -43,12 +46,40 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; the message names the setting."""
 
 
+def _require_text(what: str, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{what} must be a non-empty string, got {value!r}")
+
+
+def _require_whole(key: str, value: Any, *, minimum: int | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{key} must be a whole number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{key} must be at least {minimum}, got {value}")
+
+
 @dataclass(frozen=True)
 class TenantConfig:
     tenant_id: str = DEFAULT_TENANT_ID
     name: str = DEFAULT_TENANT_NAME
     country_code: str = "NZ"
     tenant_type: str = "ORGANISATION"
+
+    def __post_init__(self) -> None:
+        label = f"tenant {self.tenant_id!r}"
+        if not is_guid(self.tenant_id):
+            raise ConfigError(f"tenant_id must be a GUID such as {DEFAULT_TENANT_ID}, got {self.tenant_id!r}")
+        # Xero writes GUIDs in lower case; keeping one spelling makes header and config comparisons exact.
+        object.__setattr__(self, "tenant_id", normalise_guid(self.tenant_id))
+        _require_text(f"{label}: name", self.name)
+        country = self.country_code.upper() if isinstance(self.country_code, str) else self.country_code
+        if country not in SUPPORTED_COUNTRIES:
+            raise ConfigError(
+                f"{label}: country_code must be one of {', '.join(SUPPORTED_COUNTRIES)}, got {self.country_code!r}"
+            )
+        object.__setattr__(self, "country_code", country)
+        if self.tenant_type not in TENANT_TYPES:
+            raise ConfigError(f"{label}: tenant_type must be one of {', '.join(TENANT_TYPES)}, got {self.tenant_type!r}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +92,29 @@ class ClientConfig:
     scopes: tuple[str, ...] = ALL_SCOPES
     # Empty means any redirect URI is accepted (convenient locally); real Xero requires registration.
     redirect_uris: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _require_text("client_id", self.client_id)
+        label = f"client {self.client_id!r}"
+        _require_text(f"{label}: client_secret", self.client_secret)
+        _require_text(f"{label}: name", self.name)
+        for key in ("tenant_ids", "scopes", "redirect_uris"):
+            values = getattr(self, key)
+            if isinstance(values, str) or not isinstance(values, (list, tuple)):
+                raise ConfigError(f"{label}: {key} must be a list, got {values!r}")
+            for value in values:
+                _require_text(f"{label}: each of {key}", value)
+            object.__setattr__(self, key, tuple(values))
+        bad_ids = [t for t in self.tenant_ids if not is_guid(t)]
+        if bad_ids:
+            raise ConfigError(f"{label}: tenant_ids must be GUIDs, got {', '.join(map(repr, bad_ids))}")
+        object.__setattr__(self, "tenant_ids", tuple(normalise_guid(t) for t in self.tenant_ids))
+        unknown_scopes = [s for s in self.scopes if s not in ALL_SCOPES]
+        if unknown_scopes:
+            raise ConfigError(
+                f"{label}: scopes names unknown scopes {', '.join(unknown_scopes)} "
+                f"(known: {', '.join(ALL_SCOPES)})"
+            )
 
 
 @dataclass(frozen=True)
@@ -80,81 +134,103 @@ class MockConfig:
     testing: bool = False
 
     def __post_init__(self) -> None:
-        if self.token_ttl <= 0:
-            raise ConfigError(f"token_ttl must be a positive number of seconds, got {self.token_ttl}")
+        if isinstance(self.data_file, os.PathLike):
+            object.__setattr__(self, "data_file", os.fspath(self.data_file))
+        if self.data_file is not None and (not isinstance(self.data_file, str) or not self.data_file.strip()):
+            raise ConfigError(f"data_file must be a file path, got {self.data_file!r}")
+        for key in ("token_ttl", "refresh_token_ttl", "max_body_bytes"):
+            _require_whole(key, getattr(self, key), minimum=1)
+        _require_whole("refresh_grace", self.refresh_grace, minimum=0)
         if self.unknown_fields not in ("ignore", "reject"):
             raise ConfigError(f"unknown_fields must be 'ignore' or 'reject', got {self.unknown_fields!r}")
         if self.default_format not in ("xml", "json"):
             raise ConfigError(f"default_format must be 'xml' or 'json', got {self.default_format!r}")
-        if self.clock_scale <= 0:
-            raise ConfigError(f"clock_scale must be positive, got {self.clock_scale}")
+        if isinstance(self.clock_scale, bool) or not isinstance(self.clock_scale, (int, float)) \
+                or not math.isfinite(self.clock_scale) or self.clock_scale <= 0:
+            raise ConfigError(f"clock_scale must be a positive number, got {self.clock_scale!r}")
+        if self.seed is not None:
+            _require_whole("seed", self.seed, minimum=None)
         if not self.tenants:
-            raise ConfigError("at least one tenant must be configured")
+            raise ConfigError("tenants: at least one tenant must be configured")
         if not self.clients:
-            raise ConfigError("at least one app client must be configured")
+            raise ConfigError("clients: at least one app client must be configured")
         tenant_ids = [t.tenant_id for t in self.tenants]
-        if len(set(tenant_ids)) != len(tenant_ids):
-            raise ConfigError("tenant ids must be unique")
-        for tenant in self.tenants:
-            if tenant.country_code not in SUPPORTED_COUNTRIES:
-                raise ConfigError(
-                    f"tenant {tenant.tenant_id}: country_code must be one of {', '.join(SUPPORTED_COUNTRIES)}, "
-                    f"got {tenant.country_code!r}"
-                )
+        repeated = sorted({t for t in tenant_ids if tenant_ids.count(t) > 1})
+        if repeated:
+            raise ConfigError(f"tenants: tenant_id must be unique, repeated: {', '.join(repeated)}")
         client_ids = [c.client_id for c in self.clients]
-        if len(set(client_ids)) != len(client_ids):
-            raise ConfigError("client ids must be unique")
+        repeated = sorted({c for c in client_ids if client_ids.count(c) > 1})
+        if repeated:
+            raise ConfigError(f"clients: client_id must be unique, repeated: {', '.join(repeated)}")
         for client in self.clients:
             unknown = set(client.tenant_ids) - set(tenant_ids)
             if unknown:
-                raise ConfigError(f"client {client.client_id} names unknown tenants: {', '.join(sorted(unknown))}")
+                raise ConfigError(
+                    f"client {client.client_id!r}: tenant_ids names unknown tenants: {', '.join(sorted(unknown))}"
+                )
 
     # -- construction --
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> "MockConfig":
-        """Build from a plain mapping (lower-case keys as the dataclass fields; upper-case Flask keys ignored)."""
+        """Build from a plain mapping (lower-case keys as the dataclass fields; upper-case Flask keys ignored).
+
+        A client given without ``tenant_ids`` may reach every configured tenant, which is what a one-app
+        set-up wants.
+        """
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"the configuration must be a mapping of settings, got {type(values).__name__}")
         known = {f.name for f in fields(cls)}
         kwargs: dict[str, Any] = {}
         for key, value in values.items():
-            if key.isupper():  # Flask-style keys such as TESTING
+            if isinstance(key, str) and key.isupper():  # Flask-style keys such as TESTING
                 if key == "TESTING":
                     kwargs["testing"] = bool(value)
                 continue
             if key not in known:
-                raise ConfigError(f"unknown configuration key {key!r}")
+                raise ConfigError(f"unknown configuration key {key!r} (known: {', '.join(sorted(known))})")
             kwargs[key] = value
-        if "clients" in kwargs:
-            kwargs["clients"] = tuple(_client(c) for c in kwargs["clients"])
         if "tenants" in kwargs:
-            kwargs["tenants"] = tuple(_tenant(t) for t in kwargs["tenants"])
-        if "tenants" in kwargs and "clients" not in kwargs:
-            # A default client that can reach every configured tenant.
-            kwargs["clients"] = (ClientConfig(tenant_ids=tuple(t.tenant_id for t in kwargs["tenants"])),)
+            kwargs["tenants"] = tuple(_tenant(t) for t in _listed("tenants", kwargs["tenants"]))
+        all_tenant_ids = tuple(t.tenant_id for t in kwargs.get("tenants", (TenantConfig(),)))
+        if "clients" in kwargs:
+            kwargs["clients"] = tuple(_client(c, all_tenant_ids) for c in _listed("clients", kwargs["clients"]))
+        elif "tenants" in kwargs:
+            kwargs["clients"] = (ClientConfig(tenant_ids=all_tenant_ids),)
         return cls(**kwargs)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "MockConfig":
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, config_file: str | os.PathLike | None = None,
+                 tenant: Mapping[str, Any] | None = None, client: Mapping[str, Any] | None = None,
+                 **overrides: Any) -> "MockConfig":
+        """The layered configuration the server runs with, lowest layer first: defaults, the configuration
+        file (``config_file`` or ``MOCKXERO_CONFIG_FILE``), ``MOCKXERO_*`` variables, then explicit
+        ``overrides`` (the CLI's flags). ``tenant`` / ``client`` override fields of the first (default)
+        tenant and client: ``{"tenant_id", "name", "country_code"}`` and ``{"client_id", "client_secret"}``.
+        ``None`` values mean "not given".
+        """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        config_file = overrides.pop("config_file", None) or env.get("MOCKXERO_CONFIG_FILE")
+        config_file = config_file or env.get("MOCKXERO_CONFIG_FILE")
         if config_file:
             values.update(load_config_file(config_file))
         for key, parse in _ENV_SETTINGS.items():
-            raw = env.get("MOCKXERO_" + key.upper())
+            raw = env.get(env_name(key))
             if raw not in (None, ""):
                 values[key] = parse(key, raw)
-        single_tenant = {k: env[v] for k, v in _TENANT_ENV.items() if env.get(v)}
-        single_client = {k: env[v] for k, v in _CLIENT_ENV.items() if env.get(v)}
         values.update({k: v for k, v in overrides.items() if v is not None})
+        tenant_values = {k: env[v] for k, v in _TENANT_ENV.items() if env.get(v)}
+        tenant_values.update({k: v for k, v in (tenant or {}).items() if v is not None})
+        client_values = {k: env[v] for k, v in _CLIENT_ENV.items() if env.get(v)}
+        client_values.update({k: v for k, v in (client or {}).items() if v is not None})
         config = cls.from_mapping(values)
-        return config.with_default_identity(tenant=single_tenant, client=single_client)
+        return config.with_default_identity(tenant=tenant_values, client=client_values)
 
-    def with_default_identity(self, *, tenant: Mapping[str, str], client: Mapping[str, str]) -> "MockConfig":
+    def with_default_identity(self, *, tenant: Mapping[str, Any], client: Mapping[str, Any]) -> "MockConfig":
         """Override the first tenant/client (the defaults) field by field, as the CLI flags do."""
         config = self
         if tenant:
-            first = replace(config.tenants[0], **tenant)
+            first = _replace(config.tenants[0], tenant, "tenant")
             old_id = config.tenants[0].tenant_id
             clients = tuple(
                 replace(c, tenant_ids=tuple(first.tenant_id if t == old_id else t for t in c.tenant_ids))
@@ -162,7 +238,7 @@ class MockConfig:
             )
             config = replace(config, tenants=(first, *config.tenants[1:]), clients=clients)
         if client:
-            config = replace(config, clients=(replace(config.clients[0], **client), *config.clients[1:]))
+            config = replace(config, clients=(_replace(config.clients[0], client, "client"), *config.clients[1:]))
         return config
 
     @property
@@ -190,44 +266,59 @@ def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
     return data
 
 
-def _client(value: Any) -> ClientConfig:
+def _listed(key: str, value: Any) -> list[Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{key} must be a list, got {value!r}")
+    return list(value)
+
+
+def _client(value: Any, all_tenant_ids: tuple[str, ...]) -> ClientConfig:
     if isinstance(value, ClientConfig):
         return value
     if not isinstance(value, Mapping):
-        raise ConfigError(f"a client must be a mapping, got {value!r}")
-    data = dict(value)
-    for key in ("tenant_ids", "scopes", "redirect_uris"):
-        if key in data:
-            data[key] = tuple(data[key])
-    try:
-        return ClientConfig(**data)
-    except TypeError as exc:
-        raise ConfigError(f"bad client {value!r}: {exc}") from exc
+        raise ConfigError(f"clients: each client must be a mapping, got {value!r}")
+    data = {"tenant_ids": all_tenant_ids, **value}
+    return _build(ClientConfig, data, "client")
 
 
 def _tenant(value: Any) -> TenantConfig:
     if isinstance(value, TenantConfig):
         return value
     if not isinstance(value, Mapping):
-        raise ConfigError(f"a tenant must be a mapping, got {value!r}")
-    try:
-        return TenantConfig(**value)
-    except TypeError as exc:
-        raise ConfigError(f"bad tenant {value!r}: {exc}") from exc
+        raise ConfigError(f"tenants: each tenant must be a mapping, got {value!r}")
+    return _build(TenantConfig, dict(value), "tenant")
+
+
+def _build(kind: type, data: dict[str, Any], what: str) -> Any:
+    known = {f.name for f in fields(kind)}
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        raise ConfigError(f"{what} {data.get(what + '_id', '')!r}: unknown key(s) {', '.join(map(str, unknown))} "
+                          f"(known: {', '.join(sorted(known))})")
+    return kind(**data)
+
+
+def _replace(current: Any, changes: Mapping[str, Any], what: str) -> Any:
+    return _build(type(current), {**{f.name: getattr(current, f.name) for f in fields(current)}, **changes}, what)
+
+
+def env_name(key: str) -> str:
+    """The environment variable of a setting: ``token_ttl`` → ``MOCKXERO_TOKEN_TTL``."""
+    return "MOCKXERO_" + key.upper()
 
 
 def _int(key: str, raw: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ConfigError(f"MOCKXERO_{key.upper()} must be a whole number, got {raw!r}") from None
+        raise ConfigError(f"{env_name(key)} must be a whole number, got {raw!r}") from None
 
 
 def _float(key: str, raw: str) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise ConfigError(f"MOCKXERO_{key.upper()} must be a number, got {raw!r}") from None
+        raise ConfigError(f"{env_name(key)} must be a number, got {raw!r}") from None
 
 
 def _text(key: str, raw: str) -> str:

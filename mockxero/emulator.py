@@ -10,6 +10,8 @@ from .identity.service import IdentityService
 from .ids import IdGenerator
 from .store import Store
 
+T_META = "system:Meta"
+
 
 class Emulator:
     def __init__(self, config: MockConfig):
@@ -21,9 +23,22 @@ class Emulator:
             self.store.define_index(kind, name, key)
         self.identity = IdentityService(config, self.store, self.clock, self.ids)
         with self.store.transaction():
+            self._count_start()
             self.identity.ensure_secret()
             for tenant in config.tenants:
                 self.backend(tenant.tenant_id).bootstrap()
+
+    def _count_start(self) -> None:
+        """Number the starts of a book kept in a data file, and keep seeded ids from repeating.
+
+        A seeded generator draws the same ids on every start; a restarted server would hand out the ids of
+        records already in the book and overwrite them. Later starts reseed with the start number, so a
+        run stays reproducible without colliding with the runs before it.
+        """
+        meta = self.store.get(T_META, "starts") or {"Count": 0}
+        if meta["Count"] and self.config.seed is not None:
+            self.ids.reseed(f"{self.config.seed}:{meta['Count']}")
+        self.store.put(T_META, "starts", {"Count": meta["Count"] + 1})
 
     def backend(self, tenant_id: str) -> AccountingBackend:
         tenant = self.identity.tenants[tenant_id]
@@ -33,7 +48,10 @@ class Emulator:
         """Wipe one tenant's books (or everything, tokens included) and start them afresh."""
         with self.store.transaction():
             if tenant_id is None:
+                starts = self.store.get(T_META, "starts")
                 self.store.drop_tables("")
+                if starts is not None:  # the start count guards seeded ids; a reset must not rewind it
+                    self.store.put(T_META, "starts", starts)
                 self.identity.ensure_secret()
                 tenants = list(self.identity.tenants)
             else:

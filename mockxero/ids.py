@@ -10,11 +10,11 @@ ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 
 
 class IdGenerator:
-    def __init__(self, seed: int | None = None):
+    def __init__(self, seed: int | str | None = None):
         self._lock = threading.Lock()
         self.reseed(seed)
 
-    def reseed(self, seed: int | None) -> None:
+    def reseed(self, seed: int | str | None) -> None:
         with self._lock:
             self._rng = random.Random(seed) if seed is not None else None
 

@@ -66,15 +66,30 @@ def encode_value(value: Any) -> Any:
     return value
 
 
+_TAGS: dict[str, Callable[[str], Any]] = {
+    "$decimal": Decimal,
+    "$datetime": datetime.fromisoformat,
+    "$date": date.fromisoformat,
+}
+
+
 def _decode_object(obj: dict) -> Any:
     if len(obj) == 1:
         (tag, raw), = obj.items()
-        if tag == "$decimal":
-            return Decimal(raw)
-        if tag == "$datetime":
-            return datetime.fromisoformat(raw)
-        if tag == "$date":
-            return date.fromisoformat(raw)
+        parse = _TAGS.get(tag)
+        if parse is not None:
+            # One error type for every unreadable tag, so loaders can name the bad file or snapshot.
+            try:
+                if not isinstance(raw, str):
+                    raise TypeError(type(raw).__name__)
+                value = parse(raw)
+            except (ArithmeticError, ValueError, TypeError):
+                raise ValueError(f"{{{tag!r}: {raw!r}}} is not a valid tagged value") from None
+            if isinstance(value, Decimal) and not value.is_finite():
+                raise ValueError(f"{{{tag!r}: {raw!r}}} is not a finite number")
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise ValueError(f"{{{tag!r}: {raw!r}}} has no time zone")
+            return value
     return obj
 
 
@@ -98,6 +113,8 @@ class AtomicJSONStorage(Storage):
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreFileError(f"cannot read data file {self.path}: {exc}") from exc
         if not text.strip():
             return None
         return json.loads(text, object_hook=_decode_object)
@@ -211,17 +228,22 @@ class Store:
         with self._lock:
             mark = len(self._undo)
             self._depth += 1
+            outermost = self._depth == 1
             try:
                 yield self
+                if outermost and self._dirty:
+                    # Written before the undo log is dropped: if the file cannot be written, the block
+                    # is rolled back too, so memory never holds what the file lacks.
+                    self._flush()
             except BaseException:
                 self._rollback_to(mark)
+                if outermost:
+                    self._dirty = False  # memory is back to what the file holds
                 raise
             finally:
                 self._depth -= 1
-            if self._depth == 0:
-                self._undo.clear()
-                if self._dirty:
-                    self._flush()
+                if outermost:
+                    self._undo.clear()
 
     def _rollback_to(self, mark: int) -> None:
         while len(self._undo) > mark:
@@ -286,8 +308,9 @@ class Store:
 
     def scan(self, table: str) -> Iterator[dict]:
         """The stored records themselves, in insertion order. Read them; never mutate them."""
+        # Not a generator: one that is abandoned half-way would keep holding the lock until collected.
         with self._lock:
-            yield from list(self._tables.get(table, {}).values())
+            return iter(list(self._tables.get(table, {}).values()))
 
     def count(self, table: str) -> int:
         with self._lock:
@@ -330,8 +353,8 @@ class Store:
                     self._write(table, key, decode_value(record))
 
     def _flush(self) -> None:
-        self._dirty = False
         if self._storage is None:
+            self._dirty = False
             return
         layout: dict[str, dict[str, Any]] = {}
         for table, rows in self._tables.items():
@@ -341,20 +364,33 @@ class Store:
                     for number, (key, record) in enumerate(rows.items(), start=1)
                 }
         self._storage.write(layout)
+        self._dirty = False
 
     def _load(self) -> None:
         assert self._storage is not None
+        path = self._storage.path
         try:
-            database = TinyDB(self._storage.path, storage=AtomicJSONStorage)
+            layout = self._storage.read()
+            if layout is None:
+                return  # no file yet, or an empty one: a new book
+            if not isinstance(layout, dict) or not all(
+                isinstance(rows, dict) and all(isinstance(doc, dict) for doc in rows.values())
+                for rows in layout.values()
+            ):
+                raise StoreFileError(f"{path} is not a mockxero data file: expected tinydb's layout "
+                                     "{table: {document id: document}}")
+            database = TinyDB(path, storage=AtomicJSONStorage)
             for table in database.tables():
                 for document in database.table(table).all():
                     record = dict(document)
                     key = record.pop(_KEY_FIELD, None)
                     if not isinstance(key, str):
-                        raise StoreFileError(f"{self._storage.path}: a record in {table!r} has no key")
+                        raise StoreFileError(f"{path} is not a mockxero data file: a record in {table!r} has no key")
                     self._tables.setdefault(table, {})[key] = record
-        except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
-            raise StoreFileError(f"{self._storage.path} is not a mockxero data file: {exc}") from exc
+        except StoreFileError:
+            raise
+        except (ValueError, TypeError, AttributeError, LookupError) as exc:  # JSONDecodeError is a ValueError
+            raise StoreFileError(f"{path} is not a mockxero data file: {exc}") from exc
         for table in self._tables:
             self._rebuild_indexes(table)
 

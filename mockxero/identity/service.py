@@ -265,6 +265,8 @@ class IdentityService:
         if not tenant_header or not is_guid(tenant_header.strip()):
             raise Forbidden("AuthenticationUnsuccessful")
         tenant_id = normalise_guid(tenant_header.strip())
+        if tenant_id not in self.tenants:  # connected once, but no longer configured (a restart with a new config)
+            raise Forbidden("AuthenticationUnsuccessful")
         for key in self.store.keys(T_CONNECTIONS, "grant", context.grant_id):
             if self.store.get(T_CONNECTIONS, key)["TenantID"] == tenant_id:
                 return tenant_id
