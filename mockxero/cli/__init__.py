@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import click
 
+from . import serve
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
 @click.version_option(package_name="mockxero")
 def cli() -> None:
     """mockxero: an offline emulation of the Xero Accounting API with a checked ledger."""
+
+
+cli.add_command(serve.serve)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,222 @@
+"""``mockxero serve``: flags, their environment variables, the start-up banner and a clean Ctrl-C."""
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from mockxero.cli import cli
+from mockxero.cli import serve as serve_module
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from tests.mockxero.cli.server_process import serve as serve_process
+
+OTHER_TENANT = "0b7a1f52-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+FLAG_ENV = {
+    "--host": "MOCKXERO_HOST", "--port": "MOCKXERO_PORT", "--data-file": "MOCKXERO_DATA_FILE",
+    "--config": "MOCKXERO_CONFIG_FILE", "--token-ttl": "MOCKXERO_TOKEN_TTL", "--tenant-id": "MOCKXERO_TENANT_ID",
+    "--tenant-name": "MOCKXERO_TENANT_NAME", "--country": "MOCKXERO_COUNTRY", "--client-id": "MOCKXERO_CLIENT_ID",
+    "--client-secret": "MOCKXERO_CLIENT_SECRET", "--unknown-fields": "MOCKXERO_UNKNOWN_FIELDS",
+    "--clock-scale": "MOCKXERO_CLOCK_SCALE", "--seed": "MOCKXERO_SEED",
+}
+
+
+class FakeServer:
+    """Stands in for werkzeug's server: records the app, and 'serving' is an immediate Ctrl-C."""
+
+    host = "127.0.0.1"
+    port = 54321
+    closed = False
+
+    def __init__(self, host, port, app, threaded, fd):
+        self.app = app
+        self.requested = (host, port)
+
+    def serve_forever(self):
+        raise KeyboardInterrupt
+
+    def server_close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """Invoke ``mockxero serve`` in-process; returns (result, server) once the fake Ctrl-C has stopped it."""
+    servers = []
+
+    def fake_make_server(host, port, app, threaded, fd):
+        servers.append(FakeServer(host, port, app, threaded, fd))
+        return servers[-1]
+
+    monkeypatch.setattr(serve_module, "make_server", fake_make_server)
+
+    def run(*args, env=None):
+        # The listening socket is real (only serving is faked), so a free port keeps the tests independent.
+        environment = {key: None for key in FLAG_ENV.values()} | {"MOCKXERO_PORT": "0"} | (env or {})
+        result = CliRunner().invoke(cli, ["serve", *args], env=environment)
+        return result, (servers[-1] if servers else None)
+
+    return run
+
+
+def config_of(server):
+    return server.app.extensions["mockxero"].config
+
+
+def test_group_and_command_have_help():
+    runner = CliRunner()
+    group = runner.invoke(cli, ["--help"])
+    assert group.exit_code == 0 and "serve" in group.output
+    command = runner.invoke(cli, ["serve", "--help"], terminal_width=200)
+    assert command.exit_code == 0
+    for flag in FLAG_ENV:
+        assert flag in command.output
+    assert "[default: 8765" in command.output and "[default: 127.0.0.1]" in command.output
+
+
+def test_every_flag_has_its_environment_variable():
+    options = {opt: param.envvar for param in serve_module.serve.params for opt in param.opts}
+    assert {flag: options[flag] for flag in FLAG_ENV} == FLAG_ENV
+
+
+def test_defaults_print_url_client_and_tenant_then_stop_cleanly(started):
+    result, server = started()
+    assert result.exit_code == 0, result.output
+    assert server.requested == ("127.0.0.1", 0)
+    assert "mockxero serving at http://127.0.0.1:54321" in result.output
+    assert DEFAULT_CLIENT_ID in result.output and DEFAULT_CLIENT_SECRET in result.output
+    assert DEFAULT_TENANT_ID in result.output
+    assert result.output.rstrip().endswith("mockxero stopped.")
+    assert server.closed
+
+
+def test_port_zero_prints_the_port_actually_bound():
+    # The real werkzeug server binds a real port; serve_forever is the only thing replaced.
+    result_holder = {}
+
+    def interrupt(self):
+        result_holder["port"] = self.port
+        raise KeyboardInterrupt
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(serve_module.BaseWSGIServer, "serve_forever", interrupt)
+        result = CliRunner().invoke(cli, ["serve", "--port", "0"], env={k: None for k in FLAG_ENV.values()})
+    assert result.exit_code == 0, result.output
+    assert result_holder["port"] != 0
+    assert f"serving at http://127.0.0.1:{result_holder['port']}\n" in result.output
+
+
+def test_flags_reach_the_configuration(started, tmp_path):
+    result, server = started(
+        "--data-file", str(tmp_path / "book.json"), "--token-ttl", "60", "--tenant-id", OTHER_TENANT.upper(),
+        "--tenant-name", "Flag Co", "--country", "au", "--client-id", "FLAGCLIENT", "--client-secret", "s3",
+        "--unknown-fields", "reject", "--clock-scale", "60", "--seed", "7",
+    )
+    assert result.exit_code == 0, result.output
+    config = config_of(server)
+    assert config.data_file == str(tmp_path / "book.json")
+    assert (config.token_ttl, config.unknown_fields, config.clock_scale, config.seed) == (60, "reject", 60.0, 7)
+    tenant, client = config.default_tenant, config.default_client
+    assert (tenant.tenant_id, tenant.name, tenant.country_code) == (OTHER_TENANT, "Flag Co", "AU")
+    assert (client.client_id, client.client_secret, client.tenant_ids) == ("FLAGCLIENT", "s3", (OTHER_TENANT,))
+    assert "FLAGCLIENT" in result.output and OTHER_TENANT in result.output
+
+
+def test_environment_variables_are_read_and_flags_win(started):
+    result, server = started("--token-ttl", "90", env={
+        "MOCKXERO_TOKEN_TTL": "30", "MOCKXERO_TENANT_NAME": "Env Co", "MOCKXERO_SEED": "3",
+        "MOCKXERO_HOST": "127.0.0.1", "MOCKXERO_PORT": "0",
+    })
+    assert result.exit_code == 0, result.output
+    config = config_of(server)
+    assert config.token_ttl == 90
+    assert config.default_tenant.name == "Env Co"
+    assert config.seed == 3
+    assert server.requested == ("127.0.0.1", 0)
+
+
+def test_config_file_with_two_tenants_prints_both(started, tmp_path):
+    file = tmp_path / "mock.yaml"
+    file.write_text(
+        "token_ttl: 120\n"
+        "tenants:\n"
+        f"  - {{tenant_id: {DEFAULT_TENANT_ID}, name: First Ltd}}\n"
+        f"  - {{tenant_id: {OTHER_TENANT}, name: Second Ltd, country_code: GB}}\n"
+    )
+    result, server = started("--config", str(file))
+    assert result.exit_code == 0, result.output
+    assert config_of(server).token_ttl == 120
+    assert f"{DEFAULT_TENANT_ID}  First Ltd (NZ)" in result.output
+    assert f"{OTHER_TENANT}  Second Ltd (GB)" in result.output
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--port", "70000"], "'--port'"),
+    (["--port", "http"], "'--port'"),
+    (["--token-ttl", "0"], "'--token-ttl'"),
+    (["--tenant-id", "not-a-guid"], "'--tenant-id'"),
+    (["--tenant-name", " "], "'--tenant-name'"),
+    (["--country", "FR"], "'--country'"),
+    (["--client-id", ""], "'--client-id'"),
+    (["--unknown-fields", "warn"], "'--unknown-fields'"),
+    (["--clock-scale", "0"], "'--clock-scale'"),
+    (["--seed", "x"], "'--seed'"),
+    (["--config", "/nonexistent/mock.yaml"], "'--config'"),
+    (["--no-such-flag"], "--no-such-flag"),
+])
+def test_bad_flags_are_click_errors_naming_the_flag(started, args, named):
+    result, server = started(*args)
+    assert result.exit_code == 2
+    assert named in result.output
+    assert server is None
+
+
+def test_bad_environment_value_names_the_flag(started):
+    result, _ = started(env={"MOCKXERO_TOKEN_TTL": "soon"})
+    assert result.exit_code == 2
+    assert "'--token-ttl'" in result.output
+
+
+def test_bad_config_file_is_a_usage_error_naming_the_setting(started, tmp_path):
+    file = tmp_path / "mock.json"
+    file.write_text(json.dumps({"tenants": [{"tenant_id": DEFAULT_TENANT_ID, "country_code": "FR"}]}))
+    result, server = started("--config", str(file))
+    assert result.exit_code == 2
+    assert "invalid configuration" in result.output and "country_code" in result.output
+    assert server is None
+
+
+def test_corrupt_data_file_stops_start_up_with_a_clear_message(started, tmp_path):
+    book = tmp_path / "book.json"
+    book.write_text("{ this is not json")
+    result, server = started("--data-file", str(book))
+    assert result.exit_code == 1
+    assert "is not a mockxero data file" in result.output
+    assert server is None
+
+
+def test_port_in_use_is_a_clear_error():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port)], env={k: None for k in FLAG_ENV.values()})
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_real_process_serves_tokens_and_stops_on_ctrl_c():
+    with serve_process() as server:
+        token = requests.post(server.url + "/connect/token", timeout=10, data={
+            "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET,
+        })
+        assert token.status_code == 200
+        organisation = requests.get(server.url + "/connections", timeout=10, headers={
+            "Authorization": "Bearer " + token.json()["access_token"],
+        })
+        assert organisation.json()[0]["tenantId"] == DEFAULT_TENANT_ID
+        code, rest = server.stop()
+    assert code == 0
+    assert "mockxero stopped." in rest
