@@ -177,3 +177,20 @@ class OAuthError(XeroAPIError):
         if self.description:
             body["error_description"] = self.description
         return body
+
+
+# --- the control API -----------------------------------------------------------------------------------
+
+
+class ControlError(XeroAPIError):
+    """Errors of the control API under ``/mock-api``, which is ours and not Xero's, so its errors use a
+    plain shape of our own: ``{"error": "unknown_tenant", "detail": "..."}``."""
+
+    def __init__(self, status: int, error: str, detail: str):
+        super().__init__(detail)
+        self.status = status
+        self.error = error
+        self.detail = detail
+
+    def body(self, instance_id: str) -> dict[str, Any]:
+        return {"error": self.error, "detail": self.detail}

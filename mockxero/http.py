@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed as WerkzeugMetho
 
 from . import wire, xmlwire
 from .exceptions import (
+    ControlError,
     InternalError,
     MethodNotAllowed,
     NotFound,
@@ -20,6 +21,14 @@ from .exceptions import (
 )
 
 log = logging.getLogger("mockxero")
+
+# Here rather than in mockxero.control so the error renderer can tell control calls apart without
+# importing the control blueprints (which import this module).
+CONTROL_PREFIX = "/mock-api"
+
+
+def is_control_call() -> bool:
+    return request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
 
 
 class XeroJSONProvider(JSONProvider):
@@ -71,6 +80,8 @@ def render_error(error: XeroAPIError) -> Response:
 
 
 def _from_http_exception(error: HTTPException) -> XeroAPIError:
+    if is_control_call():
+        return _control_error(error)
     if isinstance(error, RequestEntityTooLarge):
         return PayloadTooLarge("The request body is larger than the 3.5 MB Xero accepts in one call")
     if isinstance(error, WerkzeugMethodNotAllowed):
@@ -81,6 +92,19 @@ def _from_http_exception(error: HTTPException) -> XeroAPIError:
     problem.status = error.code or 500
     problem.title = error.name
     return problem
+
+
+def _control_error(error: HTTPException) -> ControlError:
+    """The control API is ours: its routing errors use its own ``{"error", "detail"}`` shape."""
+    code = error.code or 500
+    slug = (error.name or "error").lower().replace(" ", "_")
+    if code == 404:
+        detail = f"There is no control endpoint {request.path}; the README's control API section lists them"
+    elif code == 405:
+        detail = f"The method {request.method} is not allowed for {request.path}"
+    else:
+        detail = error.description or error.name
+    return ControlError(code, slug, detail)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -100,4 +124,6 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if app.config.get("PROPAGATE_BUGS"):
             raise error
+        if is_control_call():
+            return render_error(ControlError(500, "internal_error", "An unexpected error occurred in mockxero (this is a bug)"))
         return render_error(InternalError("An unexpected error occurred in mockxero (this is a bug)"))

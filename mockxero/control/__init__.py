@@ -1,11 +1,17 @@
 """The control API under ``/mock-api/``: test-only knobs real Xero does not have (moto's ``/moto-api``).
 
-One module per concern; each contributes a blueprint to ``BLUEPRINTS``.
+One module per concern; each contributes a blueprint to ``BLUEPRINTS``. Control calls need no bearer
+token, and their errors are ``{"error": ..., "detail": ...}`` (``ControlError``), not Xero's shapes.
 """
 from __future__ import annotations
 
 from flask import Blueprint
 
-CONTROL_PREFIX = "/mock-api"
+from ..http import CONTROL_PREFIX
+from . import admin
 
-BLUEPRINTS: tuple[Blueprint, ...] = ()
+__all__ = ["BLUEPRINTS", "CONTROL_PREFIX"]
+
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    admin.bp,
+)
