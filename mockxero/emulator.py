@@ -40,9 +40,10 @@ class Emulator:
             self.ids.reseed(f"{self.config.seed}:{meta['Count']}")
         self.store.put(T_META, "starts", {"Count": meta["Count"] + 1})
 
-    def backend(self, tenant_id: str) -> AccountingBackend:
+    def backend(self, tenant_id: str, client_id: str | None = None) -> AccountingBackend:
+        """One tenant's books, as used by ``client_id`` (the calling app; ``None`` for the mock itself)."""
         tenant = self.identity.tenants[tenant_id]
-        return AccountingBackend(self.store, tenant, self.clock, self.ids)
+        return AccountingBackend(self.store, tenant, self.clock, self.ids, client_id)
 
     def reset(self, tenant_id: str | None = None) -> None:
         """Wipe one tenant's books (or everything, tokens included) and start them afresh."""

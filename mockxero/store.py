@@ -275,6 +275,11 @@ class Store:
             record = self._tables.get(table, {}).get(key)
             return clone(record) if record is not None else None
 
+    def peek(self, table: str, key: str) -> dict | None:
+        """The stored record itself, uncopied, for read-only filtering (like ``scan``). Never mutate it."""
+        with self._lock:
+            return self._tables.get(table, {}).get(key)
+
     def exists(self, table: str, key: str) -> bool:
         with self._lock:
             return key in self._tables.get(table, {})

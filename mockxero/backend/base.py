@@ -11,6 +11,10 @@ from ..exceptions import NotFound, ValidationException
 from ..ids import IdGenerator
 from ..store import Store, table_name
 
+# The app client that first saved a record, kept on the record for ``createdByMyApp``. Schemas dump declared
+# fields only, so this hidden field never reaches the wire.
+CREATED_BY_APP = "_CreatedByAppID"
+
 # (kind, index name, key function): each resource module declares the lookups it needs to be fast.
 IndexSpec = tuple[str, str, Callable[[dict], Any]]
 
@@ -20,8 +24,10 @@ class BackendBase:
 
     INDEXES: ClassVar[list[IndexSpec]] = []
 
-    def __init__(self, store: Store, tenant: TenantConfig, clock: Clock, ids: IdGenerator):
+    def __init__(self, store: Store, tenant: TenantConfig, clock: Clock, ids: IdGenerator,
+                 client_id: str | None = None):
         self.store = store
+        self.client_id = client_id  # the calling app, when the books are used through the API
         self.tenant = tenant
         self.tenant_id = tenant.tenant_id
         self.clock = clock
@@ -58,7 +64,10 @@ class BackendBase:
         return record
 
     def _save(self, kind: str, key: str, record: dict) -> dict:
-        self.store.put(self.table(kind), key, record)
+        table = self.table(kind)
+        if self.client_id and CREATED_BY_APP not in record and not self.store.exists(table, key):
+            record[CREATED_BY_APP] = self.client_id
+        self.store.put(table, key, record)
         return record
 
 
