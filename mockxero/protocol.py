@@ -2,7 +2,7 @@
 
 * ``operation(scope)`` wraps a view: bearer token → tenant → scope → one store transaction → backend.
 * ``read_elements`` reads a wrapped (``{"Contacts": [...]}``), bare (``{...}``) or array body.
-* ``envelope`` builds Xero's response envelope.
+* ``envelope`` builds Xero's response envelope; ``list_response`` answers every ``GET /<Collection>``.
 * ``run_batch`` / ``batch_response`` give batch writes Xero's ``summarizeErrors`` semantics: each element
   is saved or refused on its own; refused elements come back either in one 400 (the default) or, with
   ``summarizeErrors=false``, in a 200 where every element carries its ``StatusAttributeString``.
@@ -22,6 +22,7 @@ from .emulator import get_emulator
 from .exceptions import PostDataInvalidException, Unauthorized, ValidationException
 from .http import json_response, render_error
 from .ids import ZERO_GUID
+from .query.listing import ListQuery, Listing, RecordSource, select
 from .schemas.base import load_elements
 
 XML_TYPES = ("application/xml", "text/xml")
@@ -43,7 +44,7 @@ def operation(scope: str) -> Callable:
             g.access = context
             g.tenant_id = tenant_id
             with emulator.store.transaction():
-                return view(emulator.backend(tenant_id), *args, **kwargs)
+                return view(emulator.backend(tenant_id, context.client_id), *args, **kwargs)
 
         wrapper.required_scope = scope  # type: ignore[attr-defined]
         return wrapper
@@ -154,6 +155,35 @@ def envelope(collection: str, items: list[Any], *, status: int = 200, **kwargs: 
 
 def dump_all(schema: Schema, records: Iterable[dict]) -> list[dict]:
     return [schema.dump(record) for record in records]
+
+
+def list_response(backend: Any, listing: Listing, rows: Iterable[dict] | None = None) -> Response:
+    """Answer a list GET: explicit parameters, ``where``, ``order``, ``If-Modified-Since``, paging.
+
+    How a resource opts in: describe its endpoint once as a module-level ``Listing`` in its api module
+    (collection, schema, store ``kind``, ``paged``, and the explicit parameters it accepts), then make
+    the view ``return list_response(backend, LISTING)``. With ``kind`` set the records are read from the
+    tenant's table, and ``IDs``-style lookups go through the store's indexes; a view that must pre-filter
+    may pass ``rows`` instead (stored records, read-only). Only the returned page is dumped.
+    """
+    source = (RecordSource(rows=rows) if rows is not None or listing.kind is None
+              else RecordSource(backend.store, backend.table(listing.kind)))
+    flags = {hidden.param: query_flag(hidden.param) for hidden in listing.hidden}
+    if listing.created_by_my_app:
+        flags["createdByMyApp"] = query_flag("createdByMyApp")
+    query = ListQuery(
+        where=_query_value("where"),
+        order=_query_value("order"),
+        page=_query_value("page"),
+        page_size=_query_value("pageSize"),
+        if_modified_since=request.headers.get("If-Modified-Since"),
+        search_term=_query_value("searchTerm"),
+        values={lookup.param: _query_value(lookup.param) for lookup in listing.lookups},
+        flags=flags,
+    )
+    result = select(source, listing, query, client_id=getattr(backend, "client_id", None))
+    dump = listing.dump or listing.schema.dump
+    return envelope(listing.collection, [dump(record) for record in result.rows], pagination=result.pagination)
 
 
 # --- batch writes --------------------------------------------------------------------------------------

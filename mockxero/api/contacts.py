@@ -3,20 +3,26 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_flag, run_batch
+from ..protocol import BatchShape, batch_response, envelope, list_response, load_body, operation, run_batch
+from ..query import BY_KEY, Hidden, Listing, Lookup, guid_value
 from ..schemas.contacts import ContactSchema
 
 bp = Blueprint("contacts", __name__)
 SCOPE = "accounting.contacts"
 SHAPE = BatchShape("Contacts", "ContactID", "HasValidationErrors")
 schema = ContactSchema()
+LISTING = Listing(
+    "Contacts", schema, kind="Contacts", paged=True,
+    lookups=(Lookup("IDs", "ContactID", BY_KEY, guid_value),),
+    hidden=(Hidden("includeArchived", lambda r: r.get("ContactStatus") == "ARCHIVED"),),
+    search=("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress"),
+)
 
 
 @bp.get("/Contacts")
 @operation(SCOPE)
 def list_contacts(backend):
-    rows = backend.list_contacts(include_archived=query_flag("includeArchived"))
-    return envelope("Contacts", [schema.dump(r) for r in rows])
+    return list_response(backend, LISTING)
 
 
 @bp.get("/Contacts/<identifier>")

@@ -74,12 +74,6 @@ class ContactsBackend(BackendBase):
             )
         return None
 
-    def list_contacts(self, *, include_archived: bool = False) -> list[dict]:
-        rows = self.store.scan(self.table("Contacts"))
-        if include_archived:
-            return list(rows)
-        return [c for c in rows if c.get("ContactStatus") != "ARCHIVED"]
-
     # -- writes --
 
     def create_contact(self, values: dict) -> dict:
