@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import contacts
+from . import banktransactions, banktransfers, contacts
 
 API_PREFIX = "/api.xro/2.0"
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     contacts.bp,
+    banktransactions.bp,
+    banktransfers.bp,
 )

@@ -6,6 +6,8 @@ its mixins see each other, because cross-resource rules (a payment changes an in
 from __future__ import annotations
 
 from .accounts import AccountsBackend
+from .banktransactions import BankTransactionsBackend
+from .banktransfers import BankTransfersBackend
 from .base import BackendBase, IndexSpec
 from .contacts import ContactsBackend
 from .currencies import CurrenciesBackend
@@ -22,6 +24,8 @@ RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
     ItemsBackend,
     ContactsBackend,
     JournalsBackend,
+    BankTransactionsBackend,
+    BankTransfersBackend,
 )
 
 

@@ -19,11 +19,22 @@ from typing import Iterable, NamedTuple
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+# Amounts are refused at and above this size, so that every product of two of them still fits the 28
+# significant digits Decimal (and .NET's decimal, which Xero uses) calculates with.
+MAX_AMOUNT = Decimal(10) ** 12
 
 EXCLUSIVE = "Exclusive"
 INCLUSIVE = "Inclusive"
 NO_TAX = "NoTax"
 LINE_AMOUNT_TYPES = (EXCLUSIVE, INCLUSIVE, NO_TAX)
+
+
+def out_of_range(value: Decimal) -> bool:
+    return abs(value) >= MAX_AMOUNT
+
+
+def out_of_range_message(field: str, value: Decimal) -> str:
+    return f"The {field} value '{value}' is out of range: amounts must be below {MAX_AMOUNT:,}."
 
 
 def round_money(value: Decimal, places: int = 2) -> Decimal:

@@ -1,0 +1,57 @@
+"""/BankTransfers"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_flag, run_batch
+from ..schemas.banktransactions import BankTransferDeleteSchema, BankTransferSchema
+
+bp = Blueprint("banktransfers", __name__)
+SCOPE = "accounting.transactions"
+SHAPE = BatchShape("BankTransfers", "BankTransferID", "HasValidationErrors")
+schema = BankTransferSchema()
+delete_schema = BankTransferDeleteSchema()
+
+
+def dumper(backend):
+    return lambda record: schema.dump(backend.present_bank_transfer(record))
+
+
+@bp.get("/BankTransfers")
+@operation(SCOPE)
+def list_bank_transfers(backend):
+    rows = backend.list_bank_transfers(include_deleted=query_flag("includeDeleted"))
+    return envelope("BankTransfers", [dumper(backend)(r) for r in rows])
+
+
+@bp.get("/BankTransfers/<uuid:transfer_id>")
+@operation(SCOPE)
+def get_bank_transfer(backend, transfer_id):
+    return envelope("BankTransfers", [dumper(backend)(backend.bank_transfer(str(transfer_id)))])
+
+
+@bp.put("/BankTransfers")
+@operation(SCOPE)
+def create_bank_transfers(backend):
+    raw, elements = load_body(schema, "BankTransfers")
+    outcomes = run_batch(backend, elements, raw, backend.create_bank_transfer)
+    return batch_response(SHAPE, outcomes, dumper(backend))
+
+
+@bp.post("/BankTransfers")
+@operation(SCOPE)
+def delete_bank_transfers(backend):
+    """Spec 16.1.0: POST /BankTransfers deletes the transfers it names (``BankTransfersDelete``)."""
+    raw, elements = load_body(delete_schema, "BankTransfers")
+    outcomes = run_batch(backend, elements, raw, backend.delete_bank_transfer)
+    return batch_response(SHAPE, outcomes, dumper(backend))
+
+
+@bp.post("/BankTransfers/<uuid:transfer_id>")
+@operation(SCOPE)
+def delete_bank_transfer(backend, transfer_id):
+    backend.bank_transfer(str(transfer_id))  # 404 before reading the body
+    raw, elements = load_body(delete_schema, "BankTransfers")
+    outcomes = run_batch(backend, elements, raw,
+                         lambda values: backend.delete_bank_transfer(values, path_id=str(transfer_id)))
+    return batch_response(SHAPE, outcomes, dumper(backend))

@@ -1,0 +1,510 @@
+"""The ledger check: the invariants of DESIGN.md §4, proven from the journals, every break at once.
+
+Built the way beancount checks a ledger:
+
+* the data are immutable values: a ``Book`` (one tenant's records, read-only) goes in, a list of
+  ``LedgerError(source, message, entry)`` comes out;
+* balances are derived from the journals here and never stored anywhere;
+* ``validate(book)`` runs every check and reports every break instead of stopping at the first.
+
+The work is linear in the size of the book: one pass over the journals (``realize``) collects balances per
+account and currency, the net each source document posted, and the cash that crossed bank accounts; the
+checks then walk the documents once, looking everything up by id.
+
+Invariants (DESIGN.md §4):
+
+1. every journal balances, per currency, and the trial balance sums to zero;
+2. every line hits an existing account that was active when it was posted; cash moves only through the
+   bank account its source names, and that account is a BANK account (a payment may also use an account
+   with payments enabled);
+3. Accounts Receivable = Σ AmountDue of authorised sales invoices − Σ RemainingCredit of authorised sales
+   credit notes (Accounts Payable likewise), per currency;
+4. documents agree with themselves and with the journals: AmountDue = Total − AmountPaid − AmountCredited ≥ 0,
+   PAID exactly when settled, RemainingCredit ≥ 0, payments and allocations add up to AmountPaid /
+   AmountCredited; every live document posted its amount, every voided, deleted or draft one nets to zero;
+5. every bank account's balance equals the sum of its bank-side lines.
+
+``validate_emulator(emulator)`` runs the check on a live emulator without HTTP (tests, benchmarks).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+from .store import Store, table_name
+
+ZERO = Decimal("0.00")
+LIVE = ("AUTHORISED", "PAID")  # statuses in which a document counts in the books
+DEAD = ("VOIDED", "DELETED")
+
+# The sign of a document's amount on its control account (debit > 0).
+INVOICE_CONTROL = {
+    "ACCREC": ("DEBTORS", 1), "ACCPAY": ("CREDITORS", -1),
+    "ACCRECCREDIT": ("DEBTORS", -1), "ACCPAYCREDIT": ("CREDITORS", 1),
+}
+# The sign of a payment's amount on the account the money moves through.
+PAYMENT_SIGN = {"ACCRECPAYMENT": 1, "ACCPAYPAYMENT": -1, "ARCREDITPAYMENT": -1, "APCREDITPAYMENT": 1}
+INVOICE_SOURCES = ("ACCREC", "ACCPAY")
+CREDIT_NOTE_SOURCES = ("ACCRECCREDIT", "ACCPAYCREDIT")
+PAYMENT_SOURCES = tuple(PAYMENT_SIGN)
+BANK_TRANSACTION_SOURCES = ("CASHREC", "CASHPAID")
+TRANSFER_SOURCES = ("TRANSFER",)
+
+AccountKey = tuple[str, str]  # (AccountID, currency)
+
+
+class LedgerError(NamedTuple):
+    """One broken invariant.
+
+    source: the kind of record at fault ("Journal", "Account", "Invoice", "CreditNote", "Payment",
+        "BankTransaction", "BankTransfer", "Ledger");
+    message: what is wrong, in words a finance engineer reads;
+    entry: the id of the record at fault (the currency for ledger-wide breaks).
+    """
+
+    source: str
+    message: str
+    entry: str
+
+
+class Book(NamedTuple):
+    """One tenant's books as the check reads them. Records are the store's own: read, never change."""
+
+    tenant_id: str
+    name: str
+    base_currency: str
+    accounts: Mapping[str, dict]           # by AccountID
+    journals: Sequence[dict]               # in posting order
+    invoices: Mapping[str, dict]           # by InvoiceID
+    credit_notes: Mapping[str, dict]       # by CreditNoteID
+    payments: Mapping[str, dict]           # by PaymentID
+    allocations: Sequence[dict]
+    bank_transactions: Mapping[str, dict]  # by BankTransactionID
+    bank_transfers: Mapping[str, dict]     # by BankTransferID
+
+
+class Realization(NamedTuple):
+    """What one pass over the journals derives."""
+
+    balances: Mapping[AccountKey, Decimal]
+    source_nets: Mapping[str, Mapping[AccountKey, Decimal]]  # SourceID → what it left on each account
+    bank_side: Mapping[AccountKey, Decimal]                  # cash lines on the bank account their source names
+    errors: list[LedgerError]
+
+
+class CheckResult(NamedTuple):
+    errors: list[LedgerError]
+    realization: Realization
+
+
+# --- reading a book ------------------------------------------------------------------------------------
+
+
+def book_from_store(store: Store, tenant_id: str) -> Book:
+    def rows(kind: str) -> list[dict]:
+        return list(store.scan(table_name(tenant_id, kind)))
+
+    def by_id(kind: str, id_field: str) -> dict[str, dict]:
+        return {row[id_field]: row for row in store.scan(table_name(tenant_id, kind)) if row.get(id_field)}
+
+    organisation = store.get(table_name(tenant_id, "Organisation"), "organisation") or {}
+    journals = rows("Journals")
+    journals.sort(key=lambda j: j.get("JournalNumber", 0))
+    return Book(
+        tenant_id=tenant_id,
+        name=organisation.get("Name", tenant_id),
+        base_currency=organisation.get("BaseCurrency", ""),
+        accounts=by_id("Accounts", "AccountID"),
+        journals=journals,
+        invoices=by_id("Invoices", "InvoiceID"),
+        credit_notes=by_id("CreditNotes", "CreditNoteID"),
+        payments=by_id("Payments", "PaymentID"),
+        allocations=rows("Allocations"),
+        bank_transactions=by_id("BankTransactions", "BankTransactionID"),
+        bank_transfers=by_id("BankTransfers", "BankTransferID"),
+    )
+
+
+def tenants_in_store(store: Store) -> list[str]:
+    """Every tenant that has books in ``store`` (used when reading a data file without its config)."""
+    return [name.rpartition(":")[0] for name in store.table_names() if name.endswith(":Organisation")]
+
+
+def validate_emulator(emulator: Any, tenant_id: str | None = None) -> dict[str, list[LedgerError]]:
+    """Check a running emulator's books (every tenant, or one) without going through HTTP."""
+    tenant_ids = [tenant_id] if tenant_id else list(emulator.identity.tenants)
+    with emulator.store.transaction():  # hold the store so a concurrent writer cannot tear the read
+        return {tid: validate(book_from_store(emulator.store, tid)) for tid in tenant_ids}
+
+
+# --- the check -----------------------------------------------------------------------------------------
+
+
+def validate(book: Book) -> list[LedgerError]:
+    """Every broken invariant of ``book``; an empty list means the books are sound."""
+    return check(book).errors
+
+
+def check(book: Book) -> CheckResult:
+    realization = realize(book)
+    errors = list(realization.errors)
+    for rule in CHECKS:
+        errors.extend(rule(book, realization))
+    return CheckResult(errors, realization)
+
+
+def realize(book: Book) -> Realization:
+    """One pass over the journals: balances, per-source nets, bank-side sums and line-level errors."""
+    balances: dict[AccountKey, Decimal] = defaultdict(Decimal)
+    source_nets: dict[str, dict[AccountKey, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    bank_side: dict[AccountKey, Decimal] = defaultdict(Decimal)
+    errors: list[LedgerError] = []
+    for journal in book.journals:
+        errors.extend(_journal_balances(journal))
+        source_known = _source_exists(book, journal)
+        if not source_known:
+            errors.append(_journal_error(journal, f"its source {journal.get('SourceType')} "
+                                                  f"{journal.get('SourceID')} does not exist"))
+        cash_accounts = _bank_side_accounts(book, journal)
+        errors.extend(_cash_account_errors(book, journal, cash_accounts))
+        currency = journal.get("CurrencyCode", book.base_currency)
+        nets = source_nets[journal.get("SourceID", "")]
+        for line in journal.get("JournalLines", []):
+            account_id = line.get("AccountID", "")
+            amount = line.get("NetAmount", ZERO)
+            key = (account_id, currency)
+            balances[key] += amount
+            nets[key] += amount
+            errors.extend(_line_account_errors(book, journal, line))
+            account = book.accounts.get(account_id)
+            if account_id in cash_accounts:
+                bank_side[key] += amount
+            elif account is not None and account.get("Type") == "BANK":
+                errors.append(_journal_error(journal, f"posts to bank account {_account_name(account)} "
+                                                      "outside a cash movement"))
+    return Realization(balances, source_nets, bank_side, errors)
+
+
+def _journal_error(journal: dict, what: str) -> LedgerError:
+    return LedgerError("Journal", f"Journal {journal.get('JournalNumber')} "
+                                  f"({journal.get('SourceType')} {journal.get('SourceID')}) {what}",
+                       journal.get("JournalID", ""))
+
+
+def _journal_balances(journal: dict) -> list[LedgerError]:
+    total = sum((line.get("NetAmount", ZERO) for line in journal.get("JournalLines", [])), ZERO)
+    if total != 0:
+        return [_journal_error(journal, f"does not balance: debits exceed credits by {total} "
+                                        f"{journal.get('CurrencyCode', '')}".rstrip())]
+    return []
+
+
+def _line_account_errors(book: Book, journal: dict, line: dict) -> list[LedgerError]:
+    account = book.accounts.get(line.get("AccountID", ""))
+    if account is None:
+        return [_journal_error(journal, f"posts to account {line.get('AccountCode') or line.get('AccountID')} "
+                                        "that does not exist")]
+    status = account.get("Status", "ACTIVE")
+    if status == "DELETED":
+        return [_journal_error(journal, f"posts to deleted account {_account_name(account)}")]
+    if status != "ACTIVE" and not journal.get("ReversesJournalID"):
+        changed = account.get("UpdatedDateUTC")
+        created = journal.get("CreatedDateUTC")
+        if changed is not None and created is not None and created > changed:
+            return [_journal_error(journal, f"posts to account {_account_name(account)} after it was {status.lower()}")]
+    return []
+
+
+def _bank_side_accounts(book: Book, journal: dict) -> set[str]:
+    """The accounts a cash journal's source says the money moved through (empty for non-cash journals)."""
+    source_type = journal.get("SourceType")
+    source_id = journal.get("SourceID", "")
+    if source_type in BANK_TRANSACTION_SOURCES:
+        transaction = book.bank_transactions.get(source_id) or {}
+        return {transaction.get("BankAccount", {}).get("AccountID", "")} - {""}
+    if source_type in TRANSFER_SOURCES:
+        transfer = book.bank_transfers.get(source_id) or {}
+        return {transfer.get(side, {}).get("AccountID", "") for side in ("FromBankAccount", "ToBankAccount")} - {""}
+    if source_type in PAYMENT_SOURCES:
+        payment = book.payments.get(source_id) or {}
+        return {payment.get("Account", {}).get("AccountID", "")} - {""}
+    return set()
+
+
+def _cash_account_errors(book: Book, journal: dict, cash_accounts: set[str]) -> list[LedgerError]:
+    errors = []
+    lines_by_account = {line.get("AccountID") for line in journal.get("JournalLines", [])}
+    for account_id in cash_accounts:
+        account = book.accounts.get(account_id)
+        if account is None:
+            continue  # reported as a line error, or the source names an account it never posted to
+        payments_allowed = journal.get("SourceType") in PAYMENT_SOURCES and account.get("EnablePaymentsToAccount")
+        if account.get("Type") != "BANK" and not payments_allowed:
+            errors.append(_journal_error(journal, f"moves cash through {_account_name(account)}, "
+                                                  "which is not a bank account"))
+        if account_id not in lines_by_account:
+            errors.append(_journal_error(journal, f"does not post to {_account_name(account)}, "
+                                                  "the bank account its source names"))
+    return errors
+
+
+def _source_exists(book: Book, journal: dict) -> bool:
+    source_type = journal.get("SourceType")
+    source_id = journal.get("SourceID", "")
+    if source_type in INVOICE_SOURCES:
+        return source_id in book.invoices
+    if source_type in CREDIT_NOTE_SOURCES:
+        return source_id in book.credit_notes
+    if source_type in PAYMENT_SOURCES:
+        return source_id in book.payments
+    if source_type in BANK_TRANSACTION_SOURCES:
+        return source_id in book.bank_transactions
+    if source_type in TRANSFER_SOURCES:
+        return source_id in book.bank_transfers
+    return False
+
+
+def _account_name(account: dict) -> str:
+    code = account.get("Code")
+    return f"{account.get('Name', account.get('AccountID'))} ({code})" if code else str(account.get("Name"))
+
+
+# --- checks over the realized book ---------------------------------------------------------------------
+
+
+def check_trial_balance(book: Book, realized: Realization) -> list[LedgerError]:
+    """Invariant 1 (ledger-wide): debits equal credits in every currency."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for (_, currency), amount in realized.balances.items():
+        totals[currency] += amount
+    return [LedgerError("Ledger", f"The trial balance in {currency} does not sum to zero: off by {total}", currency)
+            for currency, total in totals.items() if total != 0]
+
+
+def check_control_accounts(book: Book, realized: Realization) -> list[LedgerError]:
+    """Invariant 3: receivables and payables equal what the authorised documents leave outstanding."""
+    errors = []
+    for system, sign, invoice_type, credit_type, label in (
+        ("DEBTORS", 1, "ACCREC", "ACCRECCREDIT", "Accounts Receivable"),
+        ("CREDITORS", -1, "ACCPAY", "ACCPAYCREDIT", "Accounts Payable"),
+    ):
+        control_ids = [a["AccountID"] for a in book.accounts.values() if a.get("SystemAccount") == system]
+        expected: dict[str, Decimal] = defaultdict(Decimal)
+        for invoice in book.invoices.values():
+            if invoice.get("Type") == invoice_type and invoice.get("Status") in LIVE:
+                expected[_currency(book, invoice)] += invoice.get("AmountDue", ZERO)
+        for note in book.credit_notes.values():
+            if note.get("Type") == credit_type and note.get("Status") in LIVE:
+                expected[_currency(book, note)] -= note.get("RemainingCredit", ZERO)
+        actual: dict[str, Decimal] = defaultdict(Decimal)
+        for (account_id, currency), amount in realized.balances.items():
+            if account_id in control_ids:
+                actual[currency] += sign * amount
+        for currency in dict.fromkeys([*expected, *actual]):
+            if expected[currency] != actual[currency]:
+                errors.append(LedgerError(
+                    "Account",
+                    f"{label} in {currency} is {actual[currency]} but the authorised documents leave "
+                    f"{expected[currency]} outstanding",
+                    control_ids[0] if control_ids else system,
+                ))
+    return errors
+
+
+def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
+    """Invariant 4 (documents): amounts add up, statuses agree, payments and allocations are accounted for."""
+    paid: dict[str, Decimal] = defaultdict(Decimal)      # by InvoiceID / CreditNoteID
+    credited: dict[str, Decimal] = defaultdict(Decimal)  # by InvoiceID
+    allocated: dict[str, Decimal] = defaultdict(Decimal)  # by CreditNoteID
+    for payment in book.payments.values():
+        if payment.get("Status") == "AUTHORISED":
+            document_id = _ref(payment, "Invoice", "InvoiceID") or _ref(payment, "CreditNote", "CreditNoteID")
+            paid[document_id] += payment.get("Amount", ZERO)
+    for allocation in book.allocations:
+        if not allocation.get("IsDeleted"):
+            credited[_ref(allocation, "Invoice", "InvoiceID")] += allocation.get("Amount", ZERO)
+            allocated[_ref(allocation, "CreditNote", "CreditNoteID")] += allocation.get("Amount", ZERO)
+
+    errors = []
+    for invoice_id, invoice in book.invoices.items():
+        def problem(what: str) -> None:
+            errors.append(LedgerError("Invoice", f"Invoice {invoice.get('InvoiceNumber') or invoice_id} {what}",
+                                      invoice_id))
+
+        status = invoice.get("Status")
+        total, due = invoice.get("Total", ZERO), invoice.get("AmountDue", ZERO)
+        amount_paid, amount_credited = invoice.get("AmountPaid", ZERO), invoice.get("AmountCredited", ZERO)
+        if status in LIVE:
+            if due != total - amount_paid - amount_credited:
+                problem(f"has AmountDue {due} but Total {total} − AmountPaid {amount_paid} − "
+                        f"AmountCredited {amount_credited} = {total - amount_paid - amount_credited}")
+            if due < 0:
+                problem(f"has a negative AmountDue {due}")
+            if (status == "PAID") != (due == 0):
+                problem(f"is {status} with AmountDue {due}")
+            if amount_paid != paid[invoice_id]:
+                problem(f"has AmountPaid {amount_paid} but its payments sum to {paid[invoice_id]}")
+            if amount_credited != credited[invoice_id]:
+                problem(f"has AmountCredited {amount_credited} but its allocations sum to {credited[invoice_id]}")
+        elif status in DEAD and due != 0:
+            problem(f"is {status} but still has AmountDue {due}")
+
+    for note_id, note in book.credit_notes.items():
+        def problem(what: str) -> None:
+            errors.append(LedgerError("CreditNote", f"Credit note {note.get('CreditNoteNumber') or note_id} {what}",
+                                      note_id))
+
+        status = note.get("Status")
+        total, remaining = note.get("Total", ZERO), note.get("RemainingCredit", ZERO)
+        if status in LIVE:
+            used = allocated[note_id] + paid[note_id]
+            if remaining != total - used:
+                problem(f"has RemainingCredit {remaining} but Total {total} − allocations and refunds {used} = "
+                        f"{total - used}")
+            if remaining < 0:
+                problem(f"has a negative RemainingCredit {remaining}")
+            if (status == "PAID") != (remaining == 0):
+                problem(f"is {status} with RemainingCredit {remaining}")
+        elif status in DEAD and remaining != 0:
+            problem(f"is {status} but still has RemainingCredit {remaining}")
+    return errors
+
+
+def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]:
+    """Invariant 4 (journals): each live document posted its amount; each dead one nets to zero."""
+    errors = []
+    nets = realized.source_nets
+
+    def on(source_id: str, account_ids: Iterable[str]) -> Decimal:
+        wanted = set(account_ids)
+        return sum((amount for (account_id, _), amount in nets.get(source_id, {}).items()
+                    if account_id in wanted), ZERO)
+
+    def nets_to_zero(kind: str, source_id: str, label: str) -> None:
+        left = {key: amount for key, amount in nets.get(source_id, {}).items() if amount != 0}
+        if left:
+            shown = ", ".join(f"{_account_label(book, account_id)} {amount} {currency}"
+                              for (account_id, currency), amount in left.items())
+            errors.append(LedgerError(kind, f"{label} is not fully reversed: {shown}", source_id))
+
+    def posted(kind: str, source_id: str, label: str, account_ids: list[str], expected: Decimal) -> None:
+        actual = on(source_id, account_ids)
+        if actual != expected:
+            names = "/".join(_account_label(book, a) for a in account_ids) or "its account"
+            errors.append(LedgerError(kind, f"{label} should leave {expected} on {names} but its journals "
+                                            f"leave {actual}", source_id))
+
+    control = {system: [a["AccountID"] for a in book.accounts.values() if a.get("SystemAccount") == system]
+               for system in ("DEBTORS", "CREDITORS")}
+    for kind, documents, id_field, number_field in (("Invoice", book.invoices, "InvoiceID", "InvoiceNumber"),
+                                                    ("CreditNote", book.credit_notes, "CreditNoteID",
+                                                     "CreditNoteNumber")):
+        for document_id, document in documents.items():
+            label = f"{kind} {document.get(number_field) or document_id} ({document.get('Status')})"
+            rule = INVOICE_CONTROL.get(document.get("Type", ""))
+            if document.get("Status") in LIVE and rule:
+                system, sign = rule
+                posted(kind, document_id, label, control[system], sign * document.get("Total", ZERO))
+            else:
+                nets_to_zero(kind, document_id, label)
+
+    for payment_id, payment in book.payments.items():
+        label = f"Payment {payment_id} ({payment.get('Status')})"
+        sign = PAYMENT_SIGN.get(payment.get("PaymentType", ""))
+        account_id = payment.get("Account", {}).get("AccountID", "")
+        if payment.get("Status") == "AUTHORISED" and sign:
+            posted("Payment", payment_id, label, [account_id], sign * payment.get("Amount", ZERO))
+        else:
+            nets_to_zero("Payment", payment_id, label)
+
+    for transaction_id, transaction in book.bank_transactions.items():
+        label = f"Bank transaction {transaction_id} ({transaction.get('Type')}, {transaction.get('Status')})"
+        kind = transaction.get("Type", "")
+        if transaction.get("Status") == "AUTHORISED" and kind in ("SPEND", "RECEIVE"):
+            sign = 1 if kind == "RECEIVE" else -1
+            posted("BankTransaction", transaction_id, label,
+                   [transaction.get("BankAccount", {}).get("AccountID", "")], sign * transaction.get("Total", ZERO))
+        else:
+            # deleted ones are reversed; a transfer's two transactions post nothing of their own
+            nets_to_zero("BankTransaction", transaction_id, label)
+
+    for transfer_id, transfer in book.bank_transfers.items():
+        label = f"Bank transfer {transfer_id} ({transfer.get('Status')})"
+        if transfer.get("Status") == "AUTHORISED":
+            amount = transfer.get("Amount", ZERO)
+            posted("BankTransfer", transfer_id, label, [transfer.get("ToBankAccount", {}).get("AccountID", "")],
+                   amount)
+            posted("BankTransfer", transfer_id, label,
+                   [transfer.get("FromBankAccount", {}).get("AccountID", "")], -amount)
+        else:
+            nets_to_zero("BankTransfer", transfer_id, label)
+    return errors
+
+
+def check_bank_accounts(book: Book, realized: Realization) -> list[LedgerError]:
+    """Invariant 5: a bank account's balance is exactly the cash its sources moved through it."""
+    errors = []
+    for (account_id, currency), balance in realized.balances.items():
+        account = book.accounts.get(account_id)
+        if account is None or account.get("Type") != "BANK":
+            continue
+        cash = realized.bank_side.get((account_id, currency), ZERO)
+        if balance != cash:
+            errors.append(LedgerError("Account", f"Bank account {_account_name(account)} has a balance of "
+                                                 f"{balance} {currency} but its bank-side lines sum to {cash}",
+                                      account_id))
+    return errors
+
+
+CHECKS = (check_trial_balance, check_control_accounts, check_documents, check_sources_posted, check_bank_accounts)
+
+
+def _ref(record: dict, field: str, id_field: str) -> str:
+    value = record.get(field)
+    return (value or {}).get(id_field, "") if isinstance(value, dict) else ""
+
+
+def _currency(book: Book, document: dict) -> str:
+    return document.get("CurrencyCode") or book.base_currency
+
+
+def _account_label(book: Book, account_id: str) -> str:
+    account = book.accounts.get(account_id)
+    return _account_name(account) if account else account_id
+
+
+# --- what the control API and the CLI show -------------------------------------------------------------
+
+
+def ledger_report(book: Book) -> dict:
+    """The check's answer as JSON-ready values: errors, trial balance per currency, account balances."""
+    errors, realized = check(book)
+    trial: dict[str, dict[str, Decimal]] = {}
+    accounts = []
+    for (account_id, currency), balance in realized.balances.items():
+        totals = trial.setdefault(currency, {"Debits": ZERO, "Credits": ZERO})
+        if balance > 0:
+            totals["Debits"] += balance
+        else:
+            totals["Credits"] -= balance
+        if balance == 0:
+            continue
+        account = book.accounts.get(account_id, {})
+        accounts.append({
+            "AccountID": account_id, "Code": account.get("Code"), "Name": account.get("Name"),
+            "Type": account.get("Type"), "CurrencyCode": currency, "Balance": balance,
+        })
+    accounts.sort(key=lambda row: (row["CurrencyCode"], row["Code"] or "", row["AccountID"]))
+    return {
+        "tenant_id": book.tenant_id,
+        "name": book.name,
+        "balanced": not errors,
+        "errors": [error._asdict() for error in errors],
+        "trial_balance": [
+            {"CurrencyCode": currency, "Debits": totals["Debits"], "Credits": totals["Credits"],
+             "Difference": totals["Debits"] - totals["Credits"]}
+            for currency, totals in sorted(trial.items())
+        ],
+        "accounts": accounts,
+    }
