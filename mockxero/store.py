@@ -168,6 +168,9 @@ class Store:
         self._undo: list[tuple[str, str, dict | None]] = []
         self._depth = 0
         self._dirty = False
+        # Record writes ever made (rolled-back ones included): lets a caller tell whether anything was
+        # written since it last looked, e.g. the test suite's ledger check after each test.
+        self.write_count = 0
         self._storage = AtomicJSONStorage(path) if path else None
         if self._storage is not None:
             self._load()
@@ -267,6 +270,7 @@ class Store:
             raise RuntimeError("store writes must happen inside store.transaction()")
         self._undo.append((table, key, self._tables.get(table, {}).get(key)))
         self._raw_set(table, key, record)
+        self.write_count += 1
 
     # -- records --
 

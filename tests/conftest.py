@@ -7,10 +7,53 @@ import pytest
 
 from mockxero import create_app
 from mockxero.clock import ManualClock
+from mockxero.emulator import Emulator
+from mockxero.ledger import validate_emulator
 from mockxero.serving import EmbeddedServer
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 
 API = "/api.xro/2.0"
+
+LEDGER_UNCHECKED = "ledger_unchecked"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", f"{LEDGER_UNCHECKED}: the test breaks the books on purpose; skip the autouse ledger check"
+    )
+
+
+@pytest.fixture(autouse=True)
+def ledger_check(request, monkeypatch):
+    """After every test, every emulator it created and wrote to must pass the ledger check, every tenant.
+
+    Emulators are tracked by wrapping ``Emulator.__init__``, so apps built by fixtures, by ``create_app``
+    inside a test or by the CLI's in-process runner are all covered. Books that were never written to
+    after start-up are skipped to keep the suite fast. The fixture's value is the tracking list.
+    """
+    created: list[tuple[Emulator, int]] = []
+    original_init = Emulator.__init__
+
+    def tracking_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        created.append((self, self.store.write_count))
+
+    monkeypatch.setattr(Emulator, "__init__", tracking_init)
+    yield created
+    if not request.node.get_closest_marker(LEDGER_UNCHECKED):
+        report = ledger_breaks(created)
+        assert report is None, report
+
+
+def ledger_breaks(created: list[tuple[Emulator, int]]) -> str | None:
+    """Every ledger error of the written-to emulators in ``created``, as one message; None when sound."""
+    lines = []
+    for emulator, writes_at_start in created:
+        if emulator.store.write_count == writes_at_start:
+            continue
+        for tenant, errors in validate_emulator(emulator).items():
+            lines.extend(f"  [{tenant}] {e.source} {e.entry}: {e.message}" for e in errors)
+    return "the ledger check failed after this test:\n" + "\n".join(lines) if lines else None
 
 
 @pytest.fixture
