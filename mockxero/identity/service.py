@@ -112,7 +112,8 @@ class IdentityService:
         record = self.store.get(T_CODES, code or "")
         if record is None or record["ClientID"] != client.client_id:
             raise OAuthError("invalid_grant")
-        self.store.delete(T_CODES, code)  # codes are single-use, even when the exchange fails below
+        # Single use, even when the exchange fails below (the token view commits a refused exchange).
+        self.store.delete(T_CODES, code)
         if record["ExpiresAt"] <= self.clock.now():
             raise OAuthError("invalid_grant")
         if redirect_uri != record["RedirectURI"]:
@@ -235,9 +236,10 @@ class IdentityService:
     # -- bearer tokens on API calls --
 
     def authenticate_bearer(self, authorization: str | None) -> AccessContext:
-        if not authorization or not authorization.startswith("Bearer "):
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:  # auth schemes are case-insensitive (RFC 7235)
             raise Unauthorized("AuthenticationUnsuccessful")
-        token = authorization[len("Bearer "):].strip()
         try:
             claims = jwt.decode(token, self._signing_secret())
         except jwt.InvalidToken:

@@ -36,19 +36,27 @@ def _client_credentials() -> tuple[str | None, str | None]:
 def token() -> Response:
     emulator = get_emulator()
     identity = emulator.identity
+    refusal: OAuthError | None = None
     with emulator.store.transaction():
-        client = identity.authenticate_client(*_client_credentials())
-        grant_type = request.form.get("grant_type")
-        if grant_type == "client_credentials":
-            issued = identity.client_credentials(client, request.form.get("scope"))
-        elif grant_type == "authorization_code":
-            issued = identity.exchange_code(client, request.form.get("code"), request.form.get("redirect_uri"))
-        elif grant_type == "refresh_token":
-            issued = identity.refresh(client, request.form.get("refresh_token"), request.form.get("scope"))
-        elif not grant_type:
-            raise OAuthError("invalid_request", "grant_type is required")
-        else:
-            raise OAuthError("unsupported_grant_type")
+        # A refusal is raised after the commit, not through it: refusing an authorization code still uses
+        # it up (RFC 6749 §10.5). The grants check everything else before they write.
+        try:
+            client = identity.authenticate_client(*_client_credentials())
+            grant_type = request.form.get("grant_type")
+            if grant_type == "client_credentials":
+                issued = identity.client_credentials(client, request.form.get("scope"))
+            elif grant_type == "authorization_code":
+                issued = identity.exchange_code(client, request.form.get("code"), request.form.get("redirect_uri"))
+            elif grant_type == "refresh_token":
+                issued = identity.refresh(client, request.form.get("refresh_token"), request.form.get("scope"))
+            elif not grant_type:
+                raise OAuthError("invalid_request", "grant_type is required")
+            else:
+                raise OAuthError("unsupported_grant_type")
+        except OAuthError as error:
+            refusal = error
+    if refusal is not None:
+        raise refusal
     return json_response(issued, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
