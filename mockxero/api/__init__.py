@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import banktransactions, banktransfers, contacts
+from . import banktransactions, banktransfers, contacts, currencies, organisation
 
 API_PREFIX = "/api.xro/2.0"
 
@@ -14,4 +14,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     contacts.bp,
     banktransactions.bp,
     banktransfers.bp,
+    organisation.bp,
+    currencies.bp,
 )

@@ -8,6 +8,14 @@ from .base import BackendBase
 
 ORG_KEY = "organisation"
 
+# GET /Organisation/Actions: the key actions of the spec's example; the mock's organisation may do them all.
+ORGANISATION_ACTIONS = (
+    "CreateApprovedInvoice", "CreateDraftPurchaseOrder", "CreateApprovedBill", "AttachFilesIntoInvoice",
+    "UseMulticurrency", "CreateDraftInvoice", "CreateRepeatingInvoice", "CreateRepeatingBill",
+    "CreateSentQuote", "CreateInvoicePayment", "CreateApprovedPurchaseOrder", "CreateDraftQuote",
+    "CreateDraftBill",
+)
+
 
 class OrganisationBackend(BackendBase):
     def is_bootstrapped(self) -> bool:
@@ -60,6 +68,9 @@ class OrganisationBackend(BackendBase):
 
     def organisation(self) -> dict:
         return self._require("Organisation", ORG_KEY)
+
+    def organisation_actions(self) -> list[dict]:
+        return [{"Name": name, "Status": "ALLOWED"} for name in ORGANISATION_ACTIONS]
 
     @property
     def base_currency(self) -> str:
