@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import banktransactions, banktransfers, contacts, currencies, organisation
+from . import accounts, banktransactions, banktransfers, contacts, currencies, organisation
 
 API_PREFIX = "/api.xro/2.0"
 
@@ -16,4 +16,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     banktransfers.bp,
     organisation.bp,
     currencies.bp,
+    accounts.bp,
 )

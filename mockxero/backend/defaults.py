@@ -61,8 +61,9 @@ COUNTRIES = {
         "version": "US", "currency": "USD", "timezone": "EASTERNSTANDARDTIME", "tax_name": "Sales Tax",
         "year_end_month": 12, "sales_tax": "TAX001", "purchase_tax": "NONE", "no_tax": "NONE",
         "tax_rates": [
-            ("Sales Tax", "TAX001", "7.2500", "OUTPUT", "revenue"),
-            ("Tax Exempt", "NONE", "0.0000", "NONE", "all"),
+            # US organisations have no ReportTaxType (Xero's tax-rates docs).
+            ("Sales Tax", "TAX001", "7.2500", None, "revenue"),
+            ("Tax Exempt", "NONE", "0.0000", None, "all"),
         ],
     },
 }
@@ -100,6 +101,8 @@ def chart_of_accounts(country: str) -> list[dict]:
         {"Code": "429", "Name": "General Expenses", "Type": "EXPENSE", "TaxType": purchases},
         {"Code": "610", "Name": "Accounts Receivable", "Type": "CURRENT", "TaxType": none,
          "SystemAccount": "DEBTORS", "Description": "Outstanding invoices the company has issued"},
+        {"Code": "630", "Name": "Inventory", "Type": "INVENTORY", "TaxType": none,
+         "Description": "Value of tracked items for resale"},
         {"Code": "800", "Name": "Accounts Payable", "Type": "CURRLIAB", "TaxType": none,
          "SystemAccount": "CREDITORS", "Description": "Outstanding invoices the company has received"},
         {"Code": "820", "Name": spec["tax_name"], "Type": "CURRLIAB", "TaxType": none,
@@ -116,21 +119,22 @@ def tax_rates(country: str) -> list[dict]:
     rates = []
     for name, tax_type, rate, report_type, applies in COUNTRIES[country]["tax_rates"]:
         value = Decimal(rate)
-        revenue = applies in ("revenue", "all")
-        expense = applies in ("expense", "all")
-        rates.append({
+        # As in the spec's NZ example: an income rate fits every class but expenses, an expense rate every
+        # class but revenue.
+        rate = {
             "Name": name,
             "TaxType": tax_type,
             "ReportTaxType": report_type,
             "Status": "ACTIVE",
             "TaxComponents": [{"Name": COUNTRIES[country]["tax_name"], "Rate": value,
                                "IsCompound": False, "IsNonRecoverable": False}],
-            "CanApplyToAssets": expense,
-            "CanApplyToEquity": expense,
-            "CanApplyToExpenses": expense,
-            "CanApplyToLiabilities": expense,
-            "CanApplyToRevenue": revenue,
+            "CanApplyToAssets": True,
+            "CanApplyToEquity": True,
+            "CanApplyToExpenses": applies in ("expense", "all"),
+            "CanApplyToLiabilities": True,
+            "CanApplyToRevenue": applies in ("revenue", "all"),
             "DisplayTaxRate": value,
             "EffectiveRate": value,
-        })
+        }
+        rates.append({k: v for k, v in rate.items() if v is not None})
     return rates

@@ -44,6 +44,8 @@ class JournalsBackend(BackendBase):
     INDEXES = [
         ("Journals", "source", lambda r: r["SourceID"]),
         ("Journals", "reverses", lambda r: r.get("ReversesJournalID")),
+        # Every account a journal's lines touch: "has this account any transactions?" without a scan.
+        ("Journals", "account", lambda r: frozenset(line["AccountID"] for line in r["JournalLines"]) or None),
     ]
 
     def post_journal(self, *, source_type: str, source_id: str, journal_date: date, currency: str,

@@ -1,0 +1,53 @@
+"""/Accounts"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
+from ..schemas.accounts import AccountSchema
+
+bp = Blueprint("accounts", __name__)
+SCOPE = "accounting.settings"
+SHAPE = BatchShape("Accounts", "AccountID", "HasValidationErrors")
+schema = AccountSchema()
+
+
+@bp.get("/Accounts")
+@operation(SCOPE)
+def list_accounts(backend):
+    # Deleted accounts are listed only to a filter that asks about Status (where=Status=="DELETED").
+    asks_about_status = "status" in (query_value("where") or "").lower()
+    rows = backend.chart_of_accounts(include_deleted=asks_about_status)
+    return envelope("Accounts", [schema.dump(r) for r in rows])
+
+
+@bp.get("/Accounts/<uuid:account_id>")
+@operation(SCOPE)
+def get_account(backend, account_id):
+    return envelope("Accounts", [schema.dump(backend.account(str(account_id)))])
+
+
+@bp.put("/Accounts")
+@operation(SCOPE)
+def create_account(backend):
+    # Xero processes only the first account of a request (Xero staff, XeroAPI/Xero-Net#285).
+    raw, elements = load_body(schema, "Accounts")
+    outcomes = run_batch(backend, elements[:1], raw[:1], backend.create_account)
+    return batch_response(SHAPE, outcomes, schema.dump)
+
+
+@bp.post("/Accounts/<uuid:account_id>")
+@operation(SCOPE)
+def update_account(backend, account_id):
+    backend.account(str(account_id))  # 404 before reading the body
+    raw, elements = load_body(schema, "Accounts")
+    outcomes = run_batch(
+        backend, elements[:1], raw[:1], lambda values: backend.update_account(str(account_id), values)
+    )
+    return batch_response(SHAPE, outcomes, schema.dump)
+
+
+@bp.delete("/Accounts/<uuid:account_id>")
+@operation(SCOPE)
+def delete_account(backend, account_id):
+    return envelope("Accounts", [schema.dump(backend.delete_account(str(account_id)))])

@@ -1,0 +1,71 @@
+"""Account rules that depend on the ledger, driven on the backend directly."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from mockxero.backend.journals import Line
+from mockxero.clock import ManualClock
+from mockxero.config import DEFAULT_TENANT_ID, MockConfig
+from mockxero.emulator import Emulator
+from mockxero.exceptions import ValidationException
+
+
+@pytest.fixture
+def books():
+    """One tenant's backend on a private emulator, inside an open transaction."""
+    emulator = Emulator(MockConfig(clock=ManualClock()))
+    with emulator.store.transaction():
+        yield emulator.backend(DEFAULT_TENANT_ID)
+
+
+def post_between(books, debit: dict, credit: dict, amount: str = "10.00") -> None:
+    books.post_journal(
+        source_type="CASHPAID", source_id=books.ids.guid(), journal_date=date(2026, 1, 15), currency="NZD",
+        lines=[Line(debit, Decimal(amount)), Line(credit, -Decimal(amount))],
+    )
+
+
+def test_an_account_with_journal_lines_cannot_be_deleted_only_archived(books):
+    expense = books.create_account({"Code": "480", "Name": "Travel", "Type": "EXPENSE"})
+    post_between(books, expense, books.account_by_code("090"))
+    with pytest.raises(ValidationException) as refused:
+        books.delete_account(expense["AccountID"])
+    assert refused.value.messages == ["This account has transactions and cannot be deleted. Archive it instead."]
+    assert books.update_account(expense["AccountID"], {"Status": "ARCHIVED"})["Status"] == "ARCHIVED"
+
+
+def test_an_account_without_journal_lines_can_be_deleted(books):
+    expense = books.create_account({"Code": "480", "Name": "Travel", "Type": "EXPENSE"})
+    post_between(books, books.account_by_code("429"), books.account_by_code("090"))
+    assert books.delete_account(expense["AccountID"])["Status"] == "DELETED"
+
+
+def test_a_bank_account_with_transactions_keeps_its_currency(books):
+    bank = books.account_by_code("091")
+    post_between(books, books.account_by_code("429"), bank)
+    with pytest.raises(ValidationException) as refused:
+        books.update_account(bank["AccountID"], {"CurrencyCode": "USD"})
+    assert refused.value.messages == ["The currency of a bank account with transactions cannot be changed."]
+
+
+def test_a_bank_account_without_transactions_may_change_currency(books):
+    bank = books.create_account({"Name": "Spare", "Type": "BANK", "BankAccountNumber": "1"})
+    assert books.update_account(bank["AccountID"], {"CurrencyCode": "USD"})["CurrencyCode"] == "USD"
+
+
+def test_account_by_code_prefers_the_live_account_over_a_deleted_one(books):
+    old = books.create_account({"Code": "480", "Name": "Travel", "Type": "EXPENSE"})
+    books.delete_account(old["AccountID"])
+    assert books.account_by_code("480")["AccountID"] == old["AccountID"]  # still found, marked DELETED
+    new = books.create_account({"Code": "480", "Name": "Travel", "Type": "EXPENSE"})
+    assert books.account_by_code("480")["AccountID"] == new["AccountID"]
+
+
+def test_chart_of_accounts_hides_deleted_accounts_unless_asked(books):
+    old = books.create_account({"Code": "480", "Name": "Travel", "Type": "EXPENSE"})
+    books.delete_account(old["AccountID"])
+    assert old["AccountID"] not in {a["AccountID"] for a in books.chart_of_accounts()}
+    assert old["AccountID"] in {a["AccountID"] for a in books.chart_of_accounts(include_deleted=True)}
