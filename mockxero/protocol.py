@@ -219,7 +219,7 @@ class BatchShape:
     """How one resource's elements look in batch answers."""
 
     collection: str   # "Contacts"
-    id_field: str     # "ContactID"
+    id_field: str | None  # "ContactID"; None for resources keyed by a code (TaxRates' TaxType)
     error_flag: str   # "HasValidationErrors" (contacts, payments) or "HasErrors" (invoices, credit notes)
 
 
@@ -246,7 +246,7 @@ def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Call
 
 def _refused(shape: BatchShape, outcome: ElementOutcome, *, summarized: bool) -> dict:
     echo = dict(outcome.raw) if isinstance(outcome.raw, dict) else {}
-    if not summarized:
+    if not summarized and shape.id_field:
         echo[shape.id_field] = ZERO_GUID
     echo[shape.error_flag] = True
     echo["StatusAttributeString"] = "ERROR"

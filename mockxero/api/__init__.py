@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import accounts, banktransactions, banktransfers, contacts, currencies, organisation
+from . import accounts, banktransactions, banktransfers, contacts, currencies, organisation, taxrates
 
 API_PREFIX = "/api.xro/2.0"
 
@@ -17,4 +17,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     organisation.bp,
     currencies.bp,
     accounts.bp,
+    taxrates.bp,
 )
