@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import accounts, banktransactions, banktransfers, contacts, currencies, organisation, taxrates
+from . import accounts, banktransactions, banktransfers, contacts, currencies, items, organisation, taxrates
 
 API_PREFIX = "/api.xro/2.0"
 
@@ -18,4 +18,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     currencies.bp,
     accounts.bp,
     taxrates.bp,
+    items.bp,
 )
