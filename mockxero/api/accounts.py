@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
+from ..protocol import (
+    BatchShape, batch_response, envelope, list_response, load_body, operation, query_value, run_batch,
+)
+from ..query import Listing
 from ..schemas.accounts import AccountSchema
 
 bp = Blueprint("accounts", __name__)
 SCOPE = "accounting.settings"
 SHAPE = BatchShape("Accounts", "AccountID", "HasValidationErrors")
 schema = AccountSchema()
+LISTING = Listing("Accounts", schema)
 
 
 @bp.get("/Accounts")
@@ -17,8 +21,7 @@ schema = AccountSchema()
 def list_accounts(backend):
     # Deleted accounts are listed only to a filter that asks about Status (where=Status=="DELETED").
     asks_about_status = "status" in (query_value("where") or "").lower()
-    rows = backend.chart_of_accounts(include_deleted=asks_about_status)
-    return envelope("Accounts", [schema.dump(r) for r in rows])
+    return list_response(backend, LISTING, rows=backend.chart_of_accounts(include_deleted=asks_about_status))
 
 
 @bp.get("/Accounts/<uuid:account_id>")

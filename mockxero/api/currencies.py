@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import envelope, load_body, operation
+from ..protocol import envelope, list_response, load_body, operation
+from ..query import Listing
 from ..schemas.currencies import CurrencySchema
 
 bp = Blueprint("currencies", __name__)
 SCOPE = "accounting.settings"
 schema = CurrencySchema()
+# GET /Currencies takes where and order only.
+LISTING = Listing("Currencies", schema, kind="Currencies", modified_field=None)
 
 
 @bp.get("/Currencies")
 @operation(SCOPE)
 def list_currencies(backend):
-    return envelope("Currencies", [schema.dump(c) for c in backend.list_currencies()])
+    return list_response(backend, LISTING)
 
 
 @bp.put("/Currencies")

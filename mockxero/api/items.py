@@ -1,14 +1,20 @@
 """/Items"""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
+from ..protocol import (
+    BatchShape, batch_response, envelope, list_response, load_body, operation, query_value, run_batch,
+)
+from ..query import Listing
 from ..schemas.items import ItemSchema
 
 bp = Blueprint("items", __name__)
 SCOPE = "accounting.settings"
 SHAPE = BatchShape("Items", "ItemID", "HasValidationErrors")
+LISTING = Listing("Items", ItemSchema(), kind="Items")
 
 
 def unit_places() -> int:
@@ -23,8 +29,7 @@ def item_schema() -> ItemSchema:
 @bp.get("/Items")
 @operation(SCOPE)
 def list_items(backend):
-    schema = item_schema()
-    return envelope("Items", [schema.dump(r) for r in backend.list_items()])
+    return list_response(backend, replace(LISTING, dump=item_schema().dump))
 
 
 @bp.get("/Items/<reference>")

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, run_batch
+from ..protocol import BatchShape, batch_response, envelope, list_response, load_body, operation, run_batch
+from ..query import Listing
 from ..schemas.taxrates import TaxRateSchema
 
 bp = Blueprint("taxrates", __name__)
 SCOPE = "accounting.settings"
 SHAPE = BatchShape("TaxRates", None, "HasValidationErrors")
 schema = TaxRateSchema()
+# GET /TaxRates takes where and order only (no If-Modified-Since, no paging).
+LISTING = Listing("TaxRates", schema, kind="TaxRates", modified_field=None)
 
 
 @bp.get("/TaxRates")
 @operation(SCOPE)
 def list_tax_rates(backend):
-    return envelope("TaxRates", [schema.dump(r) for r in backend.list_tax_rates()])
+    return list_response(backend, LISTING)
 
 
 @bp.get("/TaxRates/<tax_type>")

@@ -330,3 +330,9 @@ def test_system_accounts_cannot_be_deleted(xero):
 
 def test_delete_of_unknown_account_is_404(xero):
     assert xero.delete("/Accounts/00000000-0000-0000-0000-00000000abcd").status_code == 404
+
+
+def test_where_and_order_as_in_the_spec_examples(xero):
+    create(xero, **BANK)
+    banks = xero.get('/Accounts?where=Status=="ACTIVE" AND Type=="BANK"&order=Name ASC').json["Accounts"]
+    assert [a["Name"] for a in banks] == ["Business Bank Account", "Business Savings Account", "Cheque Account"]

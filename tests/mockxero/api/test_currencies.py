@@ -55,3 +55,8 @@ def test_a_missing_code_is_a_validation_error(xero):
     response = xero.put("/Currencies", {"Description": "Nameless"})
     assert response.status_code == 400
     assert validation_messages(response) == ["Please enter a currency Code."]
+
+
+def test_where_filters_currencies_as_in_the_spec_example(xero):
+    assert xero.get('/Currencies?where=Code=="USD"').json["Currencies"] == [
+        {"Code": "USD", "Description": "United States Dollar"}]

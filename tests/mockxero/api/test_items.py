@@ -200,3 +200,17 @@ def test_a_wrong_type_is_post_data_invalid(xero):
     response = xero.put("/Items", {"Items": [{"Code": "X", "SalesDetails": {"UnitPrice": "lots"}}]})
     assert response.status_code == 400 and response.json["Type"] == "PostDataInvalidException"
     assert "Items[0].SalesDetails.UnitPrice" in response.json["Message"]
+
+
+def test_where_and_order_on_items(xero):
+    create(xero, Code="B")
+    create(xero, Code="A", IsSold=False)
+    create(xero, Code="C")
+    sold = xero.get("/Items?where=IsSold==true&order=Code DESC").json["Items"]
+    assert [i["Code"] for i in sold] == ["C", "B"]
+
+
+def test_list_shows_unit_prices_to_the_requested_places(xero):
+    xero.put("/Items?unitdp=4", {"Items": [{"Code": "P", "SalesDetails": {"UnitPrice": "1.2345"}}]})
+    assert str(xero.get("/Items").json["Items"][0]["SalesDetails"]["UnitPrice"]) == "1.23"
+    assert str(xero.get("/Items?unitdp=4").json["Items"][0]["SalesDetails"]["UnitPrice"]) == "1.2345"

@@ -207,3 +207,10 @@ def test_batch_with_summarize_errors_false_reports_each_rate(xero):
     assert good["TaxType"] == "TAX001" and good["StatusAttributeString"] == "OK"
     assert bad["StatusAttributeString"] == "ERROR" and "TaxType" not in bad
     assert bad["ValidationErrors"] == [{"Message": "Please enter a Name."}]
+
+
+def test_where_filters_the_list(xero):
+    create(xero, **STATE_TAX)
+    post(xero, TaxType="TAX001", Status="DELETED")
+    active = xero.get('/TaxRates?where=Status=="ACTIVE"').json["TaxRates"]
+    assert "TAX001" not in [r["TaxType"] for r in active] and "OUTPUT2" in [r["TaxType"] for r in active]
