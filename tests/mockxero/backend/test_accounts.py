@@ -1,12 +1,10 @@
 """Account rules that depend on the ledger, driven on the backend directly."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from mockxero.backend.journals import Line
 from mockxero.clock import ManualClock
 from mockxero.config import DEFAULT_TENANT_ID, MockConfig
 from mockxero.emulator import Emulator
@@ -21,16 +19,18 @@ def books():
         yield emulator.backend(DEFAULT_TENANT_ID)
 
 
-def post_between(books, debit: dict, credit: dict, amount: str = "10.00") -> None:
-    books.post_journal(
-        source_type="CASHPAID", source_id=books.ids.guid(), journal_date=date(2026, 1, 15), currency="NZD",
-        lines=[Line(debit, Decimal(amount)), Line(credit, -Decimal(amount))],
-    )
+def spend(books, account_code: str, bank_code: str = "090") -> None:
+    """A real spend-money transaction, so the account gets journal lines the ledger check accepts."""
+    books.create_bank_transaction({
+        "Type": "SPEND", "Contact": {"Name": "Acme Supplies"}, "BankAccount": {"Code": bank_code},
+        "LineItems": [{"Description": "Paper", "Quantity": Decimal(1), "UnitAmount": Decimal("10.00"),
+                       "AccountCode": account_code}],
+    })
 
 
 def test_an_account_with_journal_lines_cannot_be_deleted_only_archived(books):
     expense = books.create_account({"Code": "480", "Name": "Travel", "Type": "EXPENSE"})
-    post_between(books, expense, books.account_by_code("090"))
+    spend(books, "480")
     with pytest.raises(ValidationException) as refused:
         books.delete_account(expense["AccountID"])
     assert refused.value.messages == ["This account has transactions and cannot be deleted. Archive it instead."]
@@ -39,13 +39,13 @@ def test_an_account_with_journal_lines_cannot_be_deleted_only_archived(books):
 
 def test_an_account_without_journal_lines_can_be_deleted(books):
     expense = books.create_account({"Code": "480", "Name": "Travel", "Type": "EXPENSE"})
-    post_between(books, books.account_by_code("429"), books.account_by_code("090"))
+    spend(books, "429")
     assert books.delete_account(expense["AccountID"])["Status"] == "DELETED"
 
 
 def test_a_bank_account_with_transactions_keeps_its_currency(books):
     bank = books.account_by_code("091")
-    post_between(books, books.account_by_code("429"), bank)
+    spend(books, "429", bank_code="091")
     with pytest.raises(ValidationException) as refused:
         books.update_account(bank["AccountID"], {"CurrencyCode": "USD"})
     assert refused.value.messages == ["The currency of a bank account with transactions cannot be changed."]
