@@ -11,6 +11,7 @@ from .control import BLUEPRINTS as CONTROL_BLUEPRINTS, CONTROL_PREFIX
 from .emulator import Emulator
 from .http import XeroJSONProvider, negotiate, register_error_handlers
 from .identity.views import bp as identity_bp
+from .traffic import install as install_gateway
 
 
 def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
@@ -34,9 +35,10 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
         PROPAGATE_BUGS=False,
     )
     app.url_map.strict_slashes = False
-    app.extensions["mockxero"] = Emulator(settings)
+    emulator = app.extensions["mockxero"] = Emulator(settings)
 
     register_error_handlers(app)
+    install_gateway(app, emulator.traffic, skip_prefix=CONTROL_PREFIX)
     app.register_blueprint(identity_bp)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)

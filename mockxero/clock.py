@@ -31,6 +31,11 @@ class SystemClock:
         self._offset = timedelta(0)
         self._lock = threading.Lock()
 
+    @property
+    def scale(self) -> float:
+        """Emulator seconds per real second."""
+        return self._scale
+
     def now(self) -> datetime:
         elapsed = self._real_now() - self._origin
         with self._lock:
@@ -44,6 +49,8 @@ class SystemClock:
 
 class ManualClock:
     """A clock that only moves when told to; the clock tests inject."""
+
+    scale = 1.0  # a waiting client's real seconds count as emulator seconds (see time_scale)
 
     def __init__(self, start: datetime | None = None):
         start = start or datetime(2026, 1, 15, 9, 0, 0, tzinfo=timezone.utc)
@@ -64,3 +71,8 @@ class ManualClock:
     def set(self, instant: datetime) -> None:
         with self._lock:
             self._now = instant.astimezone(timezone.utc)
+
+
+def time_scale(clock: Clock) -> float:
+    """Emulator seconds per real second: how to turn an emulator wait into one a real client can sleep."""
+    return float(getattr(clock, "scale", 1.0))

@@ -132,6 +132,16 @@ class MockConfig:
     seed: int | None = None
     clock: Clock | None = field(default=None, compare=False)
     testing: bool = False
+    # The API gateway (mockxero.traffic): Xero's rate limits, Idempotency-Key, fault injection, request log.
+    rate_limits: bool = True
+    rate_limit_minute: int = 60          # per tenant per app, rolling 60 s
+    rate_limit_day: int = 5_000          # per tenant per app, rolling 24 h
+    rate_limit_concurrent: int = 5       # per tenant per app, calls in flight
+    rate_limit_app_minute: int = 10_000  # per app across tenants, rolling 60 s
+    idempotency_ttl: int = 86_400        # seconds a stored Idempotency-Key answer is replayed
+    faults_file: str | None = None       # JSON/YAML fault rules loaded at start
+    fault_latency: str = "clock"         # "clock": latency advances the emulator clock; "sleep": really wait
+    request_log_size: int = 1_000        # newest calls kept by GET /mock-api/requests; 0 turns the log off
 
     def __post_init__(self) -> None:
         if isinstance(self.data_file, os.PathLike):
@@ -150,6 +160,16 @@ class MockConfig:
             raise ConfigError(f"clock_scale must be a positive number, got {self.clock_scale!r}")
         if self.seed is not None:
             _require_whole("seed", self.seed, minimum=None)
+        if not isinstance(self.rate_limits, bool):
+            raise ConfigError(f"rate_limits must be true or false, got {self.rate_limits!r}")
+        for key in ("rate_limit_minute", "rate_limit_day", "rate_limit_concurrent", "rate_limit_app_minute",
+                    "idempotency_ttl"):
+            _require_whole(key, getattr(self, key), minimum=1)
+        _require_whole("request_log_size", self.request_log_size, minimum=0)
+        if self.fault_latency not in ("clock", "sleep"):
+            raise ConfigError(f"fault_latency must be 'clock' or 'sleep', got {self.fault_latency!r}")
+        if self.faults_file is not None and (not isinstance(self.faults_file, str) or not self.faults_file.strip()):
+            raise ConfigError(f"faults_file must be a file path, got {self.faults_file!r}")
         if not self.tenants:
             raise ConfigError("tenants: at least one tenant must be configured")
         if not self.clients:
@@ -325,6 +345,15 @@ def _text(key: str, raw: str) -> str:
     return raw
 
 
+def _switch(key: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{env_name(key)} must be on/off (or true/false), got {raw!r}")
+
+
 _ENV_SETTINGS = {
     "data_file": _text,
     "token_ttl": _int,
@@ -332,6 +361,15 @@ _ENV_SETTINGS = {
     "default_format": _text,
     "clock_scale": _float,
     "seed": _int,
+    "rate_limits": _switch,
+    "rate_limit_minute": _int,
+    "rate_limit_day": _int,
+    "rate_limit_concurrent": _int,
+    "rate_limit_app_minute": _int,
+    "idempotency_ttl": _int,
+    "faults_file": _text,
+    "fault_latency": _text,
+    "request_log_size": _int,
 }
 _TENANT_ENV = {"tenant_id": "MOCKXERO_TENANT_ID", "name": "MOCKXERO_TENANT_NAME", "country_code": "MOCKXERO_COUNTRY"}
 _CLIENT_ENV = {"client_id": "MOCKXERO_CLIENT_ID", "client_secret": "MOCKXERO_CLIENT_SECRET"}

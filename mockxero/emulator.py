@@ -1,4 +1,4 @@
-"""One emulator: configuration, clock, ids, the store, identity, and every tenant's books."""
+"""One emulator: configuration, clock, ids, the store, identity, the gateway, and every tenant's books."""
 from __future__ import annotations
 
 from flask import current_app
@@ -9,6 +9,7 @@ from .config import MockConfig
 from .identity.service import IdentityService
 from .ids import IdGenerator
 from .store import Store
+from .traffic import Traffic
 
 T_META = "system:Meta"
 
@@ -22,6 +23,7 @@ class Emulator:
         for kind, name, key in all_indexes():
             self.store.define_index(kind, name, key)
         self.identity = IdentityService(config, self.store, self.clock, self.ids)
+        self.traffic = Traffic(config, self.clock, self.store)  # rate limits, idempotency, faults, request log
         with self.store.transaction():
             self._count_start()
             self.identity.ensure_secret()

@@ -106,6 +106,13 @@ class ProblemError(XeroAPIError):
         }
 
 
+class BadRequest(ProblemError):
+    """A request the gateway refuses before any resource sees it (e.g. a malformed header)."""
+
+    status = 400
+    title = "Bad Request"
+
+
 class Unauthorized(ProblemError):
     status = 401
     title = "Unauthorized"
@@ -137,6 +144,13 @@ class MethodNotAllowed(ProblemError):
 class PayloadTooLarge(ProblemError):
     status = 413
     title = "Payload Too Large"
+
+
+class UnprocessableEntity(ProblemError):
+    """A well-formed request the gateway will not act on (an Idempotency-Key reused for another request)."""
+
+    status = 422
+    title = "Unprocessable Entity"
 
 
 class RateLimitExceeded(ProblemError):

@@ -1,6 +1,7 @@
 """The accounting API's protocol, shared by every resource view.
 
-* ``operation(scope)`` wraps a view: bearer token → tenant → scope → one store transaction → backend.
+* ``operation(scope)`` wraps a view: bearer token → tenant → scope → gateway (rate limits, Idempotency-Key)
+  → one store transaction → backend.
 * ``read_elements`` reads a wrapped (``{"Contacts": [...]}``), bare (``{...}``) or array body.
 * ``envelope`` builds Xero's response envelope; ``list_response`` answers every ``GET /<Collection>``.
 * ``run_batch`` / ``batch_response`` give batch writes Xero's ``summarizeErrors`` semantics: each element
@@ -43,8 +44,12 @@ def operation(scope: str) -> Callable:
                 raise Unauthorized("AuthorizationUnsuccessful")
             g.access = context
             g.tenant_id = tenant_id
-            with emulator.store.transaction():
-                return view(emulator.backend(tenant_id, context.client_id), *args, **kwargs)
+            backend = emulator.backend(tenant_id, context.client_id)
+            # The gateway (mockxero.traffic) applies rate limits and Idempotency-Key, then runs the view
+            # in one store transaction.
+            return emulator.traffic.accounting_call(
+                context.client_id, tenant_id, lambda: view(backend, *args, **kwargs)
+            )
 
         wrapper.required_scope = scope  # type: ignore[attr-defined]
         return wrapper

@@ -77,6 +77,14 @@ def emulator(app):
 
 
 @pytest.fixture
+def unlimited(emulator):
+    """Xero's rate limits are on in tests (60 calls a minute on a clock that never moves); a test that
+    makes more calls than that asks for this fixture to switch them off."""
+    emulator.traffic.limiter.enabled = False
+    return emulator
+
+
+@pytest.fixture
 def live_server(app):
     """The test's app served over real HTTP on a free loopback port; yields the base URL."""
     with EmbeddedServer(app) as server:

@@ -8,10 +8,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..http import CONTROL_PREFIX
-from . import admin
+from . import admin, faults, ratelimits, requestlog
 
 __all__ = ["BLUEPRINTS", "CONTROL_PREFIX"]
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     admin.bp,
+    faults.bp,
+    requestlog.bp,
+    ratelimits.bp,
 )

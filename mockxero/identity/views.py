@@ -109,6 +109,7 @@ def connections() -> Response:
     emulator = get_emulator()
     with emulator.store.transaction():
         context = emulator.identity.authenticate_bearer(request.headers.get("Authorization"))
+        emulator.traffic.tenantless_call(context.client_id)
         rows = emulator.identity.connections(context)
         auth_event = request.args.get("authEventId")
         body = [
@@ -133,6 +134,7 @@ def delete_connection(connection_id: str) -> Response:
     emulator = get_emulator()
     with emulator.store.transaction():
         context = emulator.identity.authenticate_bearer(request.headers.get("Authorization"))
+        emulator.traffic.tenantless_call(context.client_id)
         if not emulator.identity.delete_connection(context, connection_id.lower()):
             raise NotFound()
     return Response(status=204)
