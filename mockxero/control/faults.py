@@ -24,10 +24,12 @@ def list_faults() -> Response:
 @bp.post("/faults")
 def add_faults() -> Response:
     document = read_json()
+    faults = get_emulator().traffic.faults
     try:
-        rules = rules_from_document([document] if isinstance(document, dict) and "faults" not in document
-                                    else document)
-        added = get_emulator().traffic.faults.add_all(rules)
+        if isinstance(document, dict) and "faults" not in document:
+            added = [faults.add(document)]
+        else:
+            added = faults.add_all(rules_from_document(document))
     except FaultRuleError as exc:
         raise BadRequest(str(exc)) from None
     return json_response({"faults": [rule.to_dict() for rule in added]}, 201)

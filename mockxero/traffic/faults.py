@@ -44,6 +44,7 @@ from typing import Any
 
 import yaml
 
+from ..config import ConfigError
 from ..ids import is_guid, normalise_guid
 
 EFFECTS = ("status", "latency", "drop", "lost_response")
@@ -53,6 +54,10 @@ _FIELDS = {"method", "path", "path_regex", "tenant", "nth", "probability", "seed
 
 class FaultRuleError(ValueError):
     """A rule that cannot be used; the message names the field."""
+
+
+class FaultFileError(FaultRuleError, ConfigError):
+    """A fault file that cannot be read or parsed (a configuration error at start)."""
 
 
 @dataclass
@@ -109,13 +114,13 @@ class FaultRule:
             probability = _number(data["probability"])
             if probability is None or not 0 < probability <= 1:
                 raise FaultRuleError(
-                    f"probability must be a number above 0 and at most 1, got {data['probability']!r}")
+                    f"probability must be a number above 0 and at most 1, got {_show(data['probability'])}")
             rule.probability = probability
         if rule.nth is not None and rule.probability is not None:
             raise FaultRuleError("give either nth or probability, not both")
         seed = data.get("seed", 0)
         if isinstance(seed, bool) or not isinstance(seed, int):
-            raise FaultRuleError(f"seed must be a whole number, got {seed!r}")
+            raise FaultRuleError(f"seed must be a whole number, got {_show(seed)}")
         rule.seed = seed
         rule._random = random.Random(seed)
         if rule.nth is not None and rule.times is None:
@@ -126,7 +131,7 @@ class FaultRule:
         if effect == "status":
             status = data.get("status")
             if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599:
-                raise FaultRuleError(f"a status rule needs status: an HTTP status from 200 to 599, got {status!r}")
+                raise FaultRuleError(f"a status rule needs status: an HTTP status from 200 to 599, got {_show(status)}")
             rule.status = status
             headers = data.get("headers", {})
             if not isinstance(headers, dict) or not all(
@@ -196,6 +201,11 @@ class FaultRule:
         return True
 
 
+def _show(value: Any) -> str:
+    """A value as the rule's author wrote it (JSON numbers arrive as ``Decimal``)."""
+    return str(value) if isinstance(value, Decimal) else repr(value)
+
+
 def _optional_text(data: dict, name: str) -> str | None:
     value = data.get(name)
     if value is None:
@@ -210,7 +220,7 @@ def _optional_count(data: dict, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise FaultRuleError(f"{name} must be a whole number of at least 1, got {value!r}")
+        raise FaultRuleError(f"{name} must be a whole number of at least 1, got {_show(value)}")
     return value
 
 
@@ -225,7 +235,7 @@ def _number(value: Any) -> float | None:
 def _latency(data: dict) -> float:
     latency = _number(data.get("latency", 0))
     if latency is None or latency < 0:
-        raise FaultRuleError(f"latency must be a number of seconds (0 or more), got {data.get('latency')!r}")
+        raise FaultRuleError(f"latency must be a number of seconds (0 or more), got {_show(data.get('latency'))}")
     return latency
 
 
@@ -295,12 +305,12 @@ def load_rules_file(path: str | Path) -> list[Any]:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise FaultRuleError(f"cannot read fault file {file}: {exc.strerror}") from None
+        raise FaultFileError(f"cannot read fault file {file}: {exc.strerror}") from None
     try:
         document = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise FaultRuleError(f"fault file {file} is not valid {file.suffix.lstrip('.') or 'YAML'}: {exc}") from None
+        raise FaultFileError(f"fault file {file} is not valid {file.suffix.lstrip('.') or 'YAML'}: {exc}") from None
     try:
         return rules_from_document(document)
     except FaultRuleError as exc:
-        raise FaultRuleError(f"fault file {file}: {exc}") from None
+        raise FaultFileError(f"fault file {file}: {exc}") from None

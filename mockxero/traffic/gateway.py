@@ -74,10 +74,11 @@ class Traffic:
         self.idempotency = IdempotencyKeys(store, clock, config.idempotency_ttl)
         self.faults = FaultInjector()
         if config.faults_file:
+            rules = load_rules_file(config.faults_file)  # names the file itself when unreadable
             try:
-                self.faults.add_all(load_rules_file(config.faults_file))
+                self.faults.add_all(rules)
             except FaultRuleError as exc:
-                raise ConfigError(str(exc)) from None
+                raise ConfigError(f"fault file {config.faults_file}: {exc}") from None
         self.log = RequestLog(config.request_log_size)
         self.sleep: Callable[[float], None] = time.sleep  # tests swap it to prove "sleep" mode sleeps
 
