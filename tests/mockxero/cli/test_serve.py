@@ -20,6 +20,11 @@ FLAG_ENV = {
     "--tenant-name": "MOCKXERO_TENANT_NAME", "--country": "MOCKXERO_COUNTRY", "--client-id": "MOCKXERO_CLIENT_ID",
     "--client-secret": "MOCKXERO_CLIENT_SECRET", "--unknown-fields": "MOCKXERO_UNKNOWN_FIELDS",
     "--clock-scale": "MOCKXERO_CLOCK_SCALE", "--seed": "MOCKXERO_SEED",
+    "--rate-limits": "MOCKXERO_RATE_LIMITS", "--rate-limit-minute": "MOCKXERO_RATE_LIMIT_MINUTE",
+    "--rate-limit-day": "MOCKXERO_RATE_LIMIT_DAY", "--rate-limit-concurrent": "MOCKXERO_RATE_LIMIT_CONCURRENT",
+    "--rate-limit-app-minute": "MOCKXERO_RATE_LIMIT_APP_MINUTE", "--idempotency-ttl": "MOCKXERO_IDEMPOTENCY_TTL",
+    "--faults-file": "MOCKXERO_FAULTS_FILE", "--fault-latency": "MOCKXERO_FAULT_LATENCY",
+    "--request-log-size": "MOCKXERO_REQUEST_LOG_SIZE",
 }
 
 
@@ -220,3 +225,41 @@ def test_real_process_serves_tokens_and_stops_on_ctrl_c():
         code, rest = server.stop()
     assert code == 0
     assert "mockxero stopped." in rest
+
+
+# --- the gateway's flags (mockxero.traffic) -------------------------------------------------------------------
+
+
+def test_gateway_flags_reach_the_configuration(started, tmp_path):
+    faults = tmp_path / "faults.yaml"
+    faults.write_text("- effect: drop\n")
+    result, server = started(
+        "--no-rate-limits", "--rate-limit-minute", "10", "--rate-limit-day", "100", "--rate-limit-concurrent", "2",
+        "--rate-limit-app-minute", "50", "--idempotency-ttl", "600", "--faults-file", str(faults),
+        "--fault-latency", "sleep", "--request-log-size", "0",
+    )
+    assert result.exit_code == 0, result.output
+    config = config_of(server)
+    assert config.rate_limits is False
+    assert (config.rate_limit_minute, config.rate_limit_day, config.rate_limit_concurrent,
+            config.rate_limit_app_minute) == (10, 100, 2, 50)
+    assert (config.idempotency_ttl, config.faults_file, config.fault_latency, config.request_log_size) == (
+        600, str(faults), "sleep", 0)
+    assert [r["effect"] for r in server.app.extensions["mockxero"].traffic.faults.rules()] == ["drop"]
+    assert "Rate limits     off" in result.output
+
+
+def test_rate_limits_are_on_by_default_and_switch_off_from_the_environment(started):
+    result, server = started()
+    assert config_of(server).rate_limits is True
+    assert "60/min, 5000/day, 5 in flight per tenant; 10000/min per app" in result.output
+    _, server = started(env={"MOCKXERO_RATE_LIMITS": "off"})
+    assert config_of(server).rate_limits is False
+
+
+def test_a_bad_fault_file_is_a_usage_error(started, tmp_path):
+    faults = tmp_path / "faults.yaml"
+    faults.write_text("- effect: explode\n")
+    result, _ = started("--faults-file", str(faults))
+    assert result.exit_code == 2
+    assert "fault rule 1: effect must be one of" in result.output

@@ -226,5 +226,5 @@ def test_resetting_a_tenant_forgets_its_keys(xero, emulator):
 @pytest.mark.parametrize("ttl", [0, -1])
 def test_window_must_be_positive(ttl):
     from mockxero.config import ConfigError
-    with pytest.raises(ConfigError, match="idempotency_ttl must be a positive whole number"):
+    with pytest.raises(ConfigError, match="idempotency_ttl must be at least 1"):
         MockConfig(idempotency_ttl=ttl)

@@ -256,5 +256,5 @@ def test_a_bad_switch_value_names_the_variable():
 @pytest.mark.parametrize("setting", ["rate_limit_minute", "rate_limit_day", "rate_limit_concurrent",
                                      "rate_limit_app_minute"])
 def test_limits_must_be_positive(setting):
-    with pytest.raises(ConfigError, match=f"{setting} must be a positive whole number"):
+    with pytest.raises(ConfigError, match=f"{setting} must be at least 1, got 0"):
         MockConfig(**{setting: 0})

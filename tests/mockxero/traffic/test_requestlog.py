@@ -126,7 +126,7 @@ def test_size_zero_turns_the_log_off(clock):
 
 def test_size_from_the_environment_and_never_negative():
     assert MockConfig.from_env({"MOCKXERO_REQUEST_LOG_SIZE": "50"}).request_log_size == 50
-    with pytest.raises(ConfigError, match="request_log_size must be a whole number >= 0"):
+    with pytest.raises(ConfigError, match="request_log_size must be at least 0, got -1"):
         MockConfig(request_log_size=-1)
 
 
