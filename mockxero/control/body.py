@@ -6,14 +6,14 @@ from typing import Any
 from flask import request
 
 from .. import wire
-from ..exceptions import BadRequest
+from ..exceptions import ControlError
 
 
 def read_json() -> Any:
     raw = request.get_data(cache=True)
     if not raw.strip():
-        raise BadRequest("The request body is empty; send a JSON document")
+        raise ControlError(400, "invalid_body", "the request body is empty; send a JSON document")
     try:
         return wire.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"The request body is not valid JSON: {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ControlError(400, "invalid_body", f"the request body is not valid JSON: {exc}") from None

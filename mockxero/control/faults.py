@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..emulator import get_emulator
-from ..exceptions import BadRequest, NotFound
+from ..exceptions import ControlError
 from ..http import json_response
 from ..traffic.faults import FaultRuleError, rules_from_document
 from .body import read_json
@@ -31,7 +31,7 @@ def add_faults() -> Response:
         else:
             added = faults.add_all(rules_from_document(document))
     except FaultRuleError as exc:
-        raise BadRequest(str(exc)) from None
+        raise ControlError(400, "invalid_fault", str(exc)) from None
     return json_response({"faults": [rule.to_dict() for rule in added]}, 201)
 
 
@@ -44,5 +44,5 @@ def clear_faults() -> Response:
 @bp.delete("/faults/<int:rule_id>")
 def remove_fault(rule_id: int) -> Response:
     if not get_emulator().traffic.faults.remove(rule_id):
-        raise NotFound(f"There is no fault rule {rule_id}")
+        raise ControlError(404, "unknown_fault", f"There is no fault rule {rule_id}; GET /mock-api/faults lists them")
     return Response(status=204)

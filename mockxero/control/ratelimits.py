@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..emulator import get_emulator
-from ..exceptions import BadRequest
+from ..exceptions import ControlError
 from ..http import json_response
 from .body import read_json
 
@@ -25,15 +25,15 @@ def show_rate_limits() -> Response:
 def change_rate_limits() -> Response:
     changes = read_json()
     if not isinstance(changes, dict):
-        raise BadRequest("Send an object such as {\"enabled\": false} or {\"minute\": 10}")
+        raise ControlError(400, "invalid_body", "send an object such as {\"enabled\": false} or {\"minute\": 10}")
     limiter = get_emulator().traffic.limiter
     enabled = changes.pop("enabled", limiter.enabled)
     if not isinstance(enabled, bool):
-        raise BadRequest(f"enabled must be true or false, got {enabled!r}")
+        raise ControlError(400, "invalid_limits", f"enabled must be true or false, got {enabled!r}")
     try:
         limits = limiter.limits.updated(changes)
     except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise ControlError(400, "invalid_limits", str(exc)) from None
     limiter.limits = limits
     limiter.enabled = enabled
     return json_response(limiter.usage())

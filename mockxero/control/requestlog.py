@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from ..emulator import get_emulator
-from ..exceptions import BadRequest
+from ..exceptions import ControlError
 from ..http import json_response
 
 bp = Blueprint("control_requests", __name__)
@@ -18,7 +18,7 @@ bp = Blueprint("control_requests", __name__)
 def list_requests() -> Response:
     since = request.args.get("since")
     if since is not None and not since.isdigit():
-        raise BadRequest(f"since must be a sequence number (a whole number), got {since!r}")
+        raise ControlError(400, "invalid_request", f"since must be a sequence number (a whole number), got {since!r}")
     log = get_emulator().traffic.log
     rows = log.entries(
         method=request.args.get("method"),

@@ -30,7 +30,8 @@ def test_add_a_list_or_a_faults_document(client):
 def test_one_bad_rule_in_a_list_adds_none(client):
     response = client.post("/mock-api/faults", json=[{"effect": "drop"}, {"effect": "drop", "nth": 0}])
     assert response.status_code == 400
-    assert response.json["Detail"] == "fault rule 2: nth must be a whole number of at least 1, got 0"
+    assert response.json == {"error": "invalid_fault",
+                             "detail": "fault rule 2: nth must be a whole number of at least 1, got 0"}
     assert client.get("/mock-api/faults").json["faults"] == []
 
 
@@ -56,17 +57,17 @@ def test_one_bad_rule_in_a_list_adds_none(client):
 def test_bad_rules_are_refused_naming_the_field(client, rule, message):
     response = client.post("/mock-api/faults", json=rule)
     assert response.status_code == 400
-    assert response.json["Title"] == "Bad Request"
-    assert response.json["Detail"] == message
+    assert response.json == {"error": "invalid_fault", "detail": message}
 
 
 def test_a_body_that_is_not_a_rule_document(client):
-    assert client.post("/mock-api/faults", json=5).json["Detail"] == (
+    assert client.post("/mock-api/faults", json=5).json["detail"] == (
         "expected a list of fault rules (or an object with a 'faults' list)")
     unparseable = client.post("/mock-api/faults", data="{", headers={"Content-Type": "application/json"})
     assert unparseable.status_code == 400
-    assert unparseable.json["Detail"].startswith("The request body is not valid JSON")
-    assert client.post("/mock-api/faults").json["Detail"] == "The request body is empty; send a JSON document"
+    assert unparseable.json["error"] == "invalid_body"
+    assert unparseable.json["detail"].startswith("the request body is not valid JSON")
+    assert client.post("/mock-api/faults").json["detail"] == "the request body is empty; send a JSON document"
 
 
 def test_delete_one_rule(client):
@@ -75,7 +76,8 @@ def test_delete_one_rule(client):
     assert [r["id"] for r in client.get("/mock-api/faults").json["faults"]] == [2]
     missing = client.delete("/mock-api/faults/1")
     assert missing.status_code == 404
-    assert missing.json["Detail"] == "There is no fault rule 1"
+    assert missing.json == {"error": "unknown_fault",
+                            "detail": "There is no fault rule 1; GET /mock-api/faults lists them"}
 
 
 def test_delete_clears_all_rules_and_ids_keep_counting(client):

@@ -33,14 +33,14 @@ def test_delete_forgets_counted_calls(client, xero):
     assert xero.get("/Contacts").headers["X-MinLimit-Remaining"] == "59"
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"enabled": "no"}, "enabled must be true or false, got 'no'"),
-    ({"minute": 0}, "minute must be a positive whole number, got 0"),
-    ({"hourly": 5}, "unknown limit 'hourly'; the limits are minute, day, concurrent, app_minute"),
-    ([1], 'Send an object such as {"enabled": false} or {"minute": 10}'),
+@pytest.mark.parametrize("body, error, message", [
+    ({"enabled": "no"}, "invalid_limits", "enabled must be true or false, got 'no'"),
+    ({"minute": 0}, "invalid_limits", "minute must be a positive whole number, got 0"),
+    ({"hourly": 5}, "invalid_limits", "unknown limit 'hourly'; the limits are minute, day, concurrent, app_minute"),
+    ([1], "invalid_body", 'send an object such as {"enabled": false} or {"minute": 10}'),
 ])
-def test_bad_changes_are_refused_and_change_nothing(client, body, message):
+def test_bad_changes_are_refused_and_change_nothing(client, body, error, message):
     response = client.post("/mock-api/rate-limits", json=body)
     assert response.status_code == 400
-    assert response.json["Detail"] == message
+    assert response.json == {"error": error, "detail": message}
     assert client.get("/mock-api/rate-limits").json["limits"]["minute"] == 60

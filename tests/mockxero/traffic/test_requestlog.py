@@ -96,7 +96,8 @@ def test_filters_by_method_path_glob_tenant_and_sequence(client, xero):
 def test_since_must_be_a_number(client):
     response = client.get("/mock-api/requests?since=yesterday")
     assert response.status_code == 400
-    assert response.json["Detail"] == "since must be a sequence number (a whole number), got 'yesterday'"
+    assert response.json == {"error": "invalid_request",
+                             "detail": "since must be a sequence number (a whole number), got 'yesterday'"}
 
 
 def test_delete_empties_the_log(client, xero):
