@@ -277,6 +277,8 @@ def load_config_file(path: str | os.PathLike) -> dict[str, Any]:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read configuration file {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"configuration file {file} is not UTF-8 text") from exc
     try:
         data = json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -357,6 +359,9 @@ def _switch(key: str, raw: str) -> bool:
 _ENV_SETTINGS = {
     "data_file": _text,
     "token_ttl": _int,
+    "refresh_token_ttl": _int,
+    "refresh_grace": _int,
+    "max_body_bytes": _int,
     "unknown_fields": _text,
     "default_format": _text,
     "clock_scale": _float,
