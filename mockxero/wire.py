@@ -29,7 +29,11 @@ class WireFormatError(ValueError):
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON keeping every number with a fraction as an exact ``Decimal``."""
-    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except RecursionError:
+        # Python's parser recurses per nesting level; report hostile depth as bad JSON, not a crash.
+        raise ValueError("the JSON is nested too deeply") from None
 
 
 def _reject_constant(name: str) -> Any:
