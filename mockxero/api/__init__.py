@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import accounts, banktransactions, banktransfers, contacts, currencies, items, organisation, taxrates
+from . import (accounts, banktransactions, banktransfers, contacts, currencies, items, journals, organisation, reports,
+               taxrates)
 
 API_PREFIX = "/api.xro/2.0"
 
@@ -19,4 +20,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     accounts.bp,
     taxrates.bp,
     items.bp,
+    journals.bp,
+    reports.bp,
 )

@@ -14,6 +14,7 @@ from .currencies import CurrenciesBackend
 from .items import ItemsBackend
 from .journals import JournalsBackend
 from .organisation import OrganisationBackend
+from .reports import ReportsBackend
 from .taxrates import TaxRatesBackend
 
 RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
@@ -26,6 +27,7 @@ RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
     JournalsBackend,
     BankTransactionsBackend,
     BankTransfersBackend,
+    ReportsBackend,
 )
 
 

@@ -64,17 +64,17 @@ class BankTransactionsBackend(BackendBase):
     def present_bank_transaction(self, record: dict) -> dict:
         """The record as Xero shows it: current contact and bank account names embedded."""
         shown = dict(record)
-        shown["BankAccount"] = self.account_summary(record["BankAccount"]["AccountID"])
+        shown["BankAccount"] = self.bank_account_summary(record["BankAccount"]["AccountID"])
         contact_ref = record.get("Contact")
         if contact_ref:
-            shown["Contact"] = self.contact_summary(contact_ref["ContactID"])
+            shown["Contact"] = self._bank_contact_summary(contact_ref["ContactID"])
         return shown
 
-    def account_summary(self, account_id: str) -> dict:
+    def bank_account_summary(self, account_id: str) -> dict:
         account = self._get("Accounts", account_id) or {"AccountID": account_id}
         return {key: account[key] for key in ("AccountID", "Code", "Name") if account.get(key)}
 
-    def contact_summary(self, contact_id: str) -> dict:
+    def _bank_contact_summary(self, contact_id: str) -> dict:
         contact = self._get("Contacts", contact_id) or {"ContactID": contact_id}
         return {key: contact[key] for key in ("ContactID", "ContactNumber", "Name", "ContactStatus")
                 if contact.get(key)}
@@ -87,7 +87,7 @@ class BankTransactionsBackend(BackendBase):
             raise fail(f"A bank transaction cannot be created with the status {status}.")
         record = {"BankTransactionID": self.ids.guid(), "Status": "AUTHORISED", "IsReconciled": False,
                   "HasAttachments": False}
-        self._apply_transaction_values(record, values, unitdp=unitdp)
+        self._apply_bank_transaction_values(record, values, unitdp=unitdp)
         self._save("BankTransactions", record["BankTransactionID"], record)
         self._post_bank_transaction(record)
         return record
@@ -106,7 +106,7 @@ class BankTransactionsBackend(BackendBase):
 
     def _update_bank_transaction(self, record: dict, values: dict, *, unitdp: int) -> dict:
         status = values.get("Status")
-        edits = self._edited_fields(record, values)
+        edits = self._bank_transaction_edits(record, values)
         if record["Status"] == "DELETED":
             if edits - {"Status"} or status not in (None, "DELETED"):
                 raise fail("This Bank Transaction has been deleted and cannot be changed.")
@@ -120,7 +120,7 @@ class BankTransactionsBackend(BackendBase):
             raise fail(f"{kind} money transactions cannot be updated")
         if not edits:
             if values.get("IsReconciled") is not None:
-                record = self.set_reconciled(record["BankTransactionID"], values["IsReconciled"])
+                record = self.set_bank_transaction_reconciled(record["BankTransactionID"], values["IsReconciled"])
                 self.sync_transfer_reconciliation(record)
             return record
         if status == "VOIDED":
@@ -133,14 +133,14 @@ class BankTransactionsBackend(BackendBase):
 
         repost = any(name in edits for name in POSTING_FIELDS)
         old_date = record["Date"]
-        self._apply_transaction_values(record, values, unitdp=unitdp)
+        self._apply_bank_transaction_values(record, values, unitdp=unitdp)
         self._save("BankTransactions", record["BankTransactionID"], record)
         if repost:
             self.reverse_journals(record["BankTransactionID"], old_date)
             self._post_bank_transaction(record)
         return record
 
-    def set_reconciled(self, transaction_id: str, reconciled: bool) -> dict:
+    def set_bank_transaction_reconciled(self, transaction_id: str, reconciled: bool) -> dict:
         """Mark a transaction (re)conciled; used by bank transfers for their two sides."""
         record = self.bank_transaction(transaction_id)
         if record.get("IsReconciled") != reconciled:
@@ -149,7 +149,7 @@ class BankTransactionsBackend(BackendBase):
             self._save("BankTransactions", transaction_id, record)
         return record
 
-    def _edited_fields(self, record: dict, values: dict) -> set[str]:
+    def _bank_transaction_edits(self, record: dict, values: dict) -> set[str]:
         """The fields ``values`` would change (a client may echo unchanged fields back)."""
         edited = set()
         for name, value in values.items():
@@ -161,7 +161,7 @@ class BankTransactionsBackend(BackendBase):
 
     # -- the rules --
 
-    def _apply_transaction_values(self, record: dict, values: dict, *, unitdp: int) -> None:
+    def _apply_bank_transaction_values(self, record: dict, values: dict, *, unitdp: int) -> None:
         """Validate the transaction as it will be after ``values`` and fill in what Xero computes."""
         merged = {**record, **{k: v for k, v in values.items() if v is not None}}
         errors: list[str] = []
@@ -175,9 +175,9 @@ class BankTransactionsBackend(BackendBase):
         elif transaction_type not in CREATABLE_TYPES:
             errors.append(f"Bank transactions of type {transaction_type} are not supported by mockxero.")
 
-        contact = self._transaction_contact(merged.get("Contact"), errors)
+        contact = self._bank_transaction_contact(merged.get("Contact"), errors)
         bank = self.checked_bank_account(merged.get("BankAccount"), "BankAccount", errors)
-        bank_currency = self.account_currency(bank) if bank else None
+        bank_currency = self.bank_account_currency(bank) if bank else None
         currency = merged.get("CurrencyCode") or bank_currency
         if bank and currency != bank_currency:
             errors.append(f"The currency {currency} does not match the currency of the bank account "
@@ -187,7 +187,7 @@ class BankTransactionsBackend(BackendBase):
         raw_lines = merged.get("LineItems") or []
         if not raw_lines:
             errors.append("A bank transaction must have at least one line item.")
-        lines = [self._priced_line(line, transaction_type, amount_types, unitdp, errors) for line in raw_lines]
+        lines = [self._bank_priced_line(line, transaction_type, amount_types, unitdp, errors) for line in raw_lines]
 
         if errors:
             raise fail(*dict.fromkeys(errors))
@@ -211,7 +211,7 @@ class BankTransactionsBackend(BackendBase):
             if values.get(optional) is not None:
                 record[optional] = values[optional]
 
-    def _transaction_contact(self, reference: dict | None, errors: list[str]) -> dict:
+    def _bank_transaction_contact(self, reference: dict | None, errors: list[str]) -> dict:
         """The contact a transaction names; a Name that matches nobody creates the contact, as in Xero."""
         if not reference or not any(reference.get(k) for k in ("ContactID", "ContactNumber", "Name")):
             errors.append(CONTACT_NOT_IDENTIFIED)
@@ -249,10 +249,10 @@ class BankTransactionsBackend(BackendBase):
             return None
         return account
 
-    def account_currency(self, account: dict) -> str:
+    def bank_account_currency(self, account: dict) -> str:
         return account.get("CurrencyCode") or self.base_currency
 
-    def _priced_line(self, line: dict, transaction_type: str | None, amount_types: str, unitdp: int,
+    def _bank_priced_line(self, line: dict, transaction_type: str | None, amount_types: str, unitdp: int,
                      errors: list[str]) -> dict:
         """One line item checked and priced: Xero's line rules, then the shared arithmetic."""
         line = dict(line)
@@ -271,7 +271,7 @@ class BankTransactionsBackend(BackendBase):
                         line[target] = details[source]
                 line["ItemCode"] = item["Code"]
 
-        account = self._line_account(line, errors)
+        account = self._bank_line_account(line, errors)
 
         quantity = line.get("Quantity")
         unit_amount = line.get("UnitAmount")
@@ -322,7 +322,7 @@ class BankTransactionsBackend(BackendBase):
         }
         return {key: value for key, value in priced.items() if value is not None}
 
-    def _line_account(self, line: dict, errors: list[str]) -> dict | None:
+    def _bank_line_account(self, line: dict, errors: list[str]) -> dict | None:
         code = line.get("AccountCode")
         if not line.get("AccountID") and not code:
             errors.append("Each line item of a bank transaction must have an AccountCode or AccountID.")

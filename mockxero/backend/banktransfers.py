@@ -32,7 +32,7 @@ class BankTransfersBackend(BackendBase):
     def present_bank_transfer(self, record: dict) -> dict:
         shown = dict(record)
         for side in ("FromBankAccount", "ToBankAccount"):
-            shown[side] = self.account_summary(record[side]["AccountID"])
+            shown[side] = self.bank_account_summary(record[side]["AccountID"])
         return shown
 
     # -- writes --
@@ -44,7 +44,7 @@ class BankTransfersBackend(BackendBase):
         if source and target:
             if source["AccountID"] == target["AccountID"]:
                 errors.append("The FromBankAccount and ToBankAccount must be different bank accounts.")
-            elif self.account_currency(source) != self.account_currency(target):
+            elif self.bank_account_currency(source) != self.bank_account_currency(target):
                 errors.append("Bank transfers between accounts in different currencies are not supported.")
         amount = values.get("Amount")
         if amount is not None and arithmetic.out_of_range(amount):
@@ -57,7 +57,7 @@ class BankTransfersBackend(BackendBase):
         amount = arithmetic.round_money(amount)
         transfer_id = self.ids.guid()
         transfer_date = values.get("Date") or self.today()
-        currency = self.account_currency(source)
+        currency = self.bank_account_currency(source)
         reference = values.get("Reference")
         sides = {}
         for side, account, transaction_type in (("From", source, "SPEND-TRANSFER"),

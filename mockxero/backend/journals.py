@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Callable
 
+from ..exceptions import NotFound
 from .base import BackendBase
 
 ZERO = Decimal("0.00")
+JOURNALS_PER_CALL = 100  # GET /Journals answers at most this many per call
 
 # Xero's Journal SourceType values for what the mock posts.
 SOURCE_TYPES = (
@@ -46,6 +49,7 @@ class JournalsBackend(BackendBase):
         ("Journals", "reverses", lambda r: r.get("ReversesJournalID")),
         # Every account a journal's lines touch: "has this account any transactions?" without a scan.
         ("Journals", "account", lambda r: frozenset(line["AccountID"] for line in r["JournalLines"]) or None),
+        ("Journals", "number", lambda r: r["JournalNumber"]),
     ]
 
     def post_journal(self, *, source_type: str, source_id: str, journal_date: date, currency: str,
@@ -125,6 +129,46 @@ class JournalsBackend(BackendBase):
     def all_journals(self):
         """Every journal in posting order (read-only records)."""
         return self.store.scan(self.table("Journals"))
+
+    # -- reading, as GET /Journals does --
+
+    def journal(self, journal_id: str) -> dict:
+        """By JournalID; 404 when unknown."""
+        return self._require("Journals", journal_id)
+
+    def journal_by_number(self, number: int) -> dict:
+        found = self.store.first(self.table("Journals"), "number", number)
+        if found is None:
+            raise NotFound()
+        return found
+
+    def journals_after(self, offset: int, *, limit: int = JOURNALS_PER_CALL,
+                       keep: Callable[[dict], bool] = lambda journal: True) -> list[dict]:
+        """Up to ``limit`` journals numbered above ``offset`` that ``keep`` accepts, in number order.
+
+        Numbers are consecutive, so each step is an index lookup; a selective ``keep`` walks further.
+        """
+        table = self.table("Journals")
+        last = (self._get("Counters", "journal") or {"Next": 1})["Next"] - 1
+        found: list[dict] = []
+        number = max(offset, 0) + 1
+        while number <= last and len(found) < limit:
+            for key in self.store.keys(table, "number", number):
+                journal = self.store.peek(table, key)
+                if journal is not None and keep(journal):
+                    found.append(journal)
+            number += 1
+        return found
+
+    def present_journal(self, journal: dict) -> dict:
+        """A journal as Xero shows it: each taxed line also names its tax rate."""
+        shown = dict(journal)
+        lines = []
+        for line in journal["JournalLines"]:
+            rate = self.tax_rate(line.get("TaxType")) if line.get("TaxType") else None
+            lines.append({**line, "TaxName": rate["Name"]} if rate else line)
+        shown["JournalLines"] = lines
+        return shown
 
     def _next_journal_number(self) -> int:
         counters = self._get("Counters", "journal") or {"Next": 1}
