@@ -17,7 +17,9 @@ class EmbeddedServer:
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0):
         self.app = app
         self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mockxero-server", daemon=True)
+        # A short poll interval: stop() waits for the serving loop's next poll, and tests stop a server each.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="mockxero-server", daemon=True)
 
     @property
     def host(self) -> str:
