@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from .. import wire
 from ..emulator import Emulator, get_emulator
 from ..exceptions import ControlError
 from ..http import json_response
 from ..ids import is_guid, normalise_guid
 from ..store import decode_value
+from .body import read_json
 
 bp = Blueprint("control_admin", __name__)
 
@@ -188,13 +188,10 @@ def _clock_state(emulator: Emulator) -> Response:
 
 
 def _json_body() -> dict[str, Any]:
-    raw = request.get_data(cache=True)
-    if not raw.strip():
+    """An optional JSON object: no body means ``{}``."""
+    if not request.get_data(cache=True).strip():
         return {}
-    try:
-        body = wire.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ControlError(400, "invalid_body", f"the request body is not valid JSON: {exc}") from None
+    body = read_json()
     if not isinstance(body, dict):
         raise ControlError(400, "invalid_body", "the request body must be a JSON object")
     return body
