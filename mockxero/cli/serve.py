@@ -156,19 +156,23 @@ def _announce(server: BaseWSGIServer, config: MockConfig) -> None:
 
 
 def _serve_until_interrupted(server: BaseWSGIServer) -> None:
-    """Serve until Ctrl-C (or SIGTERM, as container runtimes and process managers send) and close cleanly."""
-    previous = None
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    if in_main_thread:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+    """Serve until Ctrl-C or SIGTERM (what container runtimes and process managers send), then close.
+
+    SIGINT gets an explicit handler too: a shell starts background jobs with SIGINT ignored, and
+    ``mockxero serve &`` should still stop on ``kill -INT``.
+    """
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
-        if in_main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _interrupt(signum: int, frame: Any) -> None:
