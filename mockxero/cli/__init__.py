@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import serve
+from . import ledger, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
@@ -13,6 +13,7 @@ def cli() -> None:
 
 
 cli.add_command(serve.serve)
+cli.add_command(ledger.ledger)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..http import CONTROL_PREFIX
-from . import admin, faults, ratelimits, requestlog
+from . import admin, faults, ledger, ratelimits, requestlog
 
 __all__ = ["BLUEPRINTS", "CONTROL_PREFIX"]
 
@@ -17,4 +17,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     faults.bp,
     requestlog.bp,
     ratelimits.bp,
+    ledger.bp,
 )

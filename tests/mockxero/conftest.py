@@ -1,10 +1,12 @@
 """Fixtures for the emulator's own tests: two tenants, two apps, each app connected to one tenant."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from mockxero import create_app
-from mockxero.config import ClientConfig, MockConfig, TenantConfig
+from mockxero.config import DEFAULT_TENANT_ID, ClientConfig, MockConfig, TenantConfig
 from tests.conftest import XeroTestClient, issue_token
 
 TENANT_A = "a1a1a1a1-0000-4000-8000-00000000000a"
@@ -51,3 +53,22 @@ def add_contact(xero: XeroTestClient, name: str) -> dict:
     response = xero.put("/Contacts", {"Contacts": [{"Name": name}]})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json["Contacts"][0]
+
+
+def add_spend(xero, amount="100.00"):
+    """A SPEND from bank 090 to expenses 429, plus 15 % GST."""
+    body = {"Type": "SPEND", "Contact": {"Name": "Acme"}, "BankAccount": {"Code": "090"},
+            "LineItems": [{"UnitAmount": amount, "AccountCode": "429"}]}
+    response = xero.put("/BankTransactions", {"BankTransactions": [body]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json["BankTransactions"][0]
+
+
+def break_first_journal(emulator, tenant_id=DEFAULT_TENANT_ID):
+    """Tamper with a stored journal the way a posting bug would: one line off by a cent."""
+    table = f"{tenant_id}:Journals"
+    with emulator.store.transaction():
+        key = emulator.store.keys(table)[0]
+        journal = emulator.store.get(table, key)
+        journal["JournalLines"][0]["NetAmount"] += Decimal("0.01")
+        emulator.store.put(table, key, journal)

@@ -4,7 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal as D
 
+import pytest
+
 from mockxero.ledger import Book, LedgerError, ledger_report, validate, validate_emulator
+from tests.conftest import ledger_breaks
+from tests.mockxero.conftest import add_spend as spend_over_http, break_first_journal
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 T1 = datetime(2026, 2, 1, tzinfo=timezone.utc)
@@ -309,3 +313,22 @@ def test_every_break_is_reported_not_just_the_first():
 def test_validate_emulator_checks_every_tenant_without_http(emulator):
     results = validate_emulator(emulator)
     assert results == {tenant: [] for tenant in emulator.identity.tenants}
+
+
+# --- the suite's autouse check (tests/conftest.py) -----------------------------------------------------
+
+
+@pytest.mark.ledger_unchecked
+def test_the_autouse_check_tracks_the_test_emulator_and_reports_its_breaks(ledger_check, xero, emulator):
+    assert [tracked for tracked, _ in ledger_check] == [emulator]
+    spend_over_http(xero)
+    assert ledger_breaks(ledger_check) is None
+    break_first_journal(emulator)
+    assert "does not balance: debits exceed credits by 0.01 NZD" in ledger_breaks(ledger_check)
+
+
+@pytest.mark.ledger_unchecked
+def test_the_autouse_check_skips_books_nobody_wrote_to(xero, emulator):
+    spend_over_http(xero)
+    break_first_journal(emulator)
+    assert ledger_breaks([(emulator, emulator.store.write_count)]) is None
