@@ -162,14 +162,16 @@ def dump_all(schema: Schema, records: Iterable[dict]) -> list[dict]:
     return [schema.dump(record) for record in records]
 
 
-def list_response(backend: Any, listing: Listing, rows: Iterable[dict] | None = None) -> Response:
+def list_response(backend: Any, listing: Listing, rows: Iterable[dict] | None = None,
+                  dump: Callable[[dict], dict] | None = None) -> Response:
     """Answer a list GET: explicit parameters, ``where``, ``order``, ``If-Modified-Since``, paging.
 
     How a resource opts in: describe its endpoint once as a module-level ``Listing`` in its api module
     (collection, schema, store ``kind``, ``paged``, and the explicit parameters it accepts), then make
     the view ``return list_response(backend, LISTING)``. With ``kind`` set the records are read from the
     tenant's table, and ``IDs``-style lookups go through the store's indexes; a view that must pre-filter
-    may pass ``rows`` instead (stored records, read-only). Only the returned page is dumped.
+    may pass ``rows`` instead (stored records, read-only). Only the returned page is dumped, by ``dump``
+    when given (a dump that needs this request's backend), else ``listing.dump``, else the schema.
     """
     source = (RecordSource(rows=rows) if rows is not None or listing.kind is None
               else RecordSource(backend.store, backend.table(listing.kind)))
@@ -186,8 +188,8 @@ def list_response(backend: Any, listing: Listing, rows: Iterable[dict] | None = 
         values={lookup.param: _query_value(lookup.param) for lookup in listing.lookups},
         flags=flags,
     )
-    result = select(source, listing, query, client_id=getattr(backend, "client_id", None))
-    dump = listing.dump or listing.schema.dump
+    result = select(source, listing, query, client_id=getattr(backend, "client_id", None), backend=backend)
+    dump = dump or listing.dump or listing.schema.dump
     return envelope(listing.collection, [dump(record) for record in result.rows], pagination=result.pagination)
 
 

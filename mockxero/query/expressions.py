@@ -78,6 +78,7 @@ class FieldRef(Node):
     path: tuple[str, ...] = ()     # record keys, in the schema's spelling
     text: str = ""                 # as the client wrote it, for messages
     getter: Getter | None = None   # set for Extra fields, which know how to read themselves
+    shown: Callable[[dict], dict] | None = None  # read the path off this view of the record, not the record
 
 
 @dataclass
@@ -109,12 +110,23 @@ class Compare(Node):
 # --- parsing -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class View:
+    """Top-level fields (``Contact``) whose values are read from the record as the wire shows it, because
+    the stored record keeps only a reference there (``{"ContactID": ...}``); ``show`` builds that view."""
+
+    fields: frozenset[str]
+    show: Callable[[dict], dict]
+
+
 class Parser:
-    def __init__(self, text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None):
+    def __init__(self, text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
+                 view: View | None = None):
         if len(text) > MAX_LENGTH:
             raise query_error(f"Expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
         self.catalog = catalog
         self.extras = t.extras_by_path(extras)
+        self.view = view
         self.tokens = tokenize(text)
         self.i = 0
         self.nesting = 0
@@ -259,7 +271,8 @@ class Parser:
         member = self.catalog.find(tok.text)
         if member is None:
             raise query_error(f"No property or field '{tok.text}' exists in type '{self.catalog.type_name}'", tok.pos)
-        return FieldRef(member.type, tok.pos, path=(member.key,), text=tok.text)
+        shown = self.view.show if self.view is not None and member.key in self.view.fields else None
+        return FieldRef(member.type, tok.pos, path=(member.key,), text=tok.text, shown=shown)
 
     def _member(self, node: Node, name: Token) -> Node:
         if isinstance(node, FieldRef) and node.getter is None:
@@ -269,11 +282,12 @@ class Parser:
                 return FieldRef(t.extra_type(extra.family), node.pos, path=node.path + (name.text,),
                                 text=dotted, getter=extra.get)
             if node.type.family == t.ANY:
-                return FieldRef(t.T_ANY, node.pos, path=node.path + (name.text,), text=dotted)
+                return FieldRef(t.T_ANY, node.pos, path=node.path + (name.text,), text=dotted, shown=node.shown)
             if node.type.family == t.OBJECT and node.type.members is not None:
                 member = node.type.members.find(name.text)
                 if member is not None:
-                    return FieldRef(member.type, node.pos, path=node.path + (member.key,), text=dotted)
+                    return FieldRef(member.type, node.pos, path=node.path + (member.key,), text=dotted,
+                                    shown=node.shown)
         raise query_error(f"No property or field '{name.text}' exists in type '{node.type.name}'", name.pos)
 
     def _method(self, target: Node, name: Token) -> Node:
@@ -374,7 +388,13 @@ def compile_node(node: Node) -> Getter:
         value = node.value
         return lambda record: value
     if isinstance(node, FieldRef):
-        return node.getter or _path_getter(node.path, dynamic=node.type.family == t.ANY)
+        if node.getter is not None:
+            return node.getter
+        walk = _path_getter(node.path, dynamic=node.type.family == t.ANY)
+        if node.shown is not None:
+            show = node.shown
+            return lambda record: walk(show(record))
+        return walk
     if isinstance(node, Logical):
         parts = [compile_node(n) for n in node.operands]
         if node.op == "and":
@@ -464,9 +484,10 @@ def _compile_method(node: Method) -> Getter:
 Predicate = Callable[[dict], bool]
 
 
-def compile_where(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None) -> Predicate:
+def compile_where(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
+                  view: View | None = None) -> Predicate:
     """``where`` text → a predicate over stored records; bad text raises ``QueryParseException``."""
-    parser = Parser(text, catalog, extras)
+    parser = Parser(text, catalog, extras, view)
     tree = parser.parse_or()
     parser.expect_end()
     if tree.type.family not in (t.BOOL, t.ANY):
@@ -481,9 +502,10 @@ class OrderKey:
     descending: bool
 
 
-def compile_order(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None) -> list[OrderKey]:
+def compile_order(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
+                  view: View | None = None) -> list[OrderKey]:
     """``order`` text (``Name ASC, UpdatedDateUTC DESC``) → sort keys, most significant first."""
-    parser = Parser(text, catalog, extras)
+    parser = Parser(text, catalog, extras, view)
     keys: list[OrderKey] = []
     while True:
         expression = parser.parse_or()
@@ -503,9 +525,10 @@ def compile_order(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] |
         return keys
 
 
-def compile_path(path: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None) -> Getter:
+def compile_path(path: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
+                 view: View | None = None) -> Getter:
     """A dotted field path (``Contact.ContactID``) → a getter; used by the explicit list parameters."""
-    parser = Parser(path, catalog, extras)
+    parser = Parser(path, catalog, extras, view)
     node = parser.parse_postfix()
     parser.expect_end()
     if not isinstance(node, FieldRef):
@@ -533,4 +556,4 @@ def _sort_value(value: Any) -> tuple:
     return (5, str(value))
 
 
-__all__ = ["compile_where", "compile_order", "compile_path", "sort_rows", "OrderKey", "QueryParseException"]
+__all__ = ["compile_where", "compile_order", "compile_path", "sort_rows", "OrderKey", "QueryParseException", "View"]

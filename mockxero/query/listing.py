@@ -17,7 +17,7 @@ from ..backend.base import CREATED_BY_APP
 from ..exceptions import QueryParseException
 from ..ids import is_guid, normalise_guid
 from ..store import Store
-from .expressions import Getter, OrderKey, compile_order, compile_path, compile_where, sort_rows
+from .expressions import Getter, OrderKey, View, compile_order, compile_path, compile_where, sort_rows
 from .modified import modified_since, parse_if_modified_since
 from .paging import PageRequest, page_request
 from .types import Catalog, Extra, catalog_for
@@ -77,6 +77,10 @@ class Listing:
     * ``created_by_my_app``: honour ``createdByMyApp=true``.
     * ``modified_field``: the timestamp ``If-Modified-Since`` reads; ``None`` where Xero ignores the header.
     * ``extras``: where/order fields a record keeps somewhere other than its wire path.
+    * ``present`` + ``presented``: ``present(backend, record)`` is the record as the wire shows it; the
+      top-level fields named in ``presented`` (``("Contact",)``) are read from it, because the stored
+      record holds only a reference there. It is called lazily, once per record, and only for a request
+      whose where/order/search touches those fields.
     * ``default_order``: an ``order`` expression used when the request gives none (else insertion order).
     * ``dump``: replaces ``schema.dump`` for the returned rows.
     """
@@ -93,13 +97,15 @@ class Listing:
     extras: Mapping[str, Extra] = field(default_factory=dict)
     default_order: str | None = None
     dump: Callable[[dict], dict] | None = None
+    present: Callable[[Any, dict], dict] | None = None
+    presented: tuple[str, ...] = ()
 
     @property
     def catalog(self) -> Catalog:
         return catalog_for(self.schema)
 
-    def getter(self, path: str) -> Getter:
-        return compile_path(path, self.catalog, self.extras)
+    def getter(self, path: str, view: View | None = None) -> Getter:
+        return compile_path(path, self.catalog, self.extras, view)
 
 
 @dataclass(frozen=True)
@@ -152,11 +158,14 @@ class RecordSource:
                         yield record
 
 
-def select(source: RecordSource, listing: Listing, query: ListQuery, *, client_id: str | None) -> ListResult:
+def select(source: RecordSource, listing: Listing, query: ListQuery, *, client_id: str | None,
+           backend: Any = None) -> ListResult:
+    """The records one list request returns (``backend`` is what ``listing.present`` is called with)."""
+    view = _view(listing, backend)
     # Parse every input first: a bad request fails the same way on an empty book and a full one.
-    where = compile_where(query.where, listing.catalog, listing.extras) if _given(query.where) else None
+    where = compile_where(query.where, listing.catalog, listing.extras, view) if _given(query.where) else None
     order_text = query.order if _given(query.order) else listing.default_order
-    order: list[OrderKey] = compile_order(order_text, listing.catalog, listing.extras) if order_text else []
+    order: list[OrderKey] = compile_order(order_text, listing.catalog, listing.extras, view) if order_text else []
     paging: PageRequest | None = page_request(query.page, query.page_size) if listing.paged else None
     since = parse_if_modified_since(query.if_modified_since) if listing.modified_field else None
     lookups = [(lookup, _listed(lookup, query.values.get(lookup.param))) for lookup in listing.lookups]
@@ -174,14 +183,14 @@ def select(source: RecordSource, listing: Listing, query: ListQuery, *, client_i
         if not query.flags.get(hidden.param, False):
             rows = (r for r in rows if not hidden.hides(r))
     for lookup, values in lookups:
-        rows = _matching(rows, listing.getter(lookup.field), values)
+        rows = _matching(rows, listing.getter(lookup.field, view), values)
     if since is not None:
         stamp = listing.modified_field
         rows = (r for r in rows if modified_since(r.get(stamp), since))  # type: ignore[arg-type]
     if listing.created_by_my_app and query.flags.get("createdByMyApp", False):
         rows = (r for r in rows if client_id is not None and r.get(CREATED_BY_APP) == client_id)
     if listing.search and _given(query.search_term):
-        rows = _searched(rows, [listing.getter(f) for f in listing.search], query.search_term)  # type: ignore[arg-type]
+        rows = _searched(rows, [listing.getter(f, view) for f in listing.search], query.search_term)  # type: ignore[arg-type]
     if where is not None:
         rows = (r for r in rows if where(r))
 
@@ -191,6 +200,21 @@ def select(source: RecordSource, listing: Listing, query: ListQuery, *, client_i
     if paging is None:
         return ListResult(selected, None)
     return ListResult(selected[paging.offset: paging.offset + paging.size], paging.pagination(len(selected)))
+
+
+def _view(listing: Listing, backend: Any) -> View | None:
+    present = listing.present
+    if present is None or not listing.presented:
+        return None
+    # Keyed by identity; the entry keeps the record alive so its id cannot be reused within the request.
+    shown: dict[int, tuple[dict, dict]] = {}
+
+    def show(record: dict) -> dict:
+        found = shown.get(id(record))
+        if found is None:
+            found = shown[id(record)] = (record, present(backend, record))
+        return found[1]
+    return View(frozenset(listing.presented), show)
 
 
 def _given(text: str | None) -> bool:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from marshmallow import fields
 
 from mockxero.exceptions import QueryParseException
 from mockxero.query import BY_KEY, Hidden, ListQuery, Listing, Lookup, guid_value, select, upper_value
@@ -163,3 +164,48 @@ def test_unpaged_endpoints_ignore_page():
             store.put(TABLE, guid(n), {"BillID": guid(n), "Number": str(n)})
     result = select(RecordSource(store, TABLE), listing, ListQuery(page="2", page_size="1"), client_id=None)
     assert len(result.rows) == 3 and result.pagination is None
+
+
+class SupplierSchema(XeroSchema):
+    SupplierID = Guid()
+    Name = Text()
+
+
+class ShownBillSchema(BillSchema):
+    Supplier = fields.Nested(SupplierSchema)
+
+
+class NameBook:
+    """Stands in for a backend: the stored bill names its supplier by id only; the wire shows the name."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def present(self, record: dict) -> dict:
+        self.calls += 1
+        name = {SUPPLIER_A: "Acme", SUPPLIER_B: "Beta"}[record["SupplierID"]]
+        return {**record, "Supplier": {"SupplierID": record["SupplierID"], "Name": name}}
+
+
+SHOWN = Listing("Bills", ShownBillSchema(), kind="Bills", present=lambda backend, r: backend.present(r),
+                presented=("Supplier",), search=("Supplier.Name",))
+
+
+def test_presented_fields_are_read_from_the_wire_view(store):
+    book = NameBook()
+    result = select(RecordSource(store, TABLE), SHOWN, ListQuery(where='Supplier.Name == "beta"', order="Supplier.Name DESC, Total"),
+                    client_id=None, backend=book)
+    assert [r["Number"] for r in result.rows] == ["BILL-005", "BILL-006", "BILL-007"]
+    assert book.calls == 7  # once per record, although both where and order read it
+
+
+def test_search_can_look_in_presented_fields(store):
+    result = select(RecordSource(store, TABLE), SHOWN, ListQuery(search_term="acm"), client_id=None, backend=NameBook())
+    assert [r["Number"] for r in result.rows] == ["BILL-001", "BILL-002", "BILL-003", "BILL-004"]
+
+
+def test_the_wire_view_is_not_built_unless_a_presented_field_is_used(store):
+    book = NameBook()
+    select(RecordSource(store, TABLE), SHOWN, ListQuery(where="Total > 10", order="Number DESC"), client_id=None,
+           backend=book)
+    assert book.calls == 0
