@@ -3,13 +3,20 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
+from ..protocol import (
+    BatchShape, batch_response, envelope, list_response, load_body, operation, query_value, run_batch,
+)
+from ..query import Listing
 from ..schemas.banktransactions import BankTransactionSchema
 
 bp = Blueprint("banktransactions", __name__)
 SCOPE = "accounting.transactions"
 SHAPE = BatchShape("BankTransactions", "BankTransactionID", "HasErrors")
 schema = BankTransactionSchema()
+LISTING = Listing(
+    "BankTransactions", schema, kind="BankTransactions", paged=True,
+    present=lambda backend, record: backend.present_bank_transaction(record), presented=("Contact", "BankAccount"),
+)
 
 
 def unitdp() -> int:
@@ -24,7 +31,7 @@ def dumper(backend):
 @bp.get("/BankTransactions")
 @operation(SCOPE)
 def list_bank_transactions(backend):
-    return envelope("BankTransactions", [dumper(backend)(r) for r in backend.list_bank_transactions()])
+    return list_response(backend, LISTING, dump=dumper(backend))
 
 
 @bp.get("/BankTransactions/<uuid:transaction_id>")

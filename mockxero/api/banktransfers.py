@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_flag, run_batch
+from ..protocol import BatchShape, batch_response, envelope, list_response, load_body, operation, run_batch
+from ..query import Hidden, Listing
 from ..schemas.banktransactions import BankTransferDeleteSchema, BankTransferSchema
 
 bp = Blueprint("banktransfers", __name__)
@@ -11,6 +12,12 @@ SCOPE = "accounting.transactions"
 SHAPE = BatchShape("BankTransfers", "BankTransferID", "HasValidationErrors")
 schema = BankTransferSchema()
 delete_schema = BankTransferDeleteSchema()
+LISTING = Listing(
+    "BankTransfers", schema, kind="BankTransfers",
+    hidden=(Hidden("includeDeleted", lambda record: record.get("Status") == "DELETED"),),
+    present=lambda backend, record: backend.present_bank_transfer(record),
+    presented=("FromBankAccount", "ToBankAccount"),
+)
 
 
 def dumper(backend):
@@ -20,8 +27,7 @@ def dumper(backend):
 @bp.get("/BankTransfers")
 @operation(SCOPE)
 def list_bank_transfers(backend):
-    rows = backend.list_bank_transfers(include_deleted=query_flag("includeDeleted"))
-    return envelope("BankTransfers", [dumper(backend)(r) for r in rows])
+    return list_response(backend, LISTING, dump=dumper(backend))
 
 
 @bp.get("/BankTransfers/<uuid:transfer_id>")
