@@ -13,13 +13,16 @@ schema = OrganisationSchema()
 action_schema = ActionSchema()
 
 
+# pyxero, a client used against real Xero, asks for the plural path; Xero answers both.
 @bp.get("/Organisation")
+@bp.get("/Organisations")
 @operation(SCOPE)
 def get_organisation(backend):
     return envelope("Organisations", [schema.dump(backend.organisation())])
 
 
 @bp.route("/Organisation", methods=["POST", "PUT"])
+@bp.route("/Organisations", methods=["POST", "PUT"])
 @operation(SCOPE)
 def change_organisation(backend):
     # Xero's own example of a 501 is a POST to the Organisation endpoint.
@@ -27,6 +30,7 @@ def change_organisation(backend):
 
 
 @bp.get("/Organisation/Actions")
+@bp.get("/Organisations/Actions")
 @operation(SCOPE)
 def get_actions(backend):
     return envelope("Actions", [action_schema.dump(a) for a in backend.organisation_actions()])

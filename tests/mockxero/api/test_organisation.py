@@ -47,3 +47,11 @@ def test_the_read_scope_may_read_but_not_write(client):
     reader = XeroTestClient(client, issue_token(client, scope="accounting.settings.read"))
     assert reader.get("/Organisation").status_code == 200
     assert reader.put("/Currencies", {"Code": "JPY"}).status_code == 401
+
+
+def test_the_plural_path_pyxero_uses_answers_the_same(xero):
+    response = xero.get("/Organisations")
+    assert response.status_code == 200
+    assert response.json["Organisations"][0]["OrganisationID"] == DEFAULT_TENANT_ID
+    assert xero.get("/Organisations/Actions").status_code == 200
+    assert xero.post("/Organisations", {"Name": "x"}).status_code == 501
