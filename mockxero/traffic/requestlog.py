@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -43,7 +43,9 @@ class RequestLog:
             return
         with self._lock:
             self._sequence += 1
-            self._entries.append({"sequence": self._sequence, **asdict(call)})
+            row: dict[str, Any] = {"sequence": self._sequence}
+            row.update(vars(call))  # a flat copy: asdict's deep copy costs more than the rest of the log
+            self._entries.append(row)
 
     def entries(self, *, method: str | None = None, path: str | None = None, tenant: str | None = None,
                 since: int | None = None) -> list[dict[str, Any]]:
