@@ -114,12 +114,12 @@ class Traffic:
         if key is None:
             with self.store.transaction():
                 return current_app.make_response(view())
-        print_ = fingerprint(request.method, request.path, request.args.items(multi=True),
+        request_print = fingerprint(request.method, request.path, request.args.items(multi=True),
                              request.get_data(cache=True))
         if state is not None:
             state.entry.idempotency_key = key
         with self.store.transaction():
-            stored = self.idempotency.lookup(tenant_id, client_id, key, print_)
+            stored = self.idempotency.lookup(tenant_id, client_id, key, request_print)
             if stored is not None:
                 if state is not None:
                     state.entry.replayed = True
@@ -132,7 +132,7 @@ class Traffic:
                     raise
                 response = render_error(error)
             if response.status_code < 500:
-                self.idempotency.remember(tenant_id, client_id, key, print_, request.method, request.path,
+                self.idempotency.remember(tenant_id, client_id, key, request_print, request.method, request.path,
                                           response)
             return response
 

@@ -93,19 +93,19 @@ class IdempotencyKeys:
     def _record_key(client_id: str, key: str) -> str:
         return f"{client_id}/{key}"  # client ids never contain "/", so this cannot collide
 
-    def lookup(self, tenant_id: str, client_id: str, key: str, print_: str) -> dict | None:
+    def lookup(self, tenant_id: str, client_id: str, key: str, request_print: str) -> dict | None:
         """The stored answer to replay, ``None`` to run the request, or 422 if the key was used otherwise."""
         record = self.store.get(table_name(tenant_id, KIND), self._record_key(client_id, key))
         if record is None or record["ExpiresAt"] <= self.clock.now():
             return None
-        if record["Fingerprint"] != print_:
+        if record["Fingerprint"] != request_print:
             raise UnprocessableEntity(
                 f"The Idempotency-Key '{key}' was already used for a different request "
                 f"({record['Method']} {record['Path']}); use a new key for a new request"
             )
         return record
 
-    def remember(self, tenant_id: str, client_id: str, key: str, print_: str, method: str, path: str,
+    def remember(self, tenant_id: str, client_id: str, key: str, request_print: str, method: str, path: str,
                  response: Response) -> None:
         """Store the answer inside the caller's transaction (the one that holds the write)."""
         now = self.clock.now()
@@ -120,7 +120,7 @@ class IdempotencyKeys:
             "ClientID": client_id,
             "Method": method,
             "Path": path,
-            "Fingerprint": print_,
+            "Fingerprint": request_print,
             "Status": response.status_code,
             "Headers": [[name, value] for name, value in response.headers.items()
                         if name.lower() not in _NOT_STORED],
