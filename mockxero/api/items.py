@@ -1,8 +1,6 @@
 """/Items"""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import Blueprint, Response
 
 from ..protocol import (
@@ -29,7 +27,7 @@ def item_schema() -> ItemSchema:
 @bp.get("/Items")
 @operation(SCOPE)
 def list_items(backend):
-    return list_response(backend, replace(LISTING, dump=item_schema().dump))
+    return list_response(backend, LISTING, dump=item_schema().dump)
 
 
 @bp.get("/Items/<reference>")
