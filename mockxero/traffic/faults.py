@@ -48,6 +48,7 @@ from ..config import ConfigError
 from ..ids import is_guid, normalise_guid
 
 EFFECTS = ("status", "latency", "drop", "lost_response")
+MAX_LATENCY = 86_400  # a day: longer says nothing more, and would stall a sleeping server's thread
 _FIELDS = {"method", "path", "path_regex", "tenant", "nth", "probability", "seed", "times", "effect",
            "status", "headers", "body", "latency"}
 
@@ -234,8 +235,9 @@ def _number(value: Any) -> float | None:
 
 def _latency(data: dict) -> float:
     latency = _number(data.get("latency", 0))
-    if latency is None or latency < 0:
-        raise FaultRuleError(f"latency must be a number of seconds (0 or more), got {_show(data.get('latency'))}")
+    if latency is None or not 0 <= latency <= MAX_LATENCY:
+        raise FaultRuleError(
+            f"latency must be a number of seconds from 0 to {MAX_LATENCY}, got {_show(data.get('latency'))}")
     return latency
 
 
