@@ -14,6 +14,8 @@ from ..schemas.reports import ReportSchema
 bp = Blueprint("reports", __name__)
 SCOPE = "accounting.reports.read"
 schema = ReportSchema()
+# Reports reach back a financial year from their date; before this there is nothing to report on.
+EARLIEST_DATE = date(1900, 1, 1)
 
 
 def date_param(name: str) -> date | None:
@@ -21,9 +23,12 @@ def date_param(name: str) -> date | None:
     if not raw:
         return None
     try:
-        return wire.parse_date(raw)
+        parsed = wire.parse_date(raw)
     except wire.WireFormatError:
         raise ValidationException(f"The {name} parameter '{raw}' is not a valid date (use YYYY-MM-DD).") from None
+    if parsed < EARLIEST_DATE:
+        raise ValidationException(f"The {name} parameter '{raw}' is before {EARLIEST_DATE:%Y-%m-%d}.")
+    return parsed
 
 
 @bp.get("/Reports/TrialBalance")

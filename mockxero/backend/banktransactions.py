@@ -58,24 +58,24 @@ class BankTransactionsBackend(BackendBase):
     def bank_transaction(self, transaction_id: str) -> dict:
         return self._require("BankTransactions", transaction_id)
 
-    def list_bank_transactions(self) -> list[dict]:
-        return list(self.store.scan(self.table("BankTransactions")))
-
     def present_bank_transaction(self, record: dict) -> dict:
         """The record as Xero shows it: current contact and bank account names embedded."""
         shown = dict(record)
         shown["BankAccount"] = self.bank_account_summary(record["BankAccount"]["AccountID"])
-        contact_ref = record.get("Contact")
-        if contact_ref:
-            shown["Contact"] = self._bank_contact_summary(contact_ref["ContactID"])
+        if record.get("Contact"):
+            shown["Contact"] = self.bank_contact_summary(record)
         return shown
 
     def bank_account_summary(self, account_id: str) -> dict:
-        account = self._get("Accounts", account_id) or {"AccountID": account_id}
+        account = self.store.peek(self.table("Accounts"), account_id) or {"AccountID": account_id}
         return {key: account[key] for key in ("AccountID", "Code", "Name") if account.get(key)}
 
-    def _bank_contact_summary(self, contact_id: str) -> dict:
-        contact = self._get("Contacts", contact_id) or {"ContactID": contact_id}
+    def bank_contact_summary(self, record: dict) -> dict:
+        """The contact a bank transaction names, with its current name ({} for a transfer's transactions)."""
+        contact_id = (record.get("Contact") or {}).get("ContactID")
+        if not contact_id:
+            return {}
+        contact = self.store.peek(self.table("Contacts"), contact_id) or {"ContactID": contact_id}
         return {key: contact[key] for key in ("ContactID", "ContactNumber", "Name", "ContactStatus")
                 if contact.get(key)}
 

@@ -23,12 +23,6 @@ class BankTransfersBackend(BackendBase):
     def bank_transfer(self, transfer_id: str) -> dict:
         return self._require("BankTransfers", transfer_id)
 
-    def list_bank_transfers(self, *, include_deleted: bool = False) -> list[dict]:
-        rows = self.store.scan(self.table("BankTransfers"))
-        if include_deleted:
-            return list(rows)
-        return [row for row in rows if row.get("Status") != "DELETED"]
-
     def present_bank_transfer(self, record: dict) -> dict:
         shown = dict(record)
         for side in ("FromBankAccount", "ToBankAccount"):

@@ -462,3 +462,33 @@ def test_a_refused_element_leaves_no_contact_or_journal_behind(xero, books):
     assert response.status_code == 400
     assert xero.get("/Contacts").json["Contacts"] == []
     assert list(books.all_journals()) == []
+
+
+# --- listing -------------------------------------------------------------------------------------------
+
+
+def test_the_list_is_paged_like_xeros(xero):
+    for _ in range(3):
+        create(xero)
+    body = xero.get("/BankTransactions?page=1&pageSize=2").json
+    assert body["pagination"] == {"page": 1, "pageSize": 2, "pageCount": 2, "itemCount": 3}
+    assert len(body["BankTransactions"]) == 2
+
+
+def test_where_and_order_see_types_totals_and_embedded_names(xero):
+    create(xero, Contact={"Name": "Paper Co"}, LineItems=[line(UnitAmount="10.00")])
+    create(xero, Contact={"Name": "Ink Co"}, LineItems=[line(UnitAmount="30.00")])
+    create(xero, Type="RECEIVE", Contact={"Name": "Client Co"}, LineItems=[line(AccountCode="200")])
+    spent = xero.get('/BankTransactions?where=Type=="SPEND"&order=Total DESC').json["BankTransactions"]
+    assert [t["Contact"]["Name"] for t in spent] == ["Ink Co", "Paper Co"]
+    named = xero.get('/BankTransactions?where=Contact.Name=="Client Co" AND BankAccount.Code=="090"').json
+    assert [t["Type"] for t in named["BankTransactions"]] == ["RECEIVE"]
+
+
+def test_if_modified_since_lists_only_later_changes(xero, clock):
+    create(xero)
+    clock.advance(60)
+    later = create(xero)
+    since = clock.now().replace(tzinfo=None).isoformat()
+    listed = xero.get("/BankTransactions", headers={"If-Modified-Since": since}).json["BankTransactions"]
+    assert [t["BankTransactionID"] for t in listed] == [later["BankTransactionID"]]

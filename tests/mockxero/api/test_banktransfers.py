@@ -229,3 +229,12 @@ def test_reconciling_a_side_through_bank_transactions_shows_on_the_transfer(xero
     assert response.status_code == 200
     shown = xero.get(f"/BankTransfers/{created['BankTransferID']}").json["BankTransfers"][0]
     assert (shown["FromIsReconciled"], shown["ToIsReconciled"]) == (False, True)
+
+
+def test_where_and_order_on_amounts_and_account_codes(xero):
+    create(xero, Amount="5.00")
+    create(xero, Amount="25.00", FromBankAccount={"Code": "091"}, ToBankAccount={"Code": "090"})
+    create(xero, Amount="15.00")
+    listed = xero.get('/BankTransfers?where=FromBankAccount.Code=="090"&order=Amount DESC').json["BankTransfers"]
+    assert [t["Amount"] for t in listed] == [D("15.00"), D("5.00")]
+    assert "pagination" not in xero.get("/BankTransfers").json

@@ -95,6 +95,11 @@ def test_a_bad_date_is_refused(xero):
     assert validation_messages(response) == ["The date parameter '31/01/2026' is not a valid date (use YYYY-MM-DD)."]
 
 
+def test_a_date_before_1900_is_refused(xero):
+    response = xero.get("/Reports/TrialBalance?date=0001-01-01")
+    assert validation_messages(response) == ["The date parameter '0001-01-01' is before 1900-01-01."]
+
+
 def test_journals_in_another_currency_are_left_out(xero, books, emulator):
     with emulator.store.transaction():
         books._insert_account({"Code": "092", "Name": "USD Account", "Type": "BANK", "CurrencyCode": "USD",
