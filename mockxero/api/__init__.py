@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import (accounts, banktransactions, banktransfers, contacts, currencies, items, journals, organisation, reports,
-               taxrates)
+from . import (
+    accounts, allocations, banktransactions, banktransfers, contacts, creditnotes, currencies, invoices, items,
+    journals, organisation, payments, reports, taxrates,
+)
 
 API_PREFIX = "/api.xro/2.0"
 
@@ -22,4 +24,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     items.bp,
     journals.bp,
     reports.bp,
+    invoices.bp,
+    creditnotes.bp,
+    allocations.bp,
+    payments.bp,
 )

@@ -6,14 +6,19 @@ its mixins see each other, because cross-resource rules (a payment changes an in
 from __future__ import annotations
 
 from .accounts import AccountsBackend
+from .allocations import AllocationsBackend
 from .banktransactions import BankTransactionsBackend
 from .banktransfers import BankTransfersBackend
 from .base import BackendBase, IndexSpec
 from .contacts import ContactsBackend
+from .creditnotes import CreditNotesBackend
 from .currencies import CurrenciesBackend
+from .invoices import InvoicesBackend
 from .items import ItemsBackend
 from .journals import JournalsBackend
+from .lineitems import LineItemsBackend
 from .organisation import OrganisationBackend
+from .payments import PaymentsBackend
 from .reports import ReportsBackend
 from .taxrates import TaxRatesBackend
 
@@ -28,6 +33,11 @@ RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
     BankTransactionsBackend,
     BankTransfersBackend,
     ReportsBackend,
+    LineItemsBackend,
+    InvoicesBackend,
+    CreditNotesBackend,
+    AllocationsBackend,
+    PaymentsBackend,
 )
 
 

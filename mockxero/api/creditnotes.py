@@ -1,0 +1,60 @@
+"""/CreditNotes (allocations of a credit note are in ``allocations.py``)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ..protocol import BatchShape, batch_response, envelope, load_body, operation, run_batch
+from ..schemas.creditnotes import CreditNoteSchema
+from .documents import present_document, unit_places
+
+bp = Blueprint("creditnotes", __name__)
+SCOPE = "accounting.transactions"
+SHAPE = BatchShape("CreditNotes", "CreditNoteID", "HasErrors")
+schema = CreditNoteSchema()
+
+
+def dump(backend, record: dict) -> dict:
+    return schema.dump(present_document(backend, record))
+
+
+@bp.get("/CreditNotes")
+@operation(SCOPE)
+def list_credit_notes(backend):
+    return envelope("CreditNotes", [dump(backend, r) for r in backend.list_credit_notes()])
+
+
+@bp.get("/CreditNotes/<identifier>")
+@operation(SCOPE)
+def get_credit_note(backend, identifier: str):
+    return envelope("CreditNotes", [dump(backend, backend.credit_note_by_id_or_number(identifier))])
+
+
+@bp.put("/CreditNotes")
+@operation(SCOPE)
+def create_credit_notes(backend):
+    raw, elements = load_body(schema, "CreditNotes")
+    places = unit_places()
+    outcomes = run_batch(backend, elements, raw, lambda values: backend.create_credit_note(values, unit_places=places))
+    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+
+
+@bp.post("/CreditNotes")
+@operation(SCOPE)
+def save_credit_notes(backend):
+    raw, elements = load_body(schema, "CreditNotes")
+    places = unit_places()
+    outcomes = run_batch(backend, elements, raw, lambda values: backend.save_credit_note(values, unit_places=places))
+    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+
+
+@bp.post("/CreditNotes/<identifier>")
+@operation(SCOPE)
+def update_credit_note(backend, identifier: str):
+    credit_note_id = backend.credit_note_by_id_or_number(identifier)["CreditNoteID"]
+    raw, elements = load_body(schema, "CreditNotes")
+    places = unit_places()
+    outcomes = run_batch(
+        backend, elements, raw,
+        lambda values: backend.save_credit_note(values, path_id=credit_note_id, unit_places=places),
+    )
+    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))

@@ -1,0 +1,60 @@
+"""How stored documents are shown: the views of invoices, credit notes, payments and allocations share it.
+
+A stored record names its contact by id; the wire shows the contact's current name. Unit amounts are shown
+to 2 dp unless the request asks for ``unitdp=4``, and an unpaged invoice list leaves line items out.
+"""
+from __future__ import annotations
+
+from ..backend.documents import CREDIT_NOTE
+from ..money import round_places
+from ..protocol import query_value
+
+
+def unit_places() -> int:
+    """4 when the request says ``unitdp=4``, else Xero's default of 2."""
+    return 4 if (query_value("unitdp") or "").strip() == "4" else 2
+
+
+def present_document(backend, record: dict, *, with_lines: bool = True) -> dict:
+    shown = dict(record)
+    shown["Contact"] = backend.contact_summary(record["Contact"]["ContactID"])
+    if not with_lines:
+        shown["LineItems"] = []
+    elif unit_places() == 2:
+        shown["LineItems"] = [_two_places(line) for line in record.get("LineItems", [])]
+    return shown
+
+
+def _two_places(line: dict) -> dict:
+    if line.get("UnitAmount") is None:
+        return line
+    return {**line, "UnitAmount": round_places(line["UnitAmount"], 2)}
+
+
+def present_payment(backend, payment: dict) -> dict:
+    """A payment with its document embedded as Xero shows it: under ``Invoice``, credit notes included."""
+    kind, document = backend.payment_document(payment)
+    shown = {k: v for k, v in payment.items() if k not in ("Invoice", "CreditNote")}
+    embedded = present_document(backend, document)
+    if kind is CREDIT_NOTE:
+        embedded = as_invoice(embedded)
+    shown["Invoice"] = embedded
+    account = backend.resolve_account({"AccountID": payment["Account"]["AccountID"]})
+    if account is not None:
+        shown["Account"] = {**payment["Account"], "Name": account.get("Name")}
+    return shown
+
+
+def as_invoice(credit_note: dict) -> dict:
+    """A credit note in the invoice shape Xero uses when it embeds one in a payment."""
+    shown = {k: v for k, v in credit_note.items() if k not in ("CreditNoteID", "CreditNoteNumber", "Allocations")}
+    shown["InvoiceID"] = credit_note["CreditNoteID"]
+    shown["InvoiceNumber"] = credit_note.get("CreditNoteNumber") or ""
+    return shown
+
+
+def present_allocation(backend, allocation: dict) -> dict:
+    shown = dict(allocation)
+    shown["Invoice"] = present_document(backend, backend.invoice(allocation["Invoice"]["InvoiceID"]))
+    shown["CreditNote"] = present_document(backend, backend.credit_note(allocation["CreditNote"]["CreditNoteID"]))
+    return shown

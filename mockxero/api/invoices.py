@@ -1,0 +1,62 @@
+"""/Invoices"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
+from ..schemas.invoices import InvoiceSchema
+from .documents import present_document, unit_places
+
+bp = Blueprint("invoices", __name__)
+SCOPE = "accounting.transactions"
+SHAPE = BatchShape("Invoices", "InvoiceID", "HasErrors")
+schema = InvoiceSchema()
+
+
+def dump(backend, record: dict, *, with_lines: bool = True) -> dict:
+    return schema.dump(present_document(backend, record, with_lines=with_lines))
+
+
+@bp.get("/Invoices")
+@operation(SCOPE)
+def list_invoices(backend):
+    # Xero returns line items only when the list is paged ("page=1"); a single GET always has them.
+    with_lines = query_value("page") is not None
+    return envelope("Invoices", [dump(backend, r, with_lines=with_lines) for r in backend.list_invoices()])
+
+
+@bp.get("/Invoices/<identifier>")
+@operation(SCOPE)
+def get_invoice(backend, identifier: str):
+    return envelope("Invoices", [dump(backend, backend.invoice_by_id_or_number(identifier))])
+
+
+@bp.put("/Invoices")
+@operation(SCOPE)
+def create_invoices(backend):
+    raw, elements = load_body(schema, "Invoices")
+    places = unit_places()
+    outcomes = run_batch(backend, elements, raw, lambda values: backend.create_invoice(values, unit_places=places))
+    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+
+
+@bp.post("/Invoices")
+@operation(SCOPE)
+def save_invoices(backend):
+    raw, elements = load_body(schema, "Invoices")
+    places = unit_places()
+    outcomes = run_batch(backend, elements, raw, lambda values: backend.save_invoice(values, unit_places=places))
+    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+
+
+@bp.post("/Invoices/<identifier>")
+@operation(SCOPE)
+def update_invoice(backend, identifier: str):
+    invoice_id = backend.invoice_by_id_or_number(identifier)["InvoiceID"]  # 404 before reading the body
+    raw, elements = load_body(schema, "Invoices")
+    places = unit_places()
+    outcomes = run_batch(
+        backend, elements, raw,
+        lambda values: backend.save_invoice(values, path_id=invoice_id, unit_places=places),
+    )
+    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))

@@ -1,0 +1,52 @@
+"""/Payments"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ..exceptions import PostDataInvalidException
+from ..protocol import BatchShape, batch_response, envelope, load_body, operation, read_elements, run_batch
+from ..schemas.payments import PaymentSchema
+from .documents import present_payment
+
+bp = Blueprint("payments", __name__)
+SCOPE = "accounting.transactions"
+SHAPE = BatchShape("Payments", "PaymentID", "HasValidationErrors")
+schema = PaymentSchema()
+
+
+def dump(backend, payment: dict) -> dict:
+    return schema.dump(present_payment(backend, payment))
+
+
+@bp.get("/Payments")
+@operation(SCOPE)
+def list_payments(backend):
+    return envelope("Payments", [dump(backend, p) for p in backend.list_payments()])
+
+
+@bp.get("/Payments/<uuid:payment_id>")
+@operation(SCOPE)
+def get_payment(backend, payment_id):
+    return envelope("Payments", [dump(backend, backend.payment(str(payment_id)))])
+
+
+@bp.put("/Payments")
+@bp.post("/Payments")
+@operation(SCOPE)
+def create_payments(backend):
+    # PUT takes {"Payments": [...]}; POST is typed as one bare Payment but the wrapper works too.
+    raw, elements = load_body(schema, "Payments")
+    outcomes = run_batch(backend, elements, raw, backend.create_payment)
+    return batch_response(SHAPE, outcomes, lambda payment: dump(backend, payment))
+
+
+@bp.post("/Payments/<uuid:payment_id>")
+@operation(SCOPE)
+def delete_payment(backend, payment_id):
+    payment_id = str(payment_id)
+    backend.payment(payment_id)  # 404 before reading the body
+    raw = read_elements("Payments")
+    if not all(isinstance(element, dict) for element in raw):
+        raise PostDataInvalidException("JSON for post data was invalid, each payment must be an object")
+    outcomes = run_batch(backend, raw, raw, lambda fields: backend.delete_payment(payment_id, fields))
+    return batch_response(SHAPE, outcomes, lambda payment: dump(backend, payment))

@@ -1,0 +1,145 @@
+"""Allocations: applying a credit note's credit to an invoice of the same contact.
+
+An allocation moves no cash and posts no journal (both sides sit in the same control account); it only
+moves the two documents' balances: the invoice's AmountCredited/AmountDue and the credit note's
+RemainingCredit, each of which turns PAID when it reaches zero. Allocations live in their own table and
+are summarised on both documents (``Invoice.CreditNotes[]`` and ``CreditNote.Allocations[]``).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..exceptions import NotFound
+from ..money import round_money
+from .base import fail
+from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentsBackend
+
+ALREADY_PAID = "The invoice you are trying to allocate to has already been paid off"
+OVER_ALLOCATED = "Credit Note cannot be allocated as amount is greater than amount outstanding"
+WRONG_INVOICE_TYPE = "Credit Note cannot be allocated to an incorrect invoice type"
+NOT_ALLOCATABLE = "Credit Note or Invoice not of valid status for modification"
+NO_INVOICE = "You must specify an Invoice ID or Invoice Number for the allocation"
+UNKNOWN_INVOICE = "The invoice specified for this allocation could not be found."
+OTHER_CONTACT = "The credit note and the invoice must belong to the same contact."
+OTHER_CURRENCY = "The credit note and the invoice must be in the same currency."
+NOT_POSITIVE = "The allocation amount must be greater than zero."
+
+# A sales credit pays down sales invoices, a supplier credit pays down bills.
+_INVOICE_TYPE_FOR = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}
+
+
+class AllocationsBackend(DocumentsBackend):
+    INDEXES = [("Allocations", "credit_note", lambda r: r["CreditNote"]["CreditNoteID"])]
+
+    def allocation(self, allocation_id: str) -> dict:
+        return self._require("Allocations", allocation_id)
+
+    def allocations_of(self, credit_note_id: str) -> list[dict]:
+        return self.store.find(self.table("Allocations"), "credit_note", credit_note_id)
+
+    def allocate_credit_note(self, credit_note_id: str, values: dict) -> dict:
+        """Apply part of an authorised credit note to an authorised invoice."""
+        credit = self.document(CREDIT_NOTE, credit_note_id)
+        if credit["Status"] not in ("AUTHORISED", "PAID"):
+            raise fail(NOT_ALLOCATABLE)
+        invoice = self._allocation_invoice(values.get("Invoice") or {})
+        if invoice["Status"] == "PAID":
+            raise fail(ALREADY_PAID)
+        if invoice["Status"] != "AUTHORISED":
+            raise fail(NOT_ALLOCATABLE)
+        if invoice["Type"] != _INVOICE_TYPE_FOR[credit["Type"]]:
+            raise fail(WRONG_INVOICE_TYPE)
+
+        errors = []
+        if invoice["Contact"]["ContactID"] != credit["Contact"]["ContactID"]:
+            errors.append(OTHER_CONTACT)
+        if invoice["CurrencyCode"] != credit["CurrencyCode"]:
+            errors.append(OTHER_CURRENCY)
+        amount = values.get("Amount")
+        if amount is None or round_money(amount) <= 0:
+            errors.append(NOT_POSITIVE)
+        elif round_money(amount) > min(credit["RemainingCredit"], invoice["AmountDue"]):
+            errors.append(OVER_ALLOCATED)
+        when = values.get("Date")
+        if when is None:
+            errors.append(DATE_REQUIRED)
+        if errors:
+            raise fail(*errors)
+
+        amount = round_money(amount)
+        allocation = {
+            "AllocationID": self.ids.guid(),
+            "Amount": amount,
+            "Date": when,
+            "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+            "CreditNote": {"CreditNoteID": credit["CreditNoteID"]},
+            "IsDeleted": False,
+            "UpdatedDateUTC": self.now(),
+        }
+        self._save("Allocations", allocation["AllocationID"], allocation)
+        invoice["CreditNotes"].append(_credit_summary(allocation, credit))
+        self.settle(INVOICE, invoice, "AmountCredited", amount)
+        credit["Allocations"].append(_allocation_summary(allocation, invoice))
+        self.settle(CREDIT_NOTE, credit, "AmountCredited", amount)
+        return allocation
+
+    def delete_allocation(self, credit_note_id: str, allocation_id: str) -> dict:
+        """Undo an allocation: both documents get their balances (and an AUTHORISED status) back.
+
+        Deleting an allocation that is already deleted answers it again and changes nothing.
+        """
+        allocation = self._get("Allocations", allocation_id)
+        if allocation is None or allocation["CreditNote"]["CreditNoteID"] != credit_note_id:
+            raise NotFound()
+        if allocation["IsDeleted"]:
+            return allocation
+        allocation["IsDeleted"] = True
+        allocation["UpdatedDateUTC"] = self.now()
+        self._save("Allocations", allocation_id, allocation)
+        amount: Decimal = allocation["Amount"]
+
+        invoice = self.document(INVOICE, allocation["Invoice"]["InvoiceID"])
+        invoice["CreditNotes"] = [c for c in invoice["CreditNotes"] if c.get("AllocationID") != allocation_id]
+        self.settle(INVOICE, invoice, "AmountCredited", -amount)
+        credit = self.document(CREDIT_NOTE, credit_note_id)
+        credit["Allocations"] = [a for a in credit["Allocations"] if a["AllocationID"] != allocation_id]
+        self.settle(CREDIT_NOTE, credit, "AmountCredited", -amount)
+        return allocation
+
+    def _allocation_invoice(self, reference: dict) -> dict:
+        if reference.get("InvoiceID"):
+            invoice = self._get("Invoices", reference["InvoiceID"])
+        elif reference.get("InvoiceNumber"):
+            invoice = self.document_by_number(INVOICE, reference["InvoiceNumber"])
+        else:
+            raise fail(NO_INVOICE)
+        if invoice is None:
+            raise fail(UNKNOWN_INVOICE)
+        return invoice
+
+
+def _credit_summary(allocation: dict, credit: dict) -> dict:
+    """How an invoice lists a credit note applied to it (AllocationID ties it to its allocation)."""
+    summary = {
+        "CreditNoteID": credit["CreditNoteID"],
+        "AppliedAmount": allocation["Amount"],
+        "Date": allocation["Date"],
+        "Total": credit["Total"],
+        "AllocationID": allocation["AllocationID"],
+    }
+    if credit.get("CreditNoteNumber"):
+        summary["CreditNoteNumber"] = credit["CreditNoteNumber"]
+    return summary
+
+
+def _allocation_summary(allocation: dict, invoice: dict) -> dict:
+    """How a credit note lists where its credit went."""
+    target = {"InvoiceID": invoice["InvoiceID"]}
+    if invoice.get("InvoiceNumber"):
+        target["InvoiceNumber"] = invoice["InvoiceNumber"]
+    return {
+        "AllocationID": allocation["AllocationID"],
+        "Amount": allocation["Amount"],
+        "Date": allocation["Date"],
+        "Invoice": target,
+    }

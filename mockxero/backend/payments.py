@@ -1,0 +1,228 @@
+"""Payments: cash against an invoice (ACCRECPAYMENT, ACCPAYPAYMENT) or a credit-note refund
+(ARCREDITPAYMENT, APCREDITPAYMENT).
+
+A payment lowers its document's AmountDue (RemainingCredit for a credit note); the document turns PAID,
+with FullyPaidOnDate, when nothing is left. Payments are never edited: the only update is
+``Status: DELETED``, which reopens the document and reverses the payment's journal. Deleted payments stay
+readable.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..money import round_money
+from .base import fail
+from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentKind, DocumentsBackend
+from .journals import Line
+
+NOT_AUTHORISED = "Payments can only be made against Authorised documents"
+OVERPAID = "Payment amount exceeds the amount outstanding on this document"
+NO_DOCUMENT = "You must specify an Invoice ID or Invoice Number for the payment"
+UNKNOWN_DOCUMENT = "The invoice or credit note specified for this payment could not be found."
+NO_ACCOUNT = "You must specify an Account ID or Account Code for the payment"
+UNKNOWN_ACCOUNT = "The account specified for this payment could not be found."
+NOT_POSITIVE = "Payment amount must be greater than zero."
+ONLY_STATUS = "Only Status accepted for updates."
+ONLY_DELETE = "A payment can only be updated to a Status of DELETED."
+RECONCILED = "This payment has been reconciled and cannot be deleted"
+WRONG_CURRENCY = "The bank account's currency must be the document's currency or the base currency."
+
+PAYMENT_TYPE = {
+    "ACCREC": "ACCRECPAYMENT",
+    "ACCPAY": "ACCPAYPAYMENT",
+    "ACCRECCREDIT": "ARCREDITPAYMENT",
+    "ACCPAYCREDIT": "APCREDITPAYMENT",
+}
+# (control account, whether the bank side is the debit) for each payment type, DESIGN §4.
+_POSTING = {
+    "ACCRECPAYMENT": ("DEBTORS", True),
+    "ACCPAYPAYMENT": ("CREDITORS", False),
+    "ARCREDITPAYMENT": ("DEBTORS", False),
+    "APCREDITPAYMENT": ("CREDITORS", True),
+}
+# Keys a delete body may carry besides Status (the id it repeats).
+_DELETE_KEYS = {"Status", "PaymentID"}
+
+
+def not_payable_account_message(account: dict) -> str:
+    return (
+        f"The account '{account.get('Code') or account['AccountID']}' must be a bank account "
+        "or have payments to it enabled."
+    )
+
+
+class PaymentsBackend(DocumentsBackend):
+    def payment(self, payment_id: str) -> dict:
+        return self._require("Payments", payment_id)
+
+    def list_payments(self) -> list[dict]:
+        return list(self.store.scan(self.table("Payments")))
+
+    def payment_document(self, payment: dict) -> tuple[DocumentKind, dict]:
+        """The invoice or credit note a payment settles."""
+        if payment.get("CreditNote"):
+            return CREDIT_NOTE, self.document(CREDIT_NOTE, payment["CreditNote"]["CreditNoteID"])
+        return INVOICE, self.document(INVOICE, payment["Invoice"]["InvoiceID"])
+
+    # -- create --
+
+    def create_payment(self, values: dict) -> dict:
+        kind, document = self._paid_document(values)
+        if document["Status"] != "AUTHORISED":
+            raise fail(NOT_AUTHORISED)
+
+        errors: list[str] = []
+        account, account_errors = self._payment_account(values, document)
+        errors.extend(account_errors)
+        when = values.get("Date")
+        if when is None:
+            errors.append(DATE_REQUIRED)
+        amount = values.get("Amount")
+        if amount is None or round_money(amount) <= 0:
+            errors.append(NOT_POSITIVE)
+        elif round_money(amount) > document["AmountDue"]:
+            errors.append(OVERPAID)
+        if errors:
+            raise fail(*errors)
+
+        amount = round_money(amount)
+        rate = self._payment_rate(values, document)
+        payment = {
+            "PaymentID": self.ids.guid(),
+            "PaymentType": PAYMENT_TYPE[document["Type"]],
+            "Status": "AUTHORISED",
+            "Date": when,
+            "Amount": amount,
+            "BankAmount": self._bank_amount(amount, rate, account, document),
+            "CurrencyRate": rate,
+            "Account": {"AccountID": account["AccountID"], "Code": account.get("Code")},
+            "IsReconciled": bool(values.get("IsReconciled")),
+            "HasAccount": True,
+            "HasValidationErrors": False,
+            "UpdatedDateUTC": self.now(),
+        }
+        if kind is CREDIT_NOTE:
+            payment["CreditNote"] = {"CreditNoteID": document["CreditNoteID"]}
+        else:
+            payment["Invoice"] = {"InvoiceID": document["InvoiceID"]}
+        if values.get("Reference"):
+            payment["Reference"] = values["Reference"]
+        self._save("Payments", payment["PaymentID"], payment)
+
+        document["Payments"].append(_payment_summary(payment))
+        self.settle(kind, document, "AmountPaid", amount)
+        self._post_payment_journal(payment, account, document)
+        return payment
+
+    def _paid_document(self, values: dict) -> tuple[DocumentKind, dict]:
+        """The document a payment names: Invoice{InvoiceID|InvoiceNumber}, CreditNote{...} or a number.
+
+        Xero itself shows a refunded credit note under ``Invoice``, so an InvoiceID may name a credit note.
+        """
+        invoice_ref = values.get("Invoice") or {}
+        credit_ref = values.get("CreditNote") or {}
+        invoice_number = invoice_ref.get("InvoiceNumber") or values.get("InvoiceNumber")
+        credit_number = credit_ref.get("CreditNoteNumber") or values.get("CreditNoteNumber")
+        found: tuple[DocumentKind, dict | None]
+        if invoice_ref.get("InvoiceID"):
+            doc_id = invoice_ref["InvoiceID"]
+            invoice = self._get("Invoices", doc_id)
+            found = (INVOICE, invoice) if invoice else (CREDIT_NOTE, self._get("CreditNotes", doc_id))
+        elif credit_ref.get("CreditNoteID"):
+            found = (CREDIT_NOTE, self._get("CreditNotes", credit_ref["CreditNoteID"]))
+        elif invoice_number:
+            invoice = self.document_by_number(INVOICE, invoice_number)
+            found = (INVOICE, invoice) if invoice else (CREDIT_NOTE, self.document_by_number(CREDIT_NOTE, invoice_number))
+        elif credit_number:
+            found = (CREDIT_NOTE, self.document_by_number(CREDIT_NOTE, credit_number))
+        else:
+            raise fail(NO_DOCUMENT)
+        if found[1] is None:
+            raise fail(UNKNOWN_DOCUMENT)
+        return found  # type: ignore[return-value]
+
+    def _payment_account(self, values: dict, document: dict) -> tuple[dict | None, list[str]]:
+        reference = values.get("Account") or ({"Code": values["Code"]} if values.get("Code") else None)
+        if not reference or not (reference.get("AccountID") or reference.get("Code")):
+            return None, [NO_ACCOUNT]
+        account = self.resolve_account(reference)  # AccountsBackend
+        if account is None:
+            return None, [UNKNOWN_ACCOUNT]
+        if account.get("Status") != "ACTIVE":
+            return None, [f"Account code '{account.get('Code')}' has been archived, or has been deleted."]
+        if account.get("Type") != "BANK" and not account.get("EnablePaymentsToAccount"):
+            return None, [not_payable_account_message(account)]
+        bank_currency = account.get("CurrencyCode")
+        if account.get("Type") == "BANK" and bank_currency not in (None, document["CurrencyCode"], self.base_currency):
+            return None, [WRONG_CURRENCY]
+        return account, []
+
+    def _payment_rate(self, values: dict, document: dict) -> Decimal:
+        if document["CurrencyCode"] == self.base_currency:
+            return document["CurrencyRate"]
+        rate = values.get("CurrencyRate")
+        return rate if rate is not None and rate > 0 else document["CurrencyRate"]
+
+    def _bank_amount(self, amount: Decimal, rate: Decimal, account: dict, document: dict) -> Decimal:
+        """The payment in the bank account's currency: converted only when a base-currency bank pays a
+        foreign document (Xero's rate is foreign units per base unit)."""
+        bank_currency = account.get("CurrencyCode") or self.base_currency
+        if bank_currency == document["CurrencyCode"]:
+            return amount
+        return round_money(amount / rate)
+
+    def _post_payment_journal(self, payment: dict, account: dict, document: dict) -> None:
+        control_name, bank_is_debit = _POSTING[payment["PaymentType"]]
+        amount = payment["Amount"]
+        bank_net = amount if bank_is_debit else -amount
+        self.post_journal(
+            source_type=payment["PaymentType"],
+            source_id=payment["PaymentID"],
+            journal_date=payment["Date"],
+            currency=document["CurrencyCode"],
+            lines=[Line(account, bank_net), Line(self.system_account(control_name), -bank_net)],
+            reference=payment.get("Reference"),
+        )
+
+    # -- delete (the only update Xero allows) --
+
+    def delete_payment(self, payment_id: str, fields: dict) -> dict:
+        """``POST /Payments/{id}`` with ``{"Status": "DELETED"}``: undo the payment and its journal.
+
+        ``fields`` is the element as sent (not as loaded), so that any other field can be refused.
+        Deleting an already deleted payment answers it again and changes nothing.
+        """
+        payment = self.payment(payment_id)
+        sent = {key for key, value in fields.items() if value is not None}
+        if sent - _DELETE_KEYS:
+            raise fail(ONLY_STATUS)
+        if fields.get("Status") != "DELETED":
+            raise fail(ONLY_DELETE)
+        if payment["Status"] == "DELETED":
+            return payment
+        if payment.get("IsReconciled"):
+            raise fail(RECONCILED)
+
+        kind, document = self.payment_document(payment)
+        document["Payments"] = [p for p in document["Payments"] if p["PaymentID"] != payment_id]
+        self.settle(kind, document, "AmountPaid", -payment["Amount"])
+        payment["Status"] = "DELETED"
+        payment["UpdatedDateUTC"] = self.now()
+        self._save("Payments", payment_id, payment)
+        self.reverse_journals(payment_id, payment["Date"])
+        return payment
+
+
+def _payment_summary(payment: dict) -> dict:
+    """How a document lists a payment made against it."""
+    summary = {
+        "PaymentID": payment["PaymentID"],
+        "Date": payment["Date"],
+        "Amount": payment["Amount"],
+        "CurrencyRate": payment["CurrencyRate"],
+        "HasAccount": False,
+        "HasValidationErrors": False,
+    }
+    if payment.get("Reference"):
+        summary["Reference"] = payment["Reference"]
+    return summary
