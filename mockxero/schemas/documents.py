@@ -99,7 +99,7 @@ class AppliedCreditSummarySchema(XeroSchema):
 
     CreditNoteID = Guid()
     CreditNoteNumber = Text()
-    ID = Guid(attribute="CreditNoteID")
+    ID = Guid(attribute="CreditNoteID", dump_only=True)
     AppliedAmount = Money()
     Date = XeroDate()
     Total = Money()
