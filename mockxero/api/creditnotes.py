@@ -4,13 +4,16 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..protocol import BatchShape, batch_response, envelope, load_body, operation, run_batch
+from ..query import BY_KEY, Listing, Lookup, guid_value
 from ..schemas.creditnotes import CreditNoteSchema
-from .documents import present_document, unit_places
+from .documents import CONTACT_EXTRAS, listed, present_document, unit_places
 
 bp = Blueprint("creditnotes", __name__)
 SCOPE = "accounting.transactions"
 SHAPE = BatchShape("CreditNotes", "CreditNoteID", "HasErrors")
 schema = CreditNoteSchema()
+LISTING = Listing("CreditNotes", schema, kind="CreditNotes", paged=True, extras=CONTACT_EXTRAS,
+                  lookups=(Lookup("IDs", "CreditNoteID", BY_KEY, guid_value),))
 
 
 def dump(backend, record: dict) -> dict:
@@ -20,7 +23,7 @@ def dump(backend, record: dict) -> dict:
 @bp.get("/CreditNotes")
 @operation(SCOPE)
 def list_credit_notes(backend):
-    return envelope("CreditNotes", [dump(backend, r) for r in backend.list_credit_notes()])
+    return listed(backend, LISTING, lambda record: dump(backend, record))
 
 
 @bp.get("/CreditNotes/<identifier>")

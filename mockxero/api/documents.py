@@ -5,9 +5,22 @@ to 2 dp unless the request asks for ``unitdp=4``, and an unpaged invoice list le
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Callable
+
+from ..backend.arithmetic import round_money
 from ..backend.documents import CREDIT_NOTE
-from ..money import round_places
-from ..protocol import query_value
+from ..protocol import list_response, query_value
+from ..query import Extra, Listing
+
+
+# Where a stored document keeps what ``where``/``order`` call ``Contact.ContactID`` (the wire embeds a summary).
+CONTACT_EXTRAS = {"Contact.ContactID": Extra("guid", lambda record: (record.get("Contact") or {}).get("ContactID"))}
+
+
+def listed(backend, listing: Listing, dump: Callable[[dict], dict]):
+    """Answer a list GET through the shared listing pipeline, dumping each row with this request's view."""
+    return list_response(backend, replace(listing, dump=dump))
 
 
 def unit_places() -> int:
@@ -28,7 +41,7 @@ def present_document(backend, record: dict, *, with_lines: bool = True) -> dict:
 def _two_places(line: dict) -> dict:
     if line.get("UnitAmount") is None:
         return line
-    return {**line, "UnitAmount": round_places(line["UnitAmount"], 2)}
+    return {**line, "UnitAmount": round_money(line["UnitAmount"], 2)}
 
 
 def present_payment(backend, payment: dict) -> dict:

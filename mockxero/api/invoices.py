@@ -4,13 +4,25 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
+from ..query import BY_KEY, Listing, Lookup, guid_value, upper_value
 from ..schemas.invoices import InvoiceSchema
-from .documents import present_document, unit_places
+from .documents import CONTACT_EXTRAS, listed, present_document, unit_places
 
 bp = Blueprint("invoices", __name__)
 SCOPE = "accounting.transactions"
 SHAPE = BatchShape("Invoices", "InvoiceID", "HasErrors")
 schema = InvoiceSchema()
+LISTING = Listing(
+    "Invoices", schema, kind="Invoices", paged=True, created_by_my_app=True,
+    lookups=(
+        Lookup("IDs", "InvoiceID", BY_KEY, guid_value),
+        Lookup("InvoiceNumbers", "InvoiceNumber", "number", lambda raw, param: raw.strip().casefold()),
+        Lookup("ContactIDs", "Contact.ContactID", None, guid_value),
+        Lookup("Statuses", "Status", None, upper_value),
+    ),
+    search=("InvoiceNumber", "Reference"),
+    extras=CONTACT_EXTRAS,
+)
 
 
 def dump(backend, record: dict, *, with_lines: bool = True) -> dict:
@@ -22,7 +34,7 @@ def dump(backend, record: dict, *, with_lines: bool = True) -> dict:
 def list_invoices(backend):
     # Xero returns line items only when the list is paged ("page=1"); a single GET always has them.
     with_lines = query_value("page") is not None
-    return envelope("Invoices", [dump(backend, r, with_lines=with_lines) for r in backend.list_invoices()])
+    return listed(backend, LISTING, lambda record: dump(backend, record, with_lines=with_lines))
 
 
 @bp.get("/Invoices/<identifier>")

@@ -5,13 +5,23 @@ from flask import Blueprint
 
 from ..exceptions import PostDataInvalidException
 from ..protocol import BatchShape, batch_response, envelope, load_body, operation, read_elements, run_batch
+from ..query import Extra, Listing
 from ..schemas.payments import PaymentSchema
-from .documents import present_payment
+from .documents import listed, present_payment
 
 bp = Blueprint("payments", __name__)
 SCOPE = "accounting.transactions"
 SHAPE = BatchShape("Payments", "PaymentID", "HasValidationErrors")
 schema = PaymentSchema()
+
+
+def _document_id(payment: dict):
+    return (payment.get("Invoice") or {}).get("InvoiceID") or (payment.get("CreditNote") or {}).get("CreditNoteID")
+
+
+# Xero shows a refunded credit note under Invoice, so Invoice.InvoiceID finds refunds too.
+LISTING = Listing("Payments", schema, kind="Payments", paged=True,
+                  extras={"Invoice.InvoiceID": Extra("guid", _document_id)})
 
 
 def dump(backend, payment: dict) -> dict:
@@ -21,7 +31,7 @@ def dump(backend, payment: dict) -> dict:
 @bp.get("/Payments")
 @operation(SCOPE)
 def list_payments(backend):
-    return envelope("Payments", [dump(backend, p) for p in backend.list_payments()])
+    return listed(backend, LISTING, lambda payment: dump(backend, payment))
 
 
 @bp.get("/Payments/<uuid:payment_id>")

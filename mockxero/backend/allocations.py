@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exceptions import NotFound
-from ..money import round_money
+from . import arithmetic
+from .arithmetic import round_money
 from .base import fail
 from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentsBackend
 
@@ -29,14 +30,6 @@ _INVOICE_TYPE_FOR = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}
 
 
 class AllocationsBackend(DocumentsBackend):
-    INDEXES = [("Allocations", "credit_note", lambda r: r["CreditNote"]["CreditNoteID"])]
-
-    def allocation(self, allocation_id: str) -> dict:
-        return self._require("Allocations", allocation_id)
-
-    def allocations_of(self, credit_note_id: str) -> list[dict]:
-        return self.store.find(self.table("Allocations"), "credit_note", credit_note_id)
-
     def allocate_credit_note(self, credit_note_id: str, values: dict) -> dict:
         """Apply part of an authorised credit note to an authorised invoice."""
         credit = self.document(CREDIT_NOTE, credit_note_id)
@@ -56,7 +49,9 @@ class AllocationsBackend(DocumentsBackend):
         if invoice["CurrencyCode"] != credit["CurrencyCode"]:
             errors.append(OTHER_CURRENCY)
         amount = values.get("Amount")
-        if amount is None or round_money(amount) <= 0:
+        if amount is not None and arithmetic.out_of_range(amount):
+            errors.append(arithmetic.out_of_range_message("Amount", amount))
+        elif amount is None or round_money(amount) <= 0:
             errors.append(NOT_POSITIVE)
         elif round_money(amount) > min(credit["RemainingCredit"], invoice["AmountDue"]):
             errors.append(OVER_ALLOCATED)

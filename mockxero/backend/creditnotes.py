@@ -20,9 +20,6 @@ class CreditNotesBackend(DocumentsBackend):
     def credit_note_by_id_or_number(self, identifier: str) -> dict:
         return self.document_by_id_or_number(CREDIT_NOTE, identifier)
 
-    def list_credit_notes(self) -> list[dict]:
-        return list(self.store.scan(self.table("CreditNotes")))
-
     def create_credit_note(self, values: dict, *, unit_places: int = 2) -> dict:
         return self.save_credit_note(values, unit_places=unit_places)
 

@@ -17,11 +17,12 @@ from datetime import date
 from decimal import Decimal
 
 from ..exceptions import NotFound, ValidationException
-from ..money import ZERO, round_money
 from ..store import clone
+from . import arithmetic
+from .arithmetic import ZERO, round_money
 from .base import BackendBase, fail
 from .journals import Line
-from .lineitems import LinePricing, document_totals, net_of_tax
+from .lineitems import LinePricing, line_totals, net_of_tax
 
 CREATE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 # Where a POST may move a document. PAID is reached only by settling it; VOIDED and DELETED are final.
@@ -49,6 +50,8 @@ ARCHIVED_CONTACT = (
 NO_LINES = "One or more line items must be specified"
 DATE_REQUIRED = "The Date field must be specified."
 DEFAULT_RATE = Decimal("1.000000")
+# Rates are kept within what converting an amount by them can represent exactly.
+MIN_RATE = Decimal("0.000001")
 
 # Which control account a document type posts to, and whether that side is a debit.
 _CONTROL = {
@@ -142,14 +145,6 @@ class DocumentsBackend(BackendBase):
         if found is None:
             raise NotFound()
         return found
-
-    def contact_summary(self, contact_id: str) -> dict:
-        """The contact as transactions embed it, with its current name."""
-        contact = self._get("Contacts", contact_id) or {}
-        summary = {"ContactID": contact_id, "Name": contact.get("Name")}
-        if contact.get("ContactNumber"):
-            summary["ContactNumber"] = contact["ContactNumber"]
-        return summary
 
     # -- the write shared by PUT and POST --
 
@@ -271,6 +266,9 @@ class DocumentsBackend(BackendBase):
             rate = DEFAULT_RATE  # no XE.com feed offline: an unrated foreign document converts at 1
         if rate <= 0:
             return ["The currency rate must be greater than zero."]
+        if rate < MIN_RATE or arithmetic.out_of_range(rate):
+            return [f"The currency rate '{rate}' is out of range: it must be between {MIN_RATE} and "
+                    f"{arithmetic.MAX_AMOUNT:,}."]
         record["CurrencyCode"], record["CurrencyRate"] = currency, rate
         return []
 
@@ -300,7 +298,7 @@ class DocumentsBackend(BackendBase):
         known = frozenset(line["LineItemID"] for line in (existing or {}).get("LineItems", []))
         priced, errors = self.price_lines(lines, pricing, known)  # LineItemsBackend
         record["LineItems"] = priced
-        record.update(document_totals(priced, mode))
+        record.update(line_totals(priced, mode))
         if record["Total"] < 0:
             errors.append(kind.negative_total)
         return errors

@@ -28,9 +28,6 @@ class InvoicesBackend(DocumentsBackend):
     def invoice_by_id_or_number(self, identifier: str) -> dict:
         return self.document_by_id_or_number(INVOICE, identifier)
 
-    def list_invoices(self) -> list[dict]:
-        return list(self.store.scan(self.table("Invoices")))
-
     def create_invoice(self, values: dict, *, unit_places: int = 2) -> dict:
         """``PUT /Invoices``: a new invoice (an element naming an existing InvoiceID updates it)."""
         return self.save_invoice(values, unit_places=unit_places)

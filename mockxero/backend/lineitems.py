@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..money import HUNDRED, QUANTITY_PLACES, ZERO, money_sum, round_money, round_places
+from . import arithmetic
+from .arithmetic import HUNDRED, ZERO, line_net, line_tax, round_money
 from .base import BackendBase
 
-LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
+QUANTITY_PLACES = 4  # Xero keeps quantities to 4 dp
 ONE = Decimal("1.0000")
 
 # The tax rate flag that lets a rate be used on an account of each class.
@@ -42,29 +43,15 @@ class LinePricing:
     approving: bool = False       # SUBMITTED/AUTHORISED: every priced line needs an account
 
 
-def line_tax(line_amount: Decimal, rate_percent: Decimal, line_amount_types: str) -> Decimal:
-    """The tax on one line, rounded half-up: exclusive adds the rate, inclusive extracts it."""
-    if line_amount_types == "NoTax" or not rate_percent:
-        return ZERO
-    if line_amount_types == "Inclusive":
-        return round_money(line_amount * rate_percent / (HUNDRED + rate_percent))
-    return round_money(line_amount * rate_percent / HUNDRED)
-
-
-def document_totals(lines: list[dict], line_amount_types: str) -> dict:
-    """SubTotal, TotalTax, Total, TotalDiscount and IsDiscounted from already-priced lines."""
-    amounts = money_sum(line.get("LineAmount", ZERO) for line in lines)
-    tax = money_sum(line.get("TaxAmount", ZERO) for line in lines)
-    discount = money_sum(_line_discount(line) for line in lines)
-    if line_amount_types == "Inclusive":
-        subtotal, total = amounts - tax, amounts
-    else:
-        subtotal, total = amounts, amounts + tax
+def line_totals(lines: list[dict], line_amount_types: str) -> dict:
+    """SubTotal, TotalTax, Total, TotalDiscount and IsDiscounted of already-priced lines."""
+    totals = arithmetic.document_totals(
+        ((line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO)) for line in lines), line_amount_types)
     return {
-        "SubTotal": subtotal,
-        "TotalTax": tax,
-        "Total": total,
-        "TotalDiscount": discount,
+        "SubTotal": totals.sub_total,
+        "TotalTax": totals.total_tax,
+        "Total": totals.total,
+        "TotalDiscount": round_money(sum((_line_discount(line) for line in lines), ZERO)),
         "IsDiscounted": any(line.get("DiscountRate") or line.get("DiscountAmount") for line in lines),
     }
 
@@ -78,10 +65,7 @@ def _line_discount(line: dict) -> Decimal:
 
 def net_of_tax(line: dict, line_amount_types: str) -> Decimal:
     """The amount a line posts to its account: inclusive lines carry their tax inside LineAmount."""
-    amount = line.get("LineAmount", ZERO)
-    if line_amount_types == "Inclusive":
-        return amount - line.get("TaxAmount", ZERO)
-    return amount
+    return line_net(line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO), line_amount_types)
 
 
 class LineItemsBackend(BackendBase):
@@ -95,12 +79,12 @@ class LineItemsBackend(BackendBase):
         priced: list[dict] = []
         errors: list[str] = []
         for line in lines:
-            record, line_errors = self._price_line(line, pricing, known_ids)
+            record, line_errors = self._price_document_line(line, pricing, known_ids)
             priced.append(record)
             errors.extend(line_errors)
         return priced, list(dict.fromkeys(errors))
 
-    def _price_line(self, line: dict, pricing: LinePricing, known_ids: frozenset[str]) -> tuple[dict, list[str]]:
+    def _price_document_line(self, line: dict, pricing: LinePricing, known_ids: frozenset[str]) -> tuple[dict, list[str]]:
         errors: list[str] = []
         line_id = line.get("LineItemID")
         record: dict = {"LineItemID": line_id if line_id in known_ids else self.ids.guid()}
@@ -110,11 +94,11 @@ class LineItemsBackend(BackendBase):
         if code:
             item = self.item_by_code(code)  # ItemsBackend
             if item is None:
-                errors.append(f"Item code '{code}' is not valid.")
+                errors.append(f"The Item with code '{code}' could not be found.")
             else:
                 details = (item.get("SalesDetails") if pricing.sales else item.get("PurchaseDetails")) or {}
                 record["ItemCode"] = item["Code"]
-                record["Item"] = {"ItemID": item["ItemID"], "Code": item["Code"], "Name": item.get("Name")}
+                record["Item"] = {key: item[key] for key in ("ItemID", "Code", "Name") if item.get(key)}
 
         description = line.get("Description")
         if description is None and item is not None:
@@ -122,7 +106,7 @@ class LineItemsBackend(BackendBase):
         if description is not None:
             record["Description"] = description
 
-        account, account_errors = self._line_account(line, details)
+        account, account_errors = self._document_line_account(line, details)
         errors.extend(account_errors)
         if account is not None:
             record["AccountCode"] = account.get("Code")
@@ -132,7 +116,7 @@ class LineItemsBackend(BackendBase):
         rate = None
         if tax_type:
             record["TaxType"] = tax_type
-            rate, tax_errors = self._line_tax_rate(tax_type, account)
+            rate, tax_errors = self._document_line_tax_rate(tax_type, account)
             errors.extend(tax_errors)
 
         amounts, amount_errors = _line_amounts(line, details.get("UnitPrice") if item else None, pricing)
@@ -143,7 +127,7 @@ class LineItemsBackend(BackendBase):
         override = line.get("TaxAmount")
         if pricing.line_amount_types == "NoTax" or rate is None:
             record["TaxAmount"] = ZERO
-        elif override is not None:
+        elif override is not None and not amount_errors:
             record["TaxAmount"] = round_money(override)
             if abs(record["TaxAmount"]) > abs(line_amount):
                 errors.append("The tax amount cannot be greater than the line amount!")
@@ -156,7 +140,7 @@ class LineItemsBackend(BackendBase):
             record["Tracking"] = line["Tracking"]
         return record, errors
 
-    def _line_account(self, line: dict, details: dict) -> tuple[dict | None, list[str]]:
+    def _document_line_account(self, line: dict, details: dict) -> tuple[dict | None, list[str]]:
         account_id = line.get("AccountID")
         code = line.get("AccountCode") or (None if account_id else details.get("AccountCode"))
         if account_id:
@@ -179,7 +163,7 @@ class LineItemsBackend(BackendBase):
             return None, [f"Account code '{shown}' is not a valid code for this document"]
         return account, []
 
-    def _line_tax_rate(self, tax_type: str, account: dict | None) -> tuple[dict | None, list[str]]:
+    def _document_line_tax_rate(self, tax_type: str, account: dict | None) -> tuple[dict | None, list[str]]:
         rate = self.tax_rate(tax_type)  # TaxRatesBackend
         if rate is None or rate.get("Status", "ACTIVE") != "ACTIVE":
             return None, [
@@ -194,6 +178,11 @@ class LineItemsBackend(BackendBase):
 def _line_amounts(line: dict, item_price: Decimal | None, pricing: LinePricing) -> tuple[dict, list[str]]:
     """Quantity, UnitAmount, LineAmount and discount of one line (tax is priced separately)."""
     errors: list[str] = []
+    for name in ("Quantity", "UnitAmount", "LineAmount", "DiscountRate", "DiscountAmount", "TaxAmount"):
+        value = line.get(name)
+        if value is not None and arithmetic.out_of_range(value):
+            # Refused before any arithmetic, so no product can overflow Decimal's precision.
+            return {"LineAmount": ZERO}, [arithmetic.out_of_range_message(name, value)]
     quantity = line.get("Quantity")
     unit = line.get("UnitAmount") if line.get("UnitAmount") is not None else item_price
     given_amount = line.get("LineAmount")
@@ -212,11 +201,11 @@ def _line_amounts(line: dict, item_price: Decimal | None, pricing: LinePricing) 
 
     out: dict = {}
     if quantity is not None:
-        quantity = round_places(quantity, QUANTITY_PLACES)
+        quantity = round_money(quantity, QUANTITY_PLACES)
     elif unit is not None or given_amount is not None:
         quantity = ONE  # an omitted quantity means one unit when the line is priced at all
     if unit is not None:
-        unit = round_places(unit, pricing.unit_places)
+        unit = round_money(unit, pricing.unit_places)
 
     if unit is not None:
         gross = quantity * unit
@@ -234,7 +223,7 @@ def _line_amounts(line: dict, item_price: Decimal | None, pricing: LinePricing) 
             undiscounted = amount * HUNDRED / (HUNDRED - rate)
         elif discount_amount is not None:
             undiscounted = amount + discount_amount
-        unit = round_places(undiscounted / quantity, pricing.unit_places) if quantity else round_places(ZERO, pricing.unit_places)
+        unit = round_money(undiscounted / quantity if quantity else ZERO, pricing.unit_places)
     else:
         amount = ZERO  # a description-only line
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..money import round_money
+from . import arithmetic
+from .arithmetic import round_money
 from .base import fail
-from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentKind, DocumentsBackend
+from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, MIN_RATE, DocumentKind, DocumentsBackend
 from .journals import Line
 
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"
@@ -55,9 +56,6 @@ class PaymentsBackend(DocumentsBackend):
     def payment(self, payment_id: str) -> dict:
         return self._require("Payments", payment_id)
 
-    def list_payments(self) -> list[dict]:
-        return list(self.store.scan(self.table("Payments")))
-
     def payment_document(self, payment: dict) -> tuple[DocumentKind, dict]:
         """The invoice or credit note a payment settles."""
         if payment.get("CreditNote"):
@@ -78,7 +76,9 @@ class PaymentsBackend(DocumentsBackend):
         if when is None:
             errors.append(DATE_REQUIRED)
         amount = values.get("Amount")
-        if amount is None or round_money(amount) <= 0:
+        if amount is not None and arithmetic.out_of_range(amount):
+            errors.append(arithmetic.out_of_range_message("Amount", amount))
+        elif amount is None or round_money(amount) <= 0:
             errors.append(NOT_POSITIVE)
         elif round_money(amount) > document["AmountDue"]:
             errors.append(OVERPAID)
@@ -161,7 +161,8 @@ class PaymentsBackend(DocumentsBackend):
         if document["CurrencyCode"] == self.base_currency:
             return document["CurrencyRate"]
         rate = values.get("CurrencyRate")
-        return rate if rate is not None and rate > 0 else document["CurrencyRate"]
+        usable = rate is not None and MIN_RATE <= rate and not arithmetic.out_of_range(rate)
+        return rate if usable else document["CurrencyRate"]
 
     def _bank_amount(self, amount: Decimal, rate: Decimal, account: dict, document: dict) -> Decimal:
         """The payment in the bank account's currency: converted only when a base-currency bank pays a

@@ -197,3 +197,8 @@ def test_unknown_allocation_is_404(xero, invoice, credit):
     allocation = ok(allocate(xero, credit, invoice, "1.00"), "Allocations")
     other = create_credit_note(xero)
     assert delete(xero, other, allocation["AllocationID"]).status_code == 404
+
+
+def test_allocation_amount_too_large_to_calculate_with_is_refused(xero, invoice, credit):
+    rejected(allocate(xero, credit, invoice, "1E+30"),
+             "The Amount value '1000000000000000000000000000000' is out of range: amounts must be below 1,000,000,000,000.")

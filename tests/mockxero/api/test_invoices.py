@@ -184,7 +184,7 @@ def test_line_values_win_over_item_defaults(xero, widget):
 
 
 def test_unknown_item_code_is_refused(xero):
-    rejected(put(xero, LineItems=[line(ItemCode="NOPE")]), "Item code 'NOPE' is not valid.")
+    rejected(put(xero, LineItems=[line(ItemCode="NOPE")]), "The Item with code 'NOPE' could not be found.")
 
 
 def test_unknown_account_code_is_refused(xero):
@@ -557,3 +557,33 @@ def test_money_is_written_as_exact_decimals(xero):
     response = xero.put("/Invoices", {"Invoices": [invoice_body(LineItems=[line(UnitAmount=D("0.10"))])]})
     assert '"Total":0.12' in response.get_data(as_text=True)  # 0.10 + 0.015 tax rounded half-up
     assert ok(response, "Invoices")["TotalTax"] == Decimal("0.02")
+
+
+# --- no input is a 500 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["Quantity", "UnitAmount", "LineAmount", "DiscountAmount", "TaxAmount"])
+def test_amounts_too_large_to_calculate_with_are_refused(xero, field):
+    huge = D("1E+30")
+    response = put(xero, LineItems=[line(**{field: huge})])
+    assert response.status_code == 400
+    assert validation_messages(response) == [
+        f"The {field} value '{huge:f}' is out of range: amounts must be below 1,000,000,000,000."]
+
+
+@pytest.mark.parametrize("rate, message", [
+    (D("0"), "The currency rate must be greater than zero."),
+    (D("1E-30"), "The currency rate '1E-30' is out of range: it must be between 0.000001 and 1,000,000,000,000."),
+])
+def test_unusable_currency_rates_are_refused(xero, rate, message):
+    rejected(put(xero, CurrencyCode="USD", CurrencyRate=rate), message)
+
+
+@pytest.mark.parametrize("body", [
+    {"Contact": "Acme"}, {"Contact": {"ContactID": "not-a-guid"}}, {"LineItems": "lots"},
+    {"LineItems": [{"Quantity": "two"}]}, {"Date": "yesterday"}, {"Status": "OPEN"}, {"CurrencyRate": True},
+])
+def test_unreadable_fields_are_post_data_invalid(xero, body):
+    response = put(xero, **body)
+    assert response.status_code == 400
+    assert response.json["Type"] == "PostDataInvalidException"

@@ -314,3 +314,13 @@ def test_delete_body_that_is_not_an_object_is_post_data_invalid(xero, invoice):
     response = delete(xero, payment, {"Payments": ["DELETED"]})
     assert response.status_code == 400
     assert response.json["Type"] == "PostDataInvalidException"
+
+
+def test_amount_too_large_to_calculate_with_is_refused(xero, invoice):
+    rejected(put(xero, payment_body(invoice, "1E+30")),
+             "The Amount value '1000000000000000000000000000000' is out of range: amounts must be below 1,000,000,000,000.")
+
+
+def test_unusable_payment_rate_falls_back_to_the_documents(xero):
+    dollars = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.5"))
+    assert pay(xero, dollars, "1.00", CurrencyRate=D("1E-30"))["CurrencyRate"] == D("0.5")
