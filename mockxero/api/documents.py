@@ -30,7 +30,7 @@ def unit_places() -> int:
 
 def present_document(backend, record: dict, *, with_lines: bool = True) -> dict:
     shown = dict(record)
-    shown["Contact"] = backend.contact_summary(record["Contact"]["ContactID"])
+    shown["Contact"] = backend.document_contact(record["Contact"]["ContactID"])
     if not with_lines:
         shown["LineItems"] = []
     elif unit_places() == 2:

@@ -146,6 +146,11 @@ class DocumentsBackend(BackendBase):
             raise NotFound()
         return found
 
+    def document_contact(self, contact_id: str) -> dict:
+        """The contact as a document embeds it: its id with its current number and name."""
+        contact = self._get("Contacts", contact_id) or {"ContactID": contact_id}
+        return {key: contact[key] for key in ("ContactID", "ContactNumber", "Name") if contact.get(key)}
+
     # -- the write shared by PUT and POST --
 
     def write_document(self, kind: DocumentKind, values: dict, existing: dict | None = None, *,
