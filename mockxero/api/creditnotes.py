@@ -6,14 +6,15 @@ from flask import Blueprint
 from ..protocol import BatchShape, batch_response, envelope, load_body, operation, run_batch
 from ..query import BY_KEY, Listing, Lookup, guid_value
 from ..schemas.creditnotes import CreditNoteSchema
-from .documents import CONTACT_EXTRAS, listed, present_document, unit_places
+from .documents import CONTACT_EXTRAS, listed, present_document, shown_contact, unit_places
 
 bp = Blueprint("creditnotes", __name__)
 SCOPE = "accounting.transactions"
 SHAPE = BatchShape("CreditNotes", "CreditNoteID", "HasErrors")
 schema = CreditNoteSchema()
 LISTING = Listing("CreditNotes", schema, kind="CreditNotes", paged=True, extras=CONTACT_EXTRAS,
-                  lookups=(Lookup("IDs", "CreditNoteID", BY_KEY, guid_value),))
+                  lookups=(Lookup("IDs", "CreditNoteID", BY_KEY, guid_value),),
+                  present=shown_contact, presented=("Contact",))
 
 
 def dump(backend, record: dict) -> dict:

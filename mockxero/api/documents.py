@@ -5,7 +5,6 @@ to 2 dp unless the request asks for ``unitdp=4``, and an unpaged invoice list le
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 from ..backend.arithmetic import round_money
@@ -20,7 +19,12 @@ CONTACT_EXTRAS = {"Contact.ContactID": Extra("guid", lambda record: (record.get(
 
 def listed(backend, listing: Listing, dump: Callable[[dict], dict]):
     """Answer a list GET through the shared listing pipeline, dumping each row with this request's view."""
-    return list_response(backend, replace(listing, dump=dump))
+    return list_response(backend, listing, dump=dump)
+
+
+def shown_contact(backend, record: dict) -> dict:
+    """Enough of a document's wire view for ``where``/``order`` on ``Contact.Name``."""
+    return {"Contact": backend.document_contact(record["Contact"]["ContactID"])}
 
 
 def unit_places() -> int:

@@ -6,7 +6,7 @@ from flask import Blueprint
 from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
 from ..query import BY_KEY, Listing, Lookup, guid_value, upper_value
 from ..schemas.invoices import InvoiceSchema
-from .documents import CONTACT_EXTRAS, listed, present_document, unit_places
+from .documents import CONTACT_EXTRAS, listed, present_document, shown_contact, unit_places
 
 bp = Blueprint("invoices", __name__)
 SCOPE = "accounting.transactions"
@@ -22,6 +22,7 @@ LISTING = Listing(
     ),
     search=("InvoiceNumber", "Reference"),
     extras=CONTACT_EXTRAS,
+    present=shown_contact, presented=("Contact",),
 )
 
 

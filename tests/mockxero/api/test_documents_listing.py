@@ -66,3 +66,13 @@ def test_bad_where_is_a_query_parse_exception(xero):
     response = xero.get("/Invoices?where=" + quote("Total == "))
     assert response.status_code == 400
     assert response.json["Type"] == "QueryParseException"
+
+
+def test_where_and_order_on_the_contact_name(xero):
+    create_invoice(xero, Contact={"Name": "Zeta Ltd"})
+    create_invoice(xero, Contact={"Name": "Alpha Ltd"})
+    create_credit_note(xero, Contact={"Name": "Alpha Ltd"})
+    assert numbers(xero.get("/Invoices?where=" + quote('Contact.Name=="alpha ltd"'))) == ["INV-0002"]
+    assert numbers(xero.get("/Invoices?order=Contact.Name")) == ["INV-0002", "INV-0001"]
+    credit_notes = xero.get("/CreditNotes?where=" + quote('Contact.Name.StartsWith("Alpha")')).json["CreditNotes"]
+    assert [c["CreditNoteNumber"] for c in credit_notes] == ["CN-0001"]
