@@ -60,8 +60,9 @@ def test_no_document_write_answers_500(xero, targets, write, query, method):
     if kind == "invoice":
         path, body = "/Invoices", {"Invoices": [element]}
     elif kind == "credit":
-        credit_type = {"ACCREC": "ACCRECCREDIT", None: "ACCRECCREDIT"}.get(element.get("Type"), element.get("Type"))
-        path, body = "/CreditNotes", {"CreditNotes": [{**element, "Type": credit_type}]}
+        if element.get("Type") in (None, "ACCREC"):
+            element = {**element, "Type": "ACCRECCREDIT"}
+        path, body = "/CreditNotes", {"CreditNotes": [element]}
     elif kind == "update":
         method, path, body = "POST", f"/Invoices/{invoice['InvoiceID']}", {"Invoices": [element]}
     elif kind == "payment":
