@@ -48,7 +48,13 @@ class Emulator:
         return AccountingBackend(self.store, tenant, self.clock, self.ids, client_id)
 
     def reset(self, tenant_id: str | None = None) -> None:
-        """Wipe one tenant's books (or everything, tokens included) and start them afresh."""
+        """Wipe one tenant's books (or everything, tokens included) and start them afresh.
+
+        A full reset also forgets rate-limit counters, fault rules and the request log, so a test run that
+        resets between cases starts each one from a clean gateway as well as clean books.
+        """
+        if tenant_id is None:
+            self.traffic.reset()
         with self.store.transaction():
             if tenant_id is None:
                 starts = self.store.get(T_META, "starts")

@@ -259,3 +259,18 @@ def test_unknown_control_path_is_404_in_the_control_shape(client):
 def test_wrong_method_is_405_in_the_control_shape(client):
     assert control_error(client.delete("/mock-api/tenants"), 405, "method_not_allowed") == (
         "The method DELETE is not allowed for /mock-api/tenants")
+
+
+def test_reset_everything_also_clears_fault_rules_and_the_request_log(client, xero):
+    client.post("/mock-api/faults", json={"effect": "status", "status": 503})
+    xero.get("/Contacts")
+    assert client.get("/mock-api/requests").json["requests"]
+    client.post("/mock-api/reset")
+    assert client.get("/mock-api/faults").json == {"faults": []}
+    assert client.get("/mock-api/requests").json["requests"] == []
+
+
+def test_reset_of_one_tenant_keeps_fault_rules(client, emulator):
+    client.post("/mock-api/faults", json={"effect": "status", "status": 503})
+    client.post("/mock-api/reset", json={"tenant_id": emulator.config.default_tenant.tenant_id})
+    assert len(client.get("/mock-api/faults").json["faults"]) == 1
