@@ -6,7 +6,7 @@ from the injected clock. Nothing here knows about Flask.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from typing import Iterable
 
 from ..clock import Clock

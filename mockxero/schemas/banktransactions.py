@@ -7,7 +7,7 @@ from .base import XeroSchema
 from .common import AccountRefSchema, nested_list
 from .contacts import ContactSummarySchema
 from .fields import Choice, Flag, Guid, IsoDateString, Money, Text, XeroDate, XeroDateTime
-from .lineitems import LineItemSchema, LineItemTrackingSchema
+from .lineitems import LineItemSchema, TrackingSchema
 
 BANK_TRANSACTION_TYPES = (
     "RECEIVE", "RECEIVE-OVERPAYMENT", "RECEIVE-PREPAYMENT", "SPEND", "SPEND-OVERPAYMENT", "SPEND-PREPAYMENT",
@@ -58,8 +58,8 @@ class BankTransferSchema(XeroSchema):
     HasAttachments = Flag(dump_only=True)
     CreatedDateUTC = XeroDateTime(dump_only=True)
     CreatedDateUTCString = IsoDateString(attribute="CreatedDateUTC", dump_only=True)
-    FromTracking = nested_list(LineItemTrackingSchema)
-    ToTracking = nested_list(LineItemTrackingSchema)
+    FromTracking = nested_list(TrackingSchema)
+    ToTracking = nested_list(TrackingSchema)
 
 
 class BankTransferDeleteSchema(XeroSchema):

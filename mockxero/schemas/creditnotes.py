@@ -4,8 +4,10 @@ from __future__ import annotations
 from marshmallow import fields
 
 from .base import XeroSchema
+from .common import nested_list
+from .lineitems import DiscountedLineItemSchema
 from .documents import (
-    DOCUMENT_STATUSES, AllocationSummarySchema, InvoiceRefSchema, LineAmountTypesField, LineItemSchema,
+    DOCUMENT_STATUSES, AllocationSummarySchema, InvoiceRefSchema, LineAmountTypesField,
     PaymentSummarySchema, contact_field,
 )
 from .fields import Choice, Flag, Guid, IsoDateString, Money, Text, XeroDate, XeroDateTime
@@ -43,7 +45,7 @@ class CreditNoteSchema(XeroSchema):
     BrandingThemeID = Guid(allow_none=True)
     Status = Choice(DOCUMENT_STATUSES, "CreditNoteStatus")
     LineAmountTypes = LineAmountTypesField()
-    LineItems = fields.List(fields.Nested(LineItemSchema), allow_none=True)
+    LineItems = nested_list(DiscountedLineItemSchema)
     SubTotal = Money(dump_only=True)
     TotalTax = Money(dump_only=True)
     Total = Money(dump_only=True)

@@ -52,36 +52,6 @@ def contact_field() -> DualNested:
     return DualNested(ContactSchema(), ContactSummarySchema(), "Contact")
 
 
-class TrackingSchema(XeroSchema):
-    TrackingCategoryID = Guid(allow_none=True)
-    TrackingOptionID = Guid(allow_none=True)
-    Name = Text()
-    Option = Text()
-
-
-class LineItemItemSchema(XeroSchema):
-    ItemID = Guid(allow_none=True)
-    Code = Text()
-    Name = Text()
-
-
-class LineItemSchema(XeroSchema):
-    LineItemID = Guid(allow_none=True)
-    Description = Text()
-    Quantity = Money(allow_none=True)
-    UnitAmount = Money(allow_none=True)
-    ItemCode = Text()
-    Item = fields.Nested(LineItemItemSchema, dump_only=True)
-    AccountCode = Text()
-    AccountID = Guid(allow_none=True)
-    TaxType = Text()
-    TaxAmount = Money(allow_none=True)
-    LineAmount = Money(allow_none=True)
-    DiscountRate = Money(allow_none=True)
-    DiscountAmount = Money(allow_none=True)
-    Tracking = fields.List(fields.Nested(TrackingSchema), allow_none=True)
-
-
 class PaymentSummarySchema(XeroSchema):
     """A payment as the document it settles lists it."""
 
