@@ -17,7 +17,7 @@ LISTING = Listing(
     lookups=(
         Lookup("IDs", "InvoiceID", BY_KEY, guid_value),
         Lookup("InvoiceNumbers", "InvoiceNumber", "number", lambda raw, param: raw.strip().casefold()),
-        Lookup("ContactIDs", "Contact.ContactID", None, guid_value),
+        Lookup("ContactIDs", "Contact.ContactID", "contact", guid_value),
         Lookup("Statuses", "Status", None, upper_value),
     ),
     search=("InvoiceNumber", "Reference"),

@@ -20,7 +20,11 @@ def _due_date_rule(record: dict, values: dict) -> list[str]:
 
 
 class InvoicesBackend(DocumentsBackend):
-    INDEXES = [("Invoices", "number", lambda r: number_key(r, "InvoiceNumber"))]
+    INDEXES = [
+        ("Invoices", "number", lambda r: number_key(r, "InvoiceNumber")),
+        # GET /Invoices?ContactIDs=... reads this instead of scanning every invoice.
+        ("Invoices", "contact", lambda r: (r.get("Contact") or {}).get("ContactID")),
+    ]
 
     def invoice(self, invoice_id: str) -> dict:
         return self.document(INVOICE, invoice_id)
