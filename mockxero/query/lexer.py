@@ -34,8 +34,18 @@ class Token:
         return self.kind == OP and self.text in ops
 
 
+# Messages Xero is known to send for a bad ``where`` (facts §2.7). A client may match them exactly, so
+# they go out exactly as Xero words them; every other parse error also says where it is.
+XERO_QUERY_MESSAGES = frozenset({
+    "Expression expected",
+    "Character literal must contain exactly one character",
+})
+
+
 def query_error(message: str, pos: int) -> QueryParseException:
-    """Xero's message for the problem, followed by where it is (Xero itself omits the position)."""
+    """The problem, and where it is unless the message is one Xero sends word for word."""
+    if message in XERO_QUERY_MESSAGES:
+        return QueryParseException(message)
     return QueryParseException(f"{message} (at index {pos})")
 
 

@@ -49,10 +49,10 @@ def test_where_on_a_guid(xero, book):
 
 
 @pytest.mark.parametrize("where, message", [
-    ('Name ==', "Expression expected (at index 7)"),
+    ('Name ==', "Expression expected"),
     ('IsSupplier == "true"', "Operator '==' incompatible with operand types 'Boolean?' and 'String' (at index 11)"),
     ('Colour == "red"', "No property or field 'Colour' exists in type 'Contact' (at index 0)"),
-    ("Name == 'Acme'", "Character literal must contain exactly one character (at index 8)"),
+    ("Name == 'Acme'", "Character literal must contain exactly one character"),
 ])
 def test_a_bad_where_is_a_400_query_parse_exception(xero, book, where, message):
     response = xero.get("/Contacts?where=" + quote(where))
