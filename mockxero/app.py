@@ -8,6 +8,7 @@ from flask import Flask, Response, request
 from .api import API_PREFIX, BLUEPRINTS
 from .config import MockConfig
 from .control import BLUEPRINTS as CONTROL_BLUEPRINTS, CONTROL_PREFIX
+from .control.openapi import public_bp as contract_bp
 from .emulator import Emulator
 from .http import XeroJSONProvider, negotiate, register_error_handlers
 from .identity.views import bp as identity_bp
@@ -40,6 +41,7 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     install_gateway(app, emulator.traffic, skip_prefix=CONTROL_PREFIX)
     app.register_blueprint(identity_bp)
+    app.register_blueprint(contract_bp)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
     for blueprint in CONTROL_BLUEPRINTS:
