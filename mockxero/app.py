@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .api import API_PREFIX, BLUEPRINTS
 from .config import MockConfig
@@ -46,6 +47,13 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
     for blueprint in CONTROL_BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=CONTROL_PREFIX)
+
+    @app.before_request
+    def _refuse_oversized_bodies() -> None:
+        # The size limit is the gateway's: a body over it is refused before anything else looks at the
+        # request (even one for an unknown id). Bodies without a Content-Length are caught when read.
+        if request.content_length is not None and request.content_length > settings.max_body_bytes:
+            raise RequestEntityTooLarge()
 
     @app.after_request
     def _answer_in_the_clients_format(response: Response) -> Response:
