@@ -1,0 +1,84 @@
+"""The contract files themselves: current, complete, in our own words, and served by the mock."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from contracts import ACCOUNTING, CONTROL, build, read_contract
+from mockxero.api import API_PREFIX
+from mockxero.control import CONTROL_PREFIX
+
+IDENTITY_PATHS = ("/connect/", "/connections")
+
+
+def _contract(name: str) -> dict:
+    return yaml.safe_load(read_contract(name))
+
+
+def _operations(document: dict) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+
+
+def _template(rule: str) -> str:
+    """``/api.xro/2.0/Contacts/<uuid:contact_id>`` → ``/api.xro/2.0/Contacts/{}``: names differ, shapes match."""
+    return re.sub(r"<[^>]+>", "{}", rule)
+
+
+def _served(app, keep) -> set[tuple[str, str]]:
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if keep(rule.rule):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                served.add((method, _template(rule.rule)))
+    return served
+
+
+def _documented(document: dict) -> set[tuple[str, str]]:
+    return {(method, re.sub(r"\{[^}]+\}", "{}", path)) for method, path in _operations(document)}
+
+
+def test_committed_contract_is_what_the_builder_makes():
+    # Fails after a change to a resource's schema, rules or routes: run `python3 -m contracts.build`.
+    committed = read_contract(ACCOUNTING).decode("utf-8")
+    assert committed == build.build_text(), "contracts/accounting.yaml is stale: run `python3 -m contracts.build`"
+
+
+def test_every_emulated_accounting_operation_is_in_the_contract(app):
+    served = _served(app, lambda rule: rule.startswith(API_PREFIX) or rule.startswith(IDENTITY_PATHS))
+    # Xero's paths are capitalised (/Connections); the mock also answers the lower-case form clients use.
+    served = {(m, p) for m, p in served if not p.startswith("/Connections")}
+    documented = {(m, p) for m, p in _documented(_contract(ACCOUNTING))}
+    assert served - documented == set(), "served but not in contracts/accounting.yaml (add it to contracts/build.py)"
+    assert documented - served == set(), "in contracts/accounting.yaml but not served"
+
+
+def test_every_control_endpoint_is_in_the_control_contract(app):
+    served = _served(app, lambda rule: rule.startswith(CONTROL_PREFIX + "/"))
+    assert served == _documented(_contract(CONTROL))
+
+
+def test_the_contract_carries_none_of_xeros_prose():
+    accounting, identity = build.load_reference(build.default_reference_dir())
+    theirs = {text.strip() for text in _texts(accounting) | _texts(identity) if len(text.strip()) > 12}
+    ours = _texts(_contract(ACCOUNTING), keys=("description", "summary"))
+    assert {text.strip() for text in ours} & theirs == set()
+
+
+def _texts(node, keys=("description", "summary")) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in keys and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _texts(value, keys)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _texts(item, keys)
+    return found
+
+
+def test_examples_are_not_copied():
+    text = read_contract(ACCOUNTING).decode("utf-8")
+    assert "example" not in text
