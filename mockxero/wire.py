@@ -119,18 +119,20 @@ def parse_datetime(text: str) -> datetime:
         raise WireFormatError(f"expected a date string, got {type(text).__name__}")
     raw = text.strip()
     match = _MS_DATE.match(raw)
-    if match:
-        return EPOCH + timedelta(milliseconds=int(match.group(1)))
-    candidate = _ISO_FRACTION.sub(r"\1", raw)
-    if candidate.endswith(("Z", "z")):
-        candidate = candidate[:-1] + "+00:00"
     try:
+        if match:
+            return EPOCH + timedelta(milliseconds=int(match.group(1)))
+        candidate = _ISO_FRACTION.sub(r"\1", raw)
+        if candidate.endswith(("Z", "z")):
+            candidate = candidate[:-1] + "+00:00"
         parsed = datetime.fromisoformat(candidate)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
     except ValueError:
         raise WireFormatError(f"'{text}' is not a valid date") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    except OverflowError:  # a well-formed instant outside years 1-9999 (as .NET's DateTime is)
+        raise WireFormatError(f"'{text}' is outside the range of dates") from None
 
 
 def parse_date(text: str) -> date:

@@ -53,3 +53,20 @@ def test_unreadable_dates_are_refused(text):
 def test_non_numbers_are_refused_as_money(value):
     with pytest.raises(wire.WireFormatError):
         wire.parse_decimal(value)
+
+
+@pytest.mark.parametrize("text", [
+    "/Date(99999999999999999999)/",          # more milliseconds than a timedelta holds
+    "/Date(253402300800000+0000)/",          # 10000-01-01: past the last day a date can be
+    "9999-12-31T23:00:00-05:00",             # in UTC that is already the year 10000
+    "0001-01-01T00:30:00+01:00",             # in UTC that is still the year 0
+])
+def test_instants_outside_the_calendar_are_refused_not_crashed_on(text):
+    with pytest.raises(wire.WireFormatError):
+        wire.parse_datetime(text)
+
+
+@pytest.mark.parametrize("text", ["/Date(99999999999999999999)/", "/Date(253402300800000+0000)/"])
+def test_ms_dates_outside_the_calendar_are_refused_not_crashed_on(text):
+    with pytest.raises(wire.WireFormatError):
+        wire.parse_date(text)
