@@ -18,7 +18,7 @@ from decimal import Decimal
 from ..exceptions import NotFound
 from ..ids import is_guid, normalise_guid
 from .accounts import tax_type_unknown_message
-from .arithmetic import round_money
+from .arithmetic import out_of_range, out_of_range_message, round_money
 from .base import BackendBase, fail
 
 CODE_MAX = 30
@@ -127,8 +127,13 @@ class ItemsBackend(BackendBase):
         for details in ("SalesDetails", "PurchaseDetails"):
             if values.get(details) is not None:
                 merged = {**record.get(details, {}), **values[details]}
-                if merged.get("UnitPrice") is not None:
-                    merged["UnitPrice"] = round_money(merged["UnitPrice"], 4 if unit_places == 4 else 2)
+                price = merged.get("UnitPrice")
+                if price is not None and out_of_range(price):
+                    # Refused before rounding: a price this large would not fit Decimal's 28 digits.
+                    errors.append(out_of_range_message(f"{details}.UnitPrice", price))
+                    merged.pop("UnitPrice")
+                elif price is not None:
+                    merged["UnitPrice"] = round_money(price, 4 if unit_places == 4 else 2)
                 proposed[details] = {k: v for k, v in merged.items() if k in DETAIL_FIELDS and v not in (None, "")}
 
         # Xero nulls what belongs to a side the item is no longer used on.

@@ -41,6 +41,18 @@ def test_unit_price_rounds_half_up_to_two_places_without_unitdp(xero):
     assert str(item["SalesDetails"]["UnitPrice"]) == "12.35"
 
 
+def test_a_unit_price_below_the_amount_limit_is_kept(xero):
+    item = create(xero, Code="BIG", SalesDetails={"UnitPrice": "999999999999.99"})
+    assert str(item["SalesDetails"]["UnitPrice"]) == "999999999999.99"
+
+
+def test_a_unit_price_at_the_amount_limit_is_refused_not_crashed_on(xero):
+    response = xero.put("/Items", {"Items": [{"Code": "HUGE", "PurchaseDetails": {"UnitPrice": 7.7e190}}]})
+    assert refused(response) == [
+        "The PurchaseDetails.UnitPrice value '7.7E+190' is out of range: amounts must be below 1,000,000,000,000."
+    ]
+
+
 def test_unitdp_4_keeps_and_shows_four_places(xero):
     response = xero.put("/Items?unitdp=4", {"Items": [{"Code": "P", "SalesDetails": {"UnitPrice": "12.34567"}}]})
     assert str(response.json["Items"][0]["SalesDetails"]["UnitPrice"]) == "12.3457"
