@@ -284,6 +284,11 @@ class BankTransactionsBackend(BackendBase):
             quantity = given_amount / unit_amount if given_amount is not None and unit_amount else Decimal(1)
         if unit_amount is None and given_amount is not None and quantity:
             unit_amount = given_amount / quantity
+        # A value derived from the other two (LineAmount / a tiny Quantity) can be out of range too.
+        for name, value in (("Quantity", quantity), ("UnitAmount", unit_amount)):
+            if value is not None and arithmetic.out_of_range(value):
+                errors.append(arithmetic.out_of_range_message(name, value))
+                return {}
         quantity = arithmetic.round_money(quantity, QUANTITY_PLACES)
         if quantity < 0:
             errors.append(f"The quantity value '{quantity}' is invalid. Quantity must not be less than zero.")

@@ -257,6 +257,13 @@ def test_amounts_too_large_to_calculate_with_are_refused(xero):
         "The UnitAmount value '1E+30' is out of range: amounts must be below 1,000,000,000,000."]
 
 
+def test_a_unit_amount_derived_from_a_tiny_quantity_is_refused_when_too_large(xero):
+    # LineAmount / Quantity = 1e15: out of range although both given values are in range.
+    lines = [line(UnitAmount=None, Quantity="0.0001", LineAmount="100000000000")]
+    assert refused(xero, LineItems=lines) == [
+        "The UnitAmount value '1.00000000000E+15' is out of range: amounts must be below 1,000,000,000,000."]
+
+
 @pytest.mark.parametrize("code, message", [
     (None, "Each line item of a bank transaction must have an AccountCode or AccountID."),
     ("476", "Account code '476' has been removed as it does not match a recognised account."),
