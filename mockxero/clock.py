@@ -42,8 +42,12 @@ class SystemClock:
             return self._origin + elapsed * self._scale + self._offset
 
     def advance(self, seconds: float) -> datetime:
+        """Jump forward; an advance past the year 9999 raises ``OverflowError`` and leaves the clock as it was."""
+        elapsed = self._real_now() - self._origin
         with self._lock:
-            self._offset += timedelta(seconds=seconds)
+            offset = self._offset + timedelta(seconds=seconds)
+            self._origin + elapsed * self._scale + offset  # noqa: B018 - raises before the clock is changed
+            self._offset = offset
         return self.now()
 
 

@@ -171,7 +171,11 @@ def move_clock() -> Response:
     advance = getattr(emulator.clock, "advance", None)
     if advance is None:
         raise ControlError(409, "clock_fixed", f"this emulator's clock ({type(emulator.clock).__name__}) cannot be moved")
-    advance(float(seconds))  # a duration, not money: float is exact enough for seconds
+    try:
+        advance(float(seconds))  # a duration, not money: float is exact enough for seconds
+    except OverflowError:
+        raise ControlError(400, "invalid_request",
+                           f"advance_seconds {seconds} would move the clock past the year 9999") from None
     return _clock_state(emulator)
 
 

@@ -238,6 +238,22 @@ def test_bad_clock_moves_are_refused(client, clock, body, message):
     assert clock.now() == before
 
 
+def test_a_move_past_the_year_9999_is_refused_and_the_clock_keeps_working(client, clock):
+    before = clock.now()
+    response = client.post("/mock-api/clock", json={"advance_seconds": 10**15})
+    assert control_error(response, 400, "invalid_request") == (
+        "advance_seconds 1000000000000000 would move the clock past the year 9999")
+    assert clock.now() == before
+
+
+def test_the_system_clock_refuses_a_move_past_the_year_9999_and_keeps_working():
+    client = create_app({"TESTING": True}).test_client()
+    response = client.post("/mock-api/clock", json={"advance_seconds": 10**15})
+    assert control_error(response, 400, "invalid_request") == (
+        "advance_seconds 1000000000000000 would move the clock past the year 9999")
+    assert client.get("/mock-api/clock").status_code == 200
+
+
 def test_the_system_clock_can_be_advanced_too():
     app = create_app({"TESTING": True})  # the real clock, as `mockxero serve` runs it
     client = app.test_client()
