@@ -13,14 +13,15 @@ from hypothesis import HealthCheck
 
 from mockxero.config import DEFAULT_TENANT_ID
 
-from .conftest import CONFORMANCE_CHECKS, SEED
+from .conftest import SEED, checks_for
 
 schema = schemathesis.pytest.from_fixture("accounting_schema")
 
 
 @schema.parametrize()
-def test_every_operation_conforms(case, auth_headers, status_ledger):
-    response = case.call_and_validate(headers=auth_headers, checks=CONFORMANCE_CHECKS)
+def test_every_operation_conforms(case, auth_headers, status_ledger, fresh_keys):
+    fresh_keys.refresh(case)
+    response = case.call_and_validate(headers=auth_headers, checks=checks_for(case.operation))
     status_ledger.record(case.operation.label, response.status_code, "stateless")
 
 
@@ -35,7 +36,7 @@ WORKFLOW_SETTINGS = hypothesis.settings(
 )
 
 
-def test_workflows_conform(contract_app, accounting_schema, auth_headers, status_ledger):
+def test_workflows_conform(contract_app, accounting_schema, auth_headers, status_ledger, fresh_keys):
     base = accounting_schema.as_state_machine()
 
     class Workflow(base):  # type: ignore[misc, valid-type]
@@ -46,6 +47,7 @@ def test_workflows_conform(contract_app, accounting_schema, auth_headers, status
             contract_app.extensions["mockxero"].reset(DEFAULT_TENANT_ID)
 
         def get_call_kwargs(self, case):
+            fresh_keys.refresh(case)
             return {"headers": auth_headers}
 
         def after_call(self, response, case):
@@ -53,6 +55,6 @@ def test_workflows_conform(contract_app, accounting_schema, auth_headers, status
             status_ledger.record(case.operation.label, response.status_code, "stateful")
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            case.validate_response(response, checks=CONFORMANCE_CHECKS, transport_kwargs=kwargs or None)
+            case.validate_response(response, checks=checks_for(case.operation), transport_kwargs=kwargs or None)
 
     Workflow.run(settings=WORKFLOW_SETTINGS)
