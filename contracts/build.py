@@ -165,23 +165,50 @@ class Components:
         self._by_class: dict[type, str] = {}
         self._paired_names: set[str] = set()
 
-    def paired(self, xero_name: str | None, ma_schema: Schema) -> str:
-        """The component for ``ma_schema`` (structure from Xero's ``xero_name``), created on first use."""
-        cls = type(ma_schema)
-        if cls in self._by_class:
-            return self._by_class[cls]
-        name = self._free_name(xero_name, cls)
-        self._by_class[cls] = name
-        self._paired_names.add(name)
-        self.out[name] = {}  # reserve the name first: schemas may nest themselves (report rows)
-        self.out[name] = self._trim(self.xero.get(xero_name or "", {}), ma_schema, cls in self.writable,
-                                    self.rules.get(name, {}))
+    def paired(self, xero_name: str | None, ma_schema: Schema, dump_schema: Schema | None = None) -> str:
+        """The component for ``ma_schema`` (structure from Xero's ``xero_name``), created on first use.
+
+        With ``dump_schema``, the object is read with ``ma_schema`` and written with ``dump_schema`` (a full
+        contact in, its summary out): the component has the reading schema's fields, plus the writing
+        schema's other fields as read-only.
+        """
+        key = (type(ma_schema), type(dump_schema) if dump_schema is not None else None)
+        name = self._by_class.get(key)
+        if name is not None and name in self.out:
+            return name
+        if name is None:
+            name = self.reserve(xero_name, ma_schema, dump_schema)
+        self.out[name] = {}  # mark it built first: schemas may nest themselves (report rows)
+        writable = type(ma_schema) in self.writable
+        trimmed = self._trim(self.xero.get(xero_name or "", {}), ma_schema, writable, self.rules.get(name, {}))
+        if dump_schema is not None:
+            shown = self._trim({}, dump_schema, False, {})["properties"]
+            for wire, prop in shown.items():
+                trimmed["properties"].setdefault(wire, {**prop, "readOnly": True})
+        self.out[name] = trimmed
         return name
 
-    def _free_name(self, xero_name: str | None, cls: type) -> str:
+    def reserve(self, xero_name: str | None, ma_schema: Schema, dump_schema: Schema | None = None) -> str:
+        """Claim the component's name now and build it later: the resources' own schemas take Xero's names
+        (Payment) before the summaries nested in other resources (an invoice's payments) are named."""
+        key = (type(ma_schema), type(dump_schema) if dump_schema is not None else None)
+        if key in self._by_class:
+            return self._by_class[key]
+        base = type(ma_schema).__name__.removesuffix("Schema")
+        if dump_schema is not None:
+            base += "Or" + type(dump_schema).__name__.removesuffix("Schema")
+            xero_name = None  # the plain name belongs to the reading schema's own component
+        module = type(ma_schema).__module__.rsplit(".", 1)[-1].title()
+        name = self._free_name(xero_name, base, module)
+        self._by_class[key] = name
+        self._paired_names.add(name)
+        return name
+
+    def _free_name(self, xero_name: str | None, base: str, module: str) -> str:
         if xero_name and xero_name not in self._paired_names:
             return xero_name
-        base = cls.__name__.removesuffix("Schema")
+        if base in self._paired_names or base in self.xero:
+            base = module + base  # two schemas of one name in different modules (LineItemSchema)
         name, n = base, 2
         while name in self._paired_names or name in self.xero:
             name, n = f"{base}{n}", n + 1
@@ -190,8 +217,16 @@ class Components:
     def _trim(self, xero_schema: dict, ma_schema: Schema, writable: bool, rules: dict[str, dict]) -> dict:
         xero_props = xero_schema.get("properties", {})
         props: dict[str, dict] = {}
+        method_fields = catalogue.METHOD_FIELDS
         for name, ma_field in ma_schema.fields.items():
             wire = ma_field.data_key or name
+            special = method_fields.get(f"{type(ma_schema).__name__}.{name}")
+            if special is not None:
+                load_spec, dump_spec = special
+                target = _target(clean_schema(xero_props.get(wire, {})))
+                item = self.paired(target, _schema_instance(load_spec), _schema_instance(dump_spec))
+                props[wire] = {"type": "array", "items": {"$ref": SCHEMAS + item}}
+                continue
             props[wire] = self._field(xero_props.get(wire), ma_field, writable)
         for wire, constraints in rules.items():
             if wire not in props:
@@ -215,9 +250,13 @@ class Components:
         """Xero's property, corrected to what the mock's marshmallow field reads and writes."""
         from mockxero.schemas import fields as xf
 
+        from mockxero.schemas.documents import DualNested
+
         cleaned = clean_schema(xero_prop) if xero_prop else {}
         read_only = bool(ma_field.dump_only) or not writable
-        if isinstance(ma_field, ma_fields.Nested):
+        if isinstance(ma_field, DualNested):
+            prop = {"$ref": SCHEMAS + self.paired(_target(cleaned), ma_field.load_schema, ma_field.dump_schema)}
+        elif isinstance(ma_field, ma_fields.Nested):
             prop = {"$ref": SCHEMAS + self.paired(_target(cleaned), ma_field.schema)}
         elif isinstance(ma_field, ma_fields.List):
             items = cleaned.get("items", {}) if cleaned.get("type") == "array" else {}
@@ -227,6 +266,9 @@ class Components:
             prop = {"type": "object"}
         elif isinstance(ma_field, xf.Choice):
             prop = {"type": "string", "enum": list(ma_field.choices)}
+        elif hasattr(ma_field, "_canonical"):
+            # An enum read without regard to case (LineAmountTypes): the contract names its canonical spellings.
+            prop = {"type": "string", "enum": sorted(set(ma_field._canonical.values()))}
         elif isinstance(ma_field, xf.Guid):
             prop = {"type": "string", "format": "uuid"}
         elif isinstance(ma_field, xf.Money):
@@ -248,6 +290,7 @@ class Components:
                 prop["maxLength"] = cleaned["maxLength"]
         if ma_field.dump_only:
             prop["readOnly"] = True
+        # load_only fields are not marked writeOnly: a refused element is echoed back as sent, with them.
         return prop
 
 
@@ -275,10 +318,19 @@ def _nested_classes(ma_schema: Schema, seen: set[type]) -> set[type]:
     if type(ma_schema) in seen:
         return seen
     seen.add(type(ma_schema))
-    for ma_field in ma_schema.fields.values():
+    from mockxero.schemas.documents import DualNested
+
+    for name, ma_field in ma_schema.fields.items():
+        if ma_field.dump_only:
+            continue
         inner = ma_field.inner if isinstance(ma_field, ma_fields.List) else ma_field
-        if isinstance(inner, ma_fields.Nested) and not ma_field.dump_only:
+        if isinstance(inner, DualNested):
+            _nested_classes(inner.load_schema, seen)
+        elif isinstance(inner, ma_fields.Nested):
             _nested_classes(inner.schema, seen)
+        special = catalogue.METHOD_FIELDS.get(f"{type(ma_schema).__name__}.{name}")
+        if special is not None:
+            _nested_classes(_schema_instance(special[0]), seen)
     return seen
 
 
@@ -298,7 +350,8 @@ class ContractBuilder:
         writable: set[type] = set()
         for op in self.operations:
             spec = op.request_schema or op.schema
-            if spec and op.custom is None and "requestBody" in self.by_id[op.operation_id][2]:
+            if spec and spec != catalogue.XERO and op.custom is None \
+                    and "requestBody" in self.by_id[op.operation_id][2]:
                 _nested_classes(_schema_instance(spec), writable)
         self.components = Components(accounting["components"]["schemas"], writable)
         self.parameters: dict[str, dict] = {}
@@ -345,6 +398,10 @@ class ContractBuilder:
         if method in WRITE_METHODS and "Idempotency-Key" not in seen:
             out.append({"$ref": "#/components/parameters/idempotencyKey"})
             seen.add("Idempotency-Key")
+        for name in sorted(supported - seen):
+            if name in catalogue.OWN_PARAMETERS:
+                out.append(copy.deepcopy(catalogue.OWN_PARAMETERS[name]))
+                seen.add(name)
         missing = supported - seen - {"summarizeErrors"}
         if missing:
             raise ValueError(f"{op.operation_id}: Xero's spec has no parameter {sorted(missing)} to copy")
@@ -384,7 +441,7 @@ class ContractBuilder:
         return name, _ref_name(prop["items"]["$ref"])
 
     def _item_schema(self, xero_component: str, spec: str | None) -> dict:
-        if spec is None:
+        if spec is None or spec == catalogue.XERO:
             return {"$ref": SCHEMAS + xero_component}
         return {"$ref": SCHEMAS + self.components.paired(xero_component, _schema_instance(spec))}
 
@@ -398,7 +455,7 @@ class ContractBuilder:
         if collection is not None:
             name, item_component = collection
             items = self._item_schema(item_component, spec)
-            if spec is not None:
+            if spec not in (None, catalogue.XERO):
                 self.components.add_batch_fields(_ref_name(items["$ref"]))
             if op.require:
                 items = {"allOf": [items], "required": list(op.require)}
@@ -426,7 +483,9 @@ class ContractBuilder:
             return code, {"description": "Done; no body.", "headers": headers}
         xero_schema = response["content"]["application/json"]["schema"]
         collection = self._collection_of(xero_schema)
-        if collection is None:
+        if collection is None and "$ref" in xero_schema and op.schema is not None:
+            schema = self._item_schema(_ref_name(xero_schema["$ref"]), op.schema)  # a bare object answer
+        elif collection is None:
             schema = clean_schema(xero_schema)
         else:
             name, item_component = collection
@@ -520,13 +579,35 @@ class ContractBuilder:
 
     # -- the whole document --
 
+    def _reserve_resource_names(self) -> None:
+        for op in self.operations:
+            if op.custom is not None or op.schema is None:
+                continue
+            _, _, xero_op, _ = self.by_id[op.operation_id]
+            code = next(c for c in ("200", "201", "204") if c in xero_op["responses"])
+            content = xero_op["responses"][code].get("content", {}).get("application/json")
+            if content is None:
+                continue
+            collection = self._collection_of(content["schema"])
+            xero_name = collection[1] if collection else _ref_name(content["schema"].get("$ref", "#/x/y/"))
+            self.components.reserve(xero_name or None, _schema_instance(op.schema))
+
     def build(self) -> dict:
+        self._reserve_resource_names()
         paths: dict[str, dict] = {}
         for op in self.operations:
             path, method, operation = self.operation(op)
-            if method in paths.get(path, {}):
-                raise ValueError(f"two operations for {method.upper()} {path}")
-            paths.setdefault(path, {})[method] = operation
+            placed = [(path, operation)]
+            for alias, alias_id in op.aliases.items():
+                copied = copy.deepcopy(operation)
+                copied["operationId"] = alias_id
+                copied["description"] = f"The same operation as {path[len(API):]}, at the path pyxero asks for."
+                copied.get("responses", {}).get("200", {}).pop("links", None)
+                placed.append((API + alias, copied))
+            for where, what in placed:
+                if method in paths.get(where, {}):
+                    raise ValueError(f"two operations for {method.upper()} {where}")
+                paths.setdefault(where, {})[method] = what
         for path, item in catalogue.IDENTITY_PATHS.items():
             paths[path] = copy.deepcopy(item)
         schemas = self.components.out

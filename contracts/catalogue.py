@@ -39,11 +39,25 @@ class Op:
     links: dict[str, dict] = field(default_factory=dict)
     # An operation Xero's spec does not describe: (METHOD, path under /api.xro/2.0, scope, status, text).
     custom: tuple[str, str, str, str, str] | None = None
+    # Other paths (under /api.xro/2.0) serving the same operation, each with its own operationId
+    # (pyxero asks for /Organisations where Xero's spec says /Organisation; both answer alike).
+    aliases: dict[str, str] = field(default_factory=dict)
     # Error statuses the operation answers beyond those its shape implies ("404" for an unknown id in a query).
     errors: tuple[str, ...] = ()
     # A request body that succeeds against a fresh demo organisation (our own example, not Xero's). The
     # contract tests send it, alone and along the links, so every documented success is really reached.
     example: Any = None
+
+
+# ``request_schema=XERO``: the view reads the body without a marshmallow schema; Xero's component stands.
+XERO = "xero"
+
+# Fields a schema reads and writes through methods (``fields.Method``): "<SchemaClass>.<field>" → the schema
+# that reads each element and the one that writes it.
+METHOD_FIELDS = {
+    "CreditNoteSchema.Allocations": ("mockxero.schemas.creditnotes:InlineAllocationSchema",
+                                     "mockxero.schemas.documents:AllocationSummarySchema"),
+}
 
 
 def link(operation_id: str, parameters: dict[str, str] | None = None, body: Any = None) -> dict:
@@ -66,6 +80,21 @@ ACCOUNT_ID = first("Accounts", "AccountID")
 TRANSACTION_ID = first("BankTransactions", "BankTransactionID")
 TRANSFER_ID = first("BankTransfers", "BankTransferID")
 ITEM_ID = first("Items", "ItemID")
+INVOICE_ID = first("Invoices", "InvoiceID")
+CREDIT_NOTE_ID = first("CreditNotes", "CreditNoteID")
+PAYMENT_ID = first("Payments", "PaymentID")
+UUID_OR_NUMBER = {"type": "string", "minLength": 1}
+
+# The invoice and credit note of the examples below: both for the same customer, so the credit can be
+# allocated to the invoice; the invoice (115.00) is the first one numbered, INV-0001.
+SALE = {"Type": "ACCREC", "Contact": {"Name": "Kowhai Florist"}, "Date": "2026-01-15", "DueDate": "2026-02-14",
+        "Status": "AUTHORISED", "Reference": "Wedding flowers",
+        "LineItems": [{"Description": "Table arrangements", "Quantity": 4, "UnitAmount": 25,
+                       "AccountCode": "200", "TaxType": "OUTPUT2"}]}
+CREDIT = {"Type": "ACCRECCREDIT", "Contact": {"Name": "Kowhai Florist"}, "Date": "2026-01-16",
+          "Status": "AUTHORISED",
+          "LineItems": [{"Description": "One arrangement returned", "Quantity": 1, "UnitAmount": 20,
+                         "AccountCode": "200", "TaxType": "OUTPUT2"}]}
 
 OPERATIONS: tuple[Op, ...] = (
     # --- Contacts ---
@@ -173,15 +202,18 @@ OPERATIONS: tuple[Op, ...] = (
        schema=S + "currencies:CurrencySchema", require=("Code",),
        example={"Code": "AUD", "Description": "Australian Dollar"}),
     Op("getOrganisations", "Read the organisation", "One organisation, in an Organisations array.",
-       schema=S + "organisation:OrganisationSchema"),
+       schema=S + "organisation:OrganisationSchema", aliases={"/Organisations": "getOrganisationsByPluralPath"}),
     Op("updateOrganisation", "Change the organisation (not implemented)", custom=(
         "POST", "/Organisation", "accounting.settings", "501",
-        "The organisation is read-only through the API: always 501.")),
+        "The organisation is read-only through the API: always 501."),
+       aliases={"/Organisations": "updateOrganisationByPluralPath"}),
     Op("createOrganisation", "Create an organisation (not implemented)", custom=(
         "PUT", "/Organisation", "accounting.settings", "501",
-        "The organisation is read-only through the API: always 501.")),
+        "The organisation is read-only through the API: always 501."),
+       aliases={"/Organisations": "createOrganisationByPluralPath"}),
     Op("getOrganisationActions", "List what the API may do for this organisation",
-       schema=S + "organisation:ActionSchema"),
+       schema=S + "organisation:ActionSchema",
+       aliases={"/Organisations/Actions": "getOrganisationActionsByPluralPath"}),
 
     # --- Bank transactions and transfers ---
     Op("getBankTransactions", "List bank transactions", schema=S + "banktransactions:BankTransactionSchema"),
@@ -235,6 +267,81 @@ OPERATIONS: tuple[Op, ...] = (
        request_schema=S + "banktransactions:BankTransferDeleteSchema",
        example={"Status": "DELETED"}),
 
+    # --- Invoices, credit notes, allocations and payments ---
+    Op("getInvoices", "List invoices and bills",
+       "Filtered, ordered and paged; an unpaged list leaves line items out, as Xero does.",
+       schema=S + "invoices:InvoiceSchema", listing="mockxero.api.invoices:LISTING", query=("unitdp",)),
+    Op("createInvoices", "Create invoices and bills",
+       "Sales invoices (ACCREC) and bills (ACCPAY) with computed totals; an authorised one posts its journal.",
+       schema=S + "invoices:InvoiceSchema", require=("Type", "Contact"), query=("unitdp",),
+       example={"Invoices": [SALE]},
+       links={"GetCreatedInvoice": link("getInvoice", {"InvoiceID": INVOICE_ID}),
+              "UpdateCreatedInvoice": link("updateInvoice", {"InvoiceID": INVOICE_ID}),
+              "PayCreatedInvoice": link("createPayments", body={"Payments": [{"Invoice": {"InvoiceID": INVOICE_ID}}]}),
+              "PayCreatedInvoiceOnce": link("createPayment", body={"Invoice": {"InvoiceID": INVOICE_ID}})}),
+    Op("updateOrCreateInvoices", "Create or update invoices and bills",
+       "An element naming an existing invoice (by InvoiceID or InvoiceNumber) updates it; any other element "
+       "creates one.",
+       schema=S + "invoices:InvoiceSchema", query=("unitdp",),
+       example={"Invoices": [{**SALE, "Status": "DRAFT", "InvoiceNumber": "INV-D100"}]}),
+    Op("getInvoice", "Read one invoice or bill", "The path segment is an InvoiceID or an InvoiceNumber.",
+       schema=S + "invoices:InvoiceSchema", query=("unitdp",), path_params={"InvoiceID": UUID_OR_NUMBER}),
+    Op("updateInvoice", "Update one invoice or bill",
+       "Changes what Xero lets change in the invoice's status; VOIDED voids an authorised one and reverses "
+       "its journal. The path segment is an InvoiceID or an InvoiceNumber.",
+       schema=S + "invoices:InvoiceSchema", query=("unitdp",), path_params={"InvoiceID": UUID_OR_NUMBER},
+       example={"Invoices": [{"Reference": "Wedding flowers, 14 Feb"}]}),
+    Op("getCreditNotes", "List credit notes", schema=S + "creditnotes:CreditNoteSchema",
+       listing="mockxero.api.creditnotes:LISTING", query=("unitdp",)),
+    Op("createCreditNotes", "Create credit notes",
+       "Sales (ACCRECCREDIT) and purchase (ACCPAYCREDIT) credit notes; an authorised one posts its journal.",
+       schema=S + "creditnotes:CreditNoteSchema", require=("Type", "Contact"), query=("unitdp",),
+       example={"CreditNotes": [CREDIT]},
+       links={"GetCreatedCreditNote": link("getCreditNote", {"CreditNoteID": CREDIT_NOTE_ID}),
+              "UpdateCreatedCreditNote": link("updateCreditNote", {"CreditNoteID": CREDIT_NOTE_ID}),
+              "AllocateCreatedCreditNote": link("createCreditNoteAllocation", {"CreditNoteID": CREDIT_NOTE_ID}),
+              "RefundCreatedCreditNote": link("createPayments", body={
+                  "Payments": [{"CreditNote": {"CreditNoteID": CREDIT_NOTE_ID}}]})}),
+    Op("updateOrCreateCreditNotes", "Create or update credit notes",
+       "An element naming an existing credit note updates it; any other element creates one.",
+       schema=S + "creditnotes:CreditNoteSchema", query=("unitdp",),
+       example={"CreditNotes": [{**CREDIT, "Status": "DRAFT"}]}),
+    Op("getCreditNote", "Read one credit note", "The path segment is a CreditNoteID or a CreditNoteNumber.",
+       schema=S + "creditnotes:CreditNoteSchema", query=("unitdp",), path_params={"CreditNoteID": UUID_OR_NUMBER}),
+    Op("updateCreditNote", "Update one credit note",
+       "The path segment is a CreditNoteID or a CreditNoteNumber.",
+       schema=S + "creditnotes:CreditNoteSchema", query=("unitdp",), path_params={"CreditNoteID": UUID_OR_NUMBER},
+       example={"CreditNotes": [{"Reference": "Returned arrangement"}]}),
+    Op("createCreditNoteAllocation", "Allocate a credit note to invoices",
+       "Each element applies Amount of the credit to an invoice of the same kind; no journal, both balances move.",
+       schema=S + "allocations:AllocationSchema", require=("Invoice", "Amount"),
+       example={"Allocations": [{"Invoice": {"InvoiceNumber": "INV-0001"}, "Amount": 10, "Date": "2026-01-17"}]},
+       links={"DeleteCreatedAllocation": link("deleteCreditNoteAllocations", {
+           "CreditNoteID": "$response.body#/Allocations/0/CreditNote/CreditNoteID",
+           "AllocationID": "$response.body#/Allocations/0/AllocationID"})}),
+    Op("deleteCreditNoteAllocations", "Take an allocation back",
+       "The credit and the invoice's amount due are restored; answers the allocation with IsDeleted true.",
+       schema=S + "allocations:AllocationSchema"),
+    Op("getPayments", "List payments", schema=S + "payments:PaymentSchema",
+       listing="mockxero.api.payments:LISTING"),
+    Op("createPayments", "Create payments",
+       "Each element pays an authorised invoice or bill, or refunds a credit note, from a bank account "
+       "(or one that accepts payments).",
+       schema=S + "payments:PaymentSchema", require=("Account", "Amount"),
+       example={"Payments": [{"Invoice": {"InvoiceNumber": "INV-0001"}, "Account": {"Code": "090"},
+                              "Date": "2026-01-20", "Amount": 20, "Reference": "Deposit"}]},
+       links={"GetCreatedPayment": link("getPayment", {"PaymentID": PAYMENT_ID}),
+              "DeleteCreatedPayment": link("deletePayment", {"PaymentID": PAYMENT_ID})}),
+    Op("createPayment", "Create one payment",
+       "Xero's spec types the body as one bare payment; a Payments array is read as well.",
+       schema=S + "payments:PaymentSchema", require=("Account", "Amount"),
+       example={"Invoice": {"InvoiceNumber": "INV-0001"}, "Account": {"Code": "090"}, "Date": "2026-01-21",
+                "Amount": 20}),
+    Op("getPayment", "Read one payment", schema=S + "payments:PaymentSchema"),
+    Op("deletePayment", "Delete one payment",
+       "Status DELETED is the only change a payment accepts; the document owes the amount again.",
+       schema=S + "payments:PaymentSchema", request_schema=XERO, example={"Status": "DELETED"}),
+
     # --- The ledger as Xero shows it ---
     Op("getJournals", "List journals",
        "Up to 100 journals numbered above offset, oldest first; paymentsOnly keeps cash journals.",
@@ -268,6 +375,10 @@ PARAMETER_TEXT = {
     "includeArchived": "Include archived records.",
     "includeDeleted": "Include deleted records.",
     "IDs": "Comma-separated identifiers to fetch.",
+    "InvoiceNumbers": "Comma-separated invoice numbers to fetch.",
+    "ContactIDs": "Comma-separated ContactIDs whose documents to fetch.",
+    "Statuses": "Comma-separated statuses to keep.",
+    "createdByMyApp": "Only documents this app created.",
     "searchTerm": "Case-insensitive text to look for.",
     "unitdp": "4 to see unit amounts with four decimal places.",
     "offset": "Return journals numbered above this.",
@@ -278,6 +389,15 @@ PARAMETER_TEXT = {
     "contactId": "The contact the report is about.",
 }
 
+# Parameters the mock reads on operations where Xero's spec does not list them (Xero's own definitions of
+# the same parameter elsewhere are the model).
+OWN_PARAMETERS: dict[str, dict] = {
+    "IDs": {"name": "IDs", "in": "query", "style": "form", "explode": False,
+            "description": "Comma-separated identifiers to fetch (read by the mock here although Xero's spec "
+                           "lists it on other lists only).",
+            "schema": {"type": "array", "items": {"type": "string", "format": "uuid"}}},
+}
+
 # A value that makes each query parameter fail to parse (the contract tests use it to provoke 400s; a
 # parameter listed here is one the mock parses strictly, so its operation documents a 400).
 UNPARSEABLE_QUERY = {
@@ -286,6 +406,7 @@ UNPARSEABLE_QUERY = {
     "page": "first",
     "pageSize": "many",
     "IDs": "not-a-guid",
+    "ContactIDs": "not-a-guid",
     "offset": "next",
     "date": "yesterday",
     "fromDate": "yesterday",
@@ -302,6 +423,9 @@ TAGS = {
     "Organisation": "The organisation itself, read-only.",
     "BankTransactions": "Money spent and received on bank accounts.",
     "BankTransfers": "Money moved between the organisation's bank accounts.",
+    "Invoices": "Sales invoices and bills.",
+    "CreditNotes": "Credit notes and their allocations to invoices.",
+    "Payments": "Payments of invoices and bills, and refunds of credit notes.",
     "Journals": "The double-entry journals every change posts.",
     "Reports": "Reports computed from the journals.",
     "Identity": "OAuth2 tokens and tenant connections, served from the same host as the API.",
