@@ -144,9 +144,10 @@ def status_ledger(request: pytest.FixtureRequest) -> Iterator[StatusLedger]:
 
 
 def contract_mock_config() -> MockConfig:
-    """A fresh emulator on a manual clock (tokens never expire mid-run), rate limits off: generated
-    requests come in the hundreds, and the 429s are provoked on purpose by the targeted test."""
-    return MockConfig(clock=ManualClock(), testing=True, rate_limits=False)
+    """A fresh emulator on a manual clock (tokens never expire mid-run) with seeded ids (the same GUIDs every
+    run, so the same answers steer the same workflows), rate limits off: generated requests come in the
+    hundreds, and the 429s are provoked on purpose by the targeted test."""
+    return MockConfig(clock=ManualClock(), testing=True, rate_limits=False, seed=SEED)
 
 
 @pytest.fixture
