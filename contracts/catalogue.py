@@ -112,6 +112,9 @@ OPERATIONS: tuple[Op, ...] = (
        links={"GetCreatedContact": link("getContact", {"ContactID": CONTACT_ID}),
               "UpdateCreatedContact": link("updateContact", {"ContactID": CONTACT_ID}),
               "AgeTheContactsReceivables": link("getReportAgedReceivablesByContact", {"contactId": CONTACT_ID}),
+              "InvoiceTheContact": link("createInvoices", body={"Invoices": [{"Contact": {"ContactID": CONTACT_ID}}]}),
+              "CreditTheContact": link("createCreditNotes", body={
+                  "CreditNotes": [{"Contact": {"ContactID": CONTACT_ID}}]}),
               "PayOrChargeTheContact": link("createBankTransactions", body={
                   "BankTransactions": [{"Contact": {"ContactID": CONTACT_ID}}]})}),
     Op("updateOrCreateContacts", "Create or update contacts",

@@ -49,7 +49,9 @@ def test_every_emulated_accounting_operation_is_in_the_contract(app):
     # Xero's paths are capitalised (/Connections); the mock also answers the lower-case form clients use.
     served = {(m, p) for m, p in served if not p.startswith("/Connections")}
     documented = {(m, p) for m, p in _documented(_contract(ACCOUNTING))}
-    assert served - documented == set(), "served but not in contracts/accounting.yaml (add it to contracts/build.py)"
+    assert served - documented == set(), (
+        "served but not in contracts/accounting.yaml: add the operation to contracts/catalogue.py, "
+        "then run `python3 -m contracts.build`")
     assert documented - served == set(), "in contracts/accounting.yaml but not served"
 
 
