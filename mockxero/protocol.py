@@ -105,6 +105,11 @@ def load_body(schema: Schema, collection: str) -> tuple[list[Any], list[dict]]:
     return raw, load_elements(schema, raw, collection, reject_unknown=reject)
 
 
+def unit_places() -> int:
+    """``unitdp=4`` keeps unit amounts and prices to four places; anything else means Xero's default of two."""
+    return 4 if (query_value("unitdp") or "").strip() == "4" else 2
+
+
 def query_flag(name: str, default: bool = False) -> bool:
     """Boolean query parameters; xero-python sends ``True``/``False``, others ``true``/``false``."""
     raw = _query_value(name)
@@ -249,6 +254,19 @@ def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Call
         else:
             items.append(_refused(shape, outcome, summarized=False))
     return envelope(shape.collection, items)
+
+
+def batch_write(backend: Any, schema: Schema, shape: BatchShape, action: Callable[[dict], dict],
+                dump: Callable[[dict], dict], *, first_only: bool = False) -> Response:
+    """A write of one or many elements, the way every resource takes them: read and type-check the body,
+    apply ``action`` to each element in its own savepoint, answer as ``summarizeErrors`` asks.
+
+    ``first_only`` is for resources where Xero processes just the first element of a request (Accounts).
+    """
+    raw, elements = load_body(schema, shape.collection)
+    if first_only:
+        raw, elements = raw[:1], elements[:1]
+    return batch_response(shape, run_batch(backend, elements, raw, action), dump)
 
 
 def _refused(shape: BatchShape, outcome: ElementOutcome, *, summarized: bool) -> dict:

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import (
-    BatchShape, batch_response, envelope, list_response, load_body, operation, query_value, run_batch,
-)
+from ..protocol import BatchShape, batch_write, envelope, list_response, operation, query_value
 from ..query import Listing
 from ..schemas.accounts import AccountSchema
 
@@ -34,20 +32,18 @@ def get_account(backend, account_id):
 @operation(SCOPE)
 def create_account(backend):
     # Xero processes only the first account of a request (Xero staff, XeroAPI/Xero-Net#285).
-    raw, elements = load_body(schema, "Accounts")
-    outcomes = run_batch(backend, elements[:1], raw[:1], backend.create_account)
-    return batch_response(SHAPE, outcomes, schema.dump)
+    return batch_write(backend, schema, SHAPE, backend.create_account, schema.dump, first_only=True)
 
 
 @bp.post("/Accounts/<uuid:account_id>")
 @operation(SCOPE)
 def update_account(backend, account_id):
     backend.account(str(account_id))  # 404 before reading the body
-    raw, elements = load_body(schema, "Accounts")
-    outcomes = run_batch(
-        backend, elements[:1], raw[:1], lambda values: backend.update_account(str(account_id), values)
+    return batch_write(
+        backend, schema, SHAPE,
+        lambda values: backend.update_account(str(account_id), values),
+        schema.dump, first_only=True,
     )
-    return batch_response(SHAPE, outcomes, schema.dump)
 
 
 @bp.delete("/Accounts/<uuid:account_id>")

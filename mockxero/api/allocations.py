@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..http import json_response
-from ..protocol import BatchShape, batch_response, load_body, operation, run_batch
+from ..protocol import BatchShape, batch_write, operation
 from ..schemas.allocations import AllocationSchema
 from .documents import present_allocation
 
@@ -23,9 +23,11 @@ def dump(backend, allocation: dict) -> dict:
 def allocate(backend, credit_note_id):
     credit_note_id = str(credit_note_id)
     backend.credit_note(credit_note_id)  # 404 before reading the body
-    raw, elements = load_body(schema, "Allocations")
-    outcomes = run_batch(backend, elements, raw, lambda values: backend.allocate_credit_note(credit_note_id, values))
-    return batch_response(SHAPE, outcomes, lambda allocation: dump(backend, allocation))
+    return batch_write(
+        backend, schema, SHAPE,
+        lambda values: backend.allocate_credit_note(credit_note_id, values),
+        lambda allocation: dump(backend, allocation),
+    )
 
 
 @bp.delete("/CreditNotes/<uuid:credit_note_id>/Allocations/<uuid:allocation_id>")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, list_response, load_body, operation, run_batch
+from ..protocol import BatchShape, batch_write, envelope, list_response, operation
 from ..query import Hidden, Listing
 from ..schemas.banktransactions import BankTransferDeleteSchema, BankTransferSchema
 
@@ -39,25 +39,22 @@ def get_bank_transfer(backend, transfer_id):
 @bp.put("/BankTransfers")
 @operation(SCOPE)
 def create_bank_transfers(backend):
-    raw, elements = load_body(schema, "BankTransfers")
-    outcomes = run_batch(backend, elements, raw, backend.create_bank_transfer)
-    return batch_response(SHAPE, outcomes, dumper(backend))
+    return batch_write(backend, schema, SHAPE, backend.create_bank_transfer, dumper(backend))
 
 
 @bp.post("/BankTransfers")
 @operation(SCOPE)
 def delete_bank_transfers(backend):
     """Spec 16.1.0: POST /BankTransfers deletes the transfers it names (``BankTransfersDelete``)."""
-    raw, elements = load_body(delete_schema, "BankTransfers")
-    outcomes = run_batch(backend, elements, raw, backend.delete_bank_transfer)
-    return batch_response(SHAPE, outcomes, dumper(backend))
+    return batch_write(backend, delete_schema, SHAPE, backend.delete_bank_transfer, dumper(backend))
 
 
 @bp.post("/BankTransfers/<uuid:transfer_id>")
 @operation(SCOPE)
 def delete_bank_transfer(backend, transfer_id):
     backend.bank_transfer(str(transfer_id))  # 404 before reading the body
-    raw, elements = load_body(delete_schema, "BankTransfers")
-    outcomes = run_batch(backend, elements, raw,
-                         lambda values: backend.delete_bank_transfer(values, path_id=str(transfer_id)))
-    return batch_response(SHAPE, outcomes, dumper(backend))
+    return batch_write(
+        backend, delete_schema, SHAPE,
+        lambda values: backend.delete_bank_transfer(values, path_id=str(transfer_id)),
+        dumper(backend),
+    )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, list_response, load_body, operation, run_batch
+from ..protocol import BatchShape, batch_write, envelope, list_response, operation
 from ..query import BY_KEY, Hidden, Listing, Lookup, guid_value
 from ..schemas.contacts import ContactSchema
 
@@ -34,25 +34,21 @@ def get_contact(backend, identifier: str):
 @bp.put("/Contacts")
 @operation(SCOPE)
 def create_contacts(backend):
-    raw, elements = load_body(schema, "Contacts")
-    outcomes = run_batch(backend, elements, raw, backend.create_contact)
-    return batch_response(SHAPE, outcomes, schema.dump)
+    return batch_write(backend, schema, SHAPE, backend.create_contact, schema.dump)
 
 
 @bp.post("/Contacts")
 @operation(SCOPE)
 def save_contacts(backend):
-    raw, elements = load_body(schema, "Contacts")
-    outcomes = run_batch(backend, elements, raw, backend.save_contact)
-    return batch_response(SHAPE, outcomes, schema.dump)
+    return batch_write(backend, schema, SHAPE, backend.save_contact, schema.dump)
 
 
 @bp.post("/Contacts/<uuid:contact_id>")
 @operation(SCOPE)
 def update_contact(backend, contact_id):
     backend.contact(str(contact_id))  # 404 before reading the body, as for any unknown resource
-    raw, elements = load_body(schema, "Contacts")
-    outcomes = run_batch(
-        backend, elements, raw, lambda values: backend.save_contact(values, path_contact_id=str(contact_id))
+    return batch_write(
+        backend, schema, SHAPE,
+        lambda values: backend.save_contact(values, path_contact_id=str(contact_id)),
+        schema.dump,
     )
-    return batch_response(SHAPE, outcomes, schema.dump)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, run_batch
+from ..protocol import BatchShape, batch_write, envelope, operation, unit_places
 from ..query import BY_KEY, Listing, Lookup, guid_value
 from ..schemas.creditnotes import CreditNoteSchema
-from .documents import CONTACT_EXTRAS, listed, present_document, shown_contact, unit_places
+from .documents import CONTACT_EXTRAS, listed, present_document, shown_contact
 
 bp = Blueprint("creditnotes", __name__)
 SCOPE = "accounting.transactions"
@@ -36,29 +36,32 @@ def get_credit_note(backend, identifier: str):
 @bp.put("/CreditNotes")
 @operation(SCOPE)
 def create_credit_notes(backend):
-    raw, elements = load_body(schema, "CreditNotes")
     places = unit_places()
-    outcomes = run_batch(backend, elements, raw, lambda values: backend.create_credit_note(values, unit_places=places))
-    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+    return batch_write(
+        backend, schema, SHAPE,
+        lambda values: backend.create_credit_note(values, unit_places=places),
+        lambda record: dump(backend, record),
+    )
 
 
 @bp.post("/CreditNotes")
 @operation(SCOPE)
 def save_credit_notes(backend):
-    raw, elements = load_body(schema, "CreditNotes")
     places = unit_places()
-    outcomes = run_batch(backend, elements, raw, lambda values: backend.save_credit_note(values, unit_places=places))
-    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+    return batch_write(
+        backend, schema, SHAPE,
+        lambda values: backend.save_credit_note(values, unit_places=places),
+        lambda record: dump(backend, record),
+    )
 
 
 @bp.post("/CreditNotes/<identifier>")
 @operation(SCOPE)
 def update_credit_note(backend, identifier: str):
     credit_note_id = backend.credit_note_by_id_or_number(identifier)["CreditNoteID"]
-    raw, elements = load_body(schema, "CreditNotes")
     places = unit_places()
-    outcomes = run_batch(
-        backend, elements, raw,
+    return batch_write(
+        backend, schema, SHAPE,
         lambda values: backend.save_credit_note(values, path_id=credit_note_id, unit_places=places),
+        lambda record: dump(backend, record),
     )
-    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))

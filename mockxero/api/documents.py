@@ -9,7 +9,7 @@ from typing import Callable
 
 from ..backend.arithmetic import round_money
 from ..backend.documents import CREDIT_NOTE
-from ..protocol import list_response, query_value
+from ..protocol import list_response, unit_places
 from ..query import Extra, Listing
 
 
@@ -25,11 +25,6 @@ def listed(backend, listing: Listing, dump: Callable[[dict], dict]):
 def shown_contact(backend, record: dict) -> dict:
     """Enough of a document's wire view for ``where``/``order`` on ``Contact.Name``."""
     return {"Contact": backend.document_contact(record["Contact"]["ContactID"])}
-
-
-def unit_places() -> int:
-    """4 when the request says ``unitdp=4``, else Xero's default of 2."""
-    return 4 if (query_value("unitdp") or "").strip() == "4" else 2
 
 
 def present_document(backend, record: dict, *, with_lines: bool = True) -> dict:

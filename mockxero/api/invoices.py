@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, query_value, run_batch
+from ..protocol import BatchShape, batch_write, envelope, operation, query_value, unit_places
 from ..query import BY_KEY, Listing, Lookup, guid_value, upper_value
 from ..schemas.invoices import InvoiceSchema
-from .documents import CONTACT_EXTRAS, listed, present_document, shown_contact, unit_places
+from .documents import CONTACT_EXTRAS, listed, present_document, shown_contact
 
 bp = Blueprint("invoices", __name__)
 SCOPE = "accounting.transactions"
@@ -47,29 +47,32 @@ def get_invoice(backend, identifier: str):
 @bp.put("/Invoices")
 @operation(SCOPE)
 def create_invoices(backend):
-    raw, elements = load_body(schema, "Invoices")
     places = unit_places()
-    outcomes = run_batch(backend, elements, raw, lambda values: backend.create_invoice(values, unit_places=places))
-    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+    return batch_write(
+        backend, schema, SHAPE,
+        lambda values: backend.create_invoice(values, unit_places=places),
+        lambda record: dump(backend, record),
+    )
 
 
 @bp.post("/Invoices")
 @operation(SCOPE)
 def save_invoices(backend):
-    raw, elements = load_body(schema, "Invoices")
     places = unit_places()
-    outcomes = run_batch(backend, elements, raw, lambda values: backend.save_invoice(values, unit_places=places))
-    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))
+    return batch_write(
+        backend, schema, SHAPE,
+        lambda values: backend.save_invoice(values, unit_places=places),
+        lambda record: dump(backend, record),
+    )
 
 
 @bp.post("/Invoices/<identifier>")
 @operation(SCOPE)
 def update_invoice(backend, identifier: str):
     invoice_id = backend.invoice_by_id_or_number(identifier)["InvoiceID"]  # 404 before reading the body
-    raw, elements = load_body(schema, "Invoices")
     places = unit_places()
-    outcomes = run_batch(
-        backend, elements, raw,
+    return batch_write(
+        backend, schema, SHAPE,
         lambda values: backend.save_invoice(values, path_id=invoice_id, unit_places=places),
+        lambda record: dump(backend, record),
     )
-    return batch_response(SHAPE, outcomes, lambda record: dump(backend, record))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..exceptions import PostDataInvalidException
-from ..protocol import BatchShape, batch_response, envelope, load_body, operation, read_elements, run_batch
+from ..protocol import BatchShape, batch_response, batch_write, envelope, operation, read_elements, run_batch
 from ..query import Extra, Listing
 from ..schemas.payments import PaymentSchema
 from .documents import listed, present_payment
@@ -45,9 +45,7 @@ def get_payment(backend, payment_id):
 @operation(SCOPE)
 def create_payments(backend):
     # PUT takes {"Payments": [...]}; POST is typed as one bare Payment but the wrapper works too.
-    raw, elements = load_body(schema, "Payments")
-    outcomes = run_batch(backend, elements, raw, backend.create_payment)
-    return batch_response(SHAPE, outcomes, lambda payment: dump(backend, payment))
+    return batch_write(backend, schema, SHAPE, backend.create_payment, lambda payment: dump(backend, payment))
 
 
 @bp.post("/Payments/<uuid:payment_id>")
