@@ -32,7 +32,6 @@ import copy
 import functools
 import importlib
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -40,6 +39,10 @@ from typing import Any, Iterable
 import yaml
 from marshmallow import Schema
 from marshmallow import fields as ma_fields
+
+from mockxero.backend.arithmetic import MAX_AMOUNT
+from mockxero.schemas import fields as xf
+from mockxero.schemas.documents import DualNested
 
 from . import catalogue
 from .catalogue import MS_DATE_PATTERN, Op
@@ -162,7 +165,7 @@ class Components:
         self.writable = writable
         self.rules = catalogue.business_rules()
         self.out: dict[str, dict] = {}
-        self._by_class: dict[type, str] = {}
+        self._by_class: dict[tuple[type, type | None], str] = {}
         self._paired_names: set[str] = set()
 
     def paired(self, xero_name: str | None, ma_schema: Schema, dump_schema: Schema | None = None) -> str:
@@ -248,10 +251,6 @@ class Components:
 
     def _field(self, xero_prop: dict | None, ma_field: ma_fields.Field, writable: bool) -> dict:
         """Xero's property, corrected to what the mock's marshmallow field reads and writes."""
-        from mockxero.schemas import fields as xf
-
-        from mockxero.schemas.documents import DualNested
-
         cleaned = clean_schema(xero_prop) if xero_prop else {}
         read_only = bool(ma_field.dump_only) or not writable
         if isinstance(ma_field, DualNested):
@@ -296,8 +295,6 @@ class Components:
 
 def money_schema() -> dict:
     """An exact decimal below the mock's amount limit (larger amounts are refused, see arithmetic)."""
-    from mockxero.backend.arithmetic import MAX_AMOUNT
-
     limit = int(MAX_AMOUNT)
     return {"type": "number", "format": "double", "x-is-money": True,
             "minimum": -limit, "exclusiveMinimum": True, "maximum": limit, "exclusiveMaximum": True}
@@ -318,8 +315,6 @@ def _nested_classes(ma_schema: Schema, seen: set[type]) -> set[type]:
     if type(ma_schema) in seen:
         return seen
     seen.add(type(ma_schema))
-    from mockxero.schemas.documents import DualNested
-
     for name, ma_field in ma_schema.fields.items():
         if ma_field.dump_only:
             continue

@@ -610,6 +610,7 @@ IDENTITY_PATHS: dict[str, dict] = {
             "200": {"description": "The new tokens.",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessToken"}}}},
             "400": _oauth_error("The grant, client or scope was refused."),
+            "413": {"$ref": "#/components/responses/PayloadTooLarge"},
         },
     }},
     "/connect/authorize": {"get": {
@@ -640,6 +641,7 @@ IDENTITY_PATHS: dict[str, dict] = {
         "responses": {
             "200": {"description": "Revoked (also when the token was unknown)."},
             "400": _oauth_error("The client did not authenticate."),
+            "413": {"$ref": "#/components/responses/PayloadTooLarge"},
         },
     }},
     "/connections": {"get": {

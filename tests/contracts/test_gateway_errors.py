@@ -126,6 +126,10 @@ def test_identity_answers_conform(contract_app, accounting_schema, status_ledger
                 "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
     tokens = _call(token_op.Case(body=exchange, media_type="application/x-www-form-urlencoded"), {},
                    status_ledger, expected=200).json()
+    oversized = {"grant_type": "client_credentials", "scope": "x" * (MAX_BODY_BYTES + 1)}
+    for form_op in (token_op, accounting_schema["/connect/revocation"]["POST"]):
+        _call(form_op.Case(body=oversized, media_type="application/x-www-form-urlencoded"), {}, status_ledger,
+              expected=413)
     revoke = {"token": tokens["refresh_token"], "client_id": DEFAULT_CLIENT_ID,
               "client_secret": DEFAULT_CLIENT_SECRET}
     _call(accounting_schema["/connect/revocation"]["POST"].Case(
