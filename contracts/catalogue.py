@@ -219,7 +219,9 @@ OPERATIONS: tuple[Op, ...] = (
        aliases={"/Organisations/Actions": "getOrganisationActionsByPluralPath"}),
 
     # --- Bank transactions and transfers ---
-    Op("getBankTransactions", "List bank transactions", schema=S + "banktransactions:BankTransactionSchema"),
+    Op("getBankTransactions", "List bank transactions", "Filtered, ordered and paged.",
+       schema=S + "banktransactions:BankTransactionSchema", listing="mockxero.api.banktransactions:LISTING",
+       query=("unitdp",)),
     Op("createBankTransactions", "Create bank transactions",
        "Spend and receive money on a bank account; each posts a cash journal.",
        schema=S + "banktransactions:BankTransactionSchema", require=("Type", "BankAccount", "LineItems"),
@@ -247,7 +249,7 @@ OPERATIONS: tuple[Op, ...] = (
        example={"BankTransactions": [{"Reference": "Paper, two reams"}]}),
     Op("getBankTransfers", "List bank transfers",
        "Deleted transfers are left out unless includeDeleted=true.",
-       schema=S + "banktransactions:BankTransferSchema", query=("includeDeleted",)),
+       schema=S + "banktransactions:BankTransferSchema", listing="mockxero.api.banktransfers:LISTING"),
     Op("createBankTransfer", "Transfer money between bank accounts",
        "Each element moves Amount from one bank account to another: two transfer transactions and one "
        "journal.",

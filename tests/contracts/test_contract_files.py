@@ -1,13 +1,18 @@
 """The contract files themselves: current, complete, in our own words, and served by the mock."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 
 import yaml
 
+import mockxero.api
+
 from contracts import ACCOUNTING, CONTROL, build, catalogue, read_contract
 from mockxero.api import API_PREFIX
 from mockxero.control import CONTROL_PREFIX
+from mockxero.query import Listing
 
 IDENTITY_PATHS = ("/connect/", "/connections")
 
@@ -53,6 +58,19 @@ def test_every_emulated_accounting_operation_is_in_the_contract(app):
         "served but not in contracts/accounting.yaml: add the operation to contracts/catalogue.py, "
         "then run `python3 -m contracts.build`")
     assert documented - served == set(), "in contracts/accounting.yaml but not served"
+
+
+def test_every_listing_of_the_mock_is_described():
+    # A list endpoint's parameters are derived from its Listing: one the catalogue does not name would
+    # leave its where/order/paging parameters out of the contract.
+    used = {op.listing for op in catalogue.OPERATIONS if op.listing}
+    defined = set()
+    for module_info in pkgutil.iter_modules(mockxero.api.__path__):
+        module = importlib.import_module(f"mockxero.api.{module_info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, Listing):
+                defined.add(f"mockxero.api.{module_info.name}:{name}")
+    assert defined - used == set()
 
 
 def test_every_control_endpoint_is_in_the_control_contract(app):
