@@ -442,13 +442,21 @@ def business_rules() -> dict[str, dict[str, dict]]:
     Keyed by component, then field. Generated requests that break them would only ever meet a 400; stating
     them lets generation reach deeper behaviour, and tells clients what a valid request looks like.
     """
-    from mockxero.backend import contacts
+    from mockxero.backend import accounts, contacts
 
     return {
         "Contact": {
             "Name": {"pattern": r"\S"},  # not blank
             "ContactStatus": {"enum": list(contacts.SETTABLE_STATUSES)},
             "EmailAddress": {"pattern": "^$|" + contacts._EMAIL.pattern},
+        },
+        "Account": {
+            "Code": {"pattern": accounts._ALPHANUMERIC.pattern, "maxLength": accounts.CODE_MAX},
+            "Name": {"pattern": r"\S", "maxLength": accounts.NAME_MAX},
+        },
+        "TaxComponent": {
+            # 0 to 100 percent (the mock also refuses more than taxrates.RATE_PLACES decimals).
+            "Rate": {"minimum": 0, "exclusiveMinimum": False, "maximum": 100, "exclusiveMaximum": False},
         },
     }
 
