@@ -202,6 +202,11 @@ class DocumentsBackend(BackendBase):
             raise fail(*dict.fromkeys(errors))
 
         self._refresh_balance(record)
+        if record["Status"] == "AUTHORISED" and record["AmountDue"] == 0:
+            # Nothing to settle (a zero total): Xero marks the approved document paid at once, which also
+            # keeps "PAID exactly when settled" true for it.
+            record["Status"] = "PAID"
+            record["FullyPaidOnDate"] = record["Date"]
         record["UpdatedDateUTC"] = self.now()
         self._save(kind.table, record[kind.id_field], record)
         self._sync_journal(kind, existing, record)

@@ -111,6 +111,11 @@ def test_authorised_credit_note_can_be_voided_not_deleted(xero):
     assert (voided["Status"], voided["RemainingCredit"]) == ("VOIDED", D("0.00"))
 
 
+def test_approved_credit_note_with_a_zero_total_is_paid_at_once(xero):
+    credit_note = create_credit_note(xero, LineItems=[line(Quantity=0)])
+    assert (credit_note["Status"], credit_note["RemainingCredit"]) == ("PAID", D("0.00"))
+
+
 def test_refund_lowers_remaining_credit(xero):
     credit = create_credit_note(xero)
     pay(xero, credit, "6.00")

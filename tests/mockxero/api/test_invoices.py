@@ -492,6 +492,25 @@ def test_voided_invoice_owes_nothing(xero):
     assert (voided["Total"], voided["AmountDue"]) == (D("115.00"), D("0.00"))
 
 
+def test_approved_invoice_with_a_zero_total_is_paid_at_once(xero):
+    invoice = create_invoice(xero, Date="2026-01-12", LineItems=[line(Quantity=0)])
+    assert (invoice["Status"], invoice["Total"], invoice["AmountDue"]) == ("PAID", D("0.00"), D("0.00"))
+    assert invoice["FullyPaidOnDate"] == "/Date(1768176000000+0000)/"  # its own date, 2026-01-12
+
+
+def test_zero_total_draft_stays_a_draft_until_approved(xero):
+    draft = create_invoice(xero, Status="DRAFT", LineItems=[line(UnitAmount=D("0.00"))])
+    assert (draft["Status"], draft["AmountDue"]) == ("DRAFT", D("0.00"))
+    approved = ok(update_invoice(xero, draft, Status="AUTHORISED"), "Invoices")
+    assert approved["Status"] == "PAID"
+
+
+def test_invoice_with_something_to_pay_stays_authorised(xero):
+    invoice = create_invoice(xero, LineItems=[line(UnitAmount=D("0.01"), TaxType="NONE")])
+    assert (invoice["Status"], invoice["AmountDue"]) == ("AUTHORISED", D("0.01"))
+    assert "FullyPaidOnDate" not in invoice
+
+
 def test_authorised_invoice_without_payments_can_be_edited(xero):
     invoice = create_invoice(xero)
     edited = ok(update_invoice(xero, invoice, LineItems=[line(Quantity=2)], Reference="v2"), "Invoices")
