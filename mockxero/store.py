@@ -23,6 +23,7 @@ Guarantees:
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -320,6 +321,16 @@ class Store:
         # Not a generator: one that is abandoned half-way would keep holding the lock until collected.
         with self._lock:
             return iter(list(self._tables.get(table, {}).values()))
+
+    def window(self, table: str, offset: int, limit: int) -> list[dict]:
+        """The stored records at positions ``offset`` to ``offset + limit`` in insertion order, read-only.
+
+        A page of an unfiltered list without copying the table: the cost is the position reached, not
+        the size of the table.
+        """
+        with self._lock:
+            rows = self._tables.get(table, {})
+            return list(itertools.islice(rows.values(), max(offset, 0), max(offset, 0) + max(limit, 0)))
 
     def count(self, table: str) -> int:
         with self._lock:

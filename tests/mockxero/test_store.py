@@ -176,6 +176,18 @@ def test_records_handed_out_are_copies():
     assert store.get("t:Things", "a") == {"Tags": ["x"]}
 
 
+def test_a_window_is_a_slice_in_insertion_order():
+    store = Store()
+    with store.transaction():
+        for key in "abcde":
+            store.put("t:Things", key, {"Key": key})
+        store.put("t:Things", "b", {"Key": "B"})  # an update keeps the record's place
+    assert [r["Key"] for r in store.window("t:Things", 0, 2)] == ["a", "B"]
+    assert [r["Key"] for r in store.window("t:Things", 3, 10)] == ["d", "e"]
+    assert store.window("t:Things", 5, 10) == [] and store.window("t:Nothing", 0, 10) == []
+    assert store.window("t:Things", -3, 1) == [{"Key": "a"}] and store.window("t:Things", 0, -1) == []
+
+
 # --- concurrency ---------------------------------------------------------------------------------------
 
 

@@ -86,6 +86,23 @@ def test_an_indexed_lookup_reads_the_index_not_the_table(store, monkeypatch):
     assert run(store, values={"IDs": guid(3)})[0] == ["3"]
 
 
+@pytest.mark.parametrize("page, size", [("1", "3"), ("2", "3"), ("3", "3"), ("4", "3"), ("1", None), ("2", "1")])
+def test_a_page_of_everything_is_a_slice_of_the_table_not_a_scan(store, monkeypatch, page, size):
+    everything = run(store, flags={"includeArchived": True})[0]
+    monkeypatch.setattr(Store, "scan", lambda *a: pytest.fail("a page with nothing to filter must not scan"))
+    rows, pagination = run(store, page=page, page_size=size, flags={"includeArchived": True})
+    per_page = int(size or 100)
+    start = (int(page) - 1) * per_page
+    assert rows == everything[start:start + per_page]
+    assert pagination == {"page": int(page), "pageSize": per_page, "pageCount": -(-7 // per_page), "itemCount": 7}
+
+
+def test_a_page_that_filters_still_counts_only_what_matches(store):
+    assert run(store, page="2", page_size="4") == (["5", "6"], {"page": 2, "pageSize": 4, "pageCount": 2,
+                                                                "itemCount": 6})
+    assert run(store, page="1", page_size="2", order="Total DESC", flags={"includeArchived": True})[0] == ["7", "6"]
+
+
 def test_several_lookups_intersect(store):
     assert run(store, values={"SupplierIDs": SUPPLIER_A, "Statuses": "draft"})[0] == ["1", "3"]
     assert run(store, values={"IDs": f"{guid(1)},{guid(5)}", "SupplierIDs": SUPPLIER_B})[0] == ["5"]
