@@ -48,20 +48,19 @@ class AllocationsBackend(DocumentsBackend):
             errors.append(OTHER_CONTACT)
         if invoice["CurrencyCode"] != credit["CurrencyCode"]:
             errors.append(OTHER_CURRENCY)
-        amount = values.get("Amount")
-        if amount is not None and arithmetic.out_of_range(amount):
-            errors.append(arithmetic.out_of_range_message("Amount", amount))
-        elif amount is None or round_money(amount) <= 0:
-            errors.append(NOT_POSITIVE)
-        elif round_money(amount) > min(credit["RemainingCredit"], invoice["AmountDue"]):
-            errors.append(OVER_ALLOCATED)
+        amount_error = arithmetic.settlement_amount_error(
+            values.get("Amount"), min(credit["RemainingCredit"], invoice["AmountDue"]),
+            not_positive=NOT_POSITIVE, too_much=OVER_ALLOCATED,
+        )
+        if amount_error:
+            errors.append(amount_error)
         when = values.get("Date")
         if when is None:
             errors.append(DATE_REQUIRED)
         if errors:
             raise fail(*errors)
 
-        amount = round_money(amount)
+        amount = round_money(values["Amount"])
         allocation = {
             "AllocationID": self.ids.guid(),
             "Amount": amount,

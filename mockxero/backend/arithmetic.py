@@ -37,6 +37,19 @@ def out_of_range_message(field: str, value: Decimal) -> str:
     return f"The {field} value '{value}' is out of range: amounts must be below {MAX_AMOUNT:,}."
 
 
+def settlement_amount_error(amount: Decimal | None, outstanding: Decimal, *, not_positive: str,
+                            too_much: str) -> str | None:
+    """The rule every amount that settles a document obeys (payments, refunds, allocations): within range,
+    above zero once rounded to cents, and not above what is outstanding. The message, or None when fine."""
+    if amount is not None and out_of_range(amount):
+        return out_of_range_message("Amount", amount)
+    if amount is None or round_money(amount) <= 0:
+        return not_positive
+    if round_money(amount) > outstanding:
+        return too_much
+    return None
+
+
 def round_money(value: Decimal, places: int = 2) -> Decimal:
     """Round half-up (2.165 → 2.17) to ``places`` decimals: Xero's only rounding rule."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -75,17 +75,15 @@ class PaymentsBackend(DocumentsBackend):
         when = values.get("Date")
         if when is None:
             errors.append(DATE_REQUIRED)
-        amount = values.get("Amount")
-        if amount is not None and arithmetic.out_of_range(amount):
-            errors.append(arithmetic.out_of_range_message("Amount", amount))
-        elif amount is None or round_money(amount) <= 0:
-            errors.append(NOT_POSITIVE)
-        elif round_money(amount) > document["AmountDue"]:
-            errors.append(OVERPAID)
+        amount_error = arithmetic.settlement_amount_error(
+            values.get("Amount"), document["AmountDue"], not_positive=NOT_POSITIVE, too_much=OVERPAID,
+        )
+        if amount_error:
+            errors.append(amount_error)
         if errors:
             raise fail(*errors)
 
-        amount = round_money(amount)
+        amount = round_money(values["Amount"])
         rate = self._payment_rate(values, document)
         payment = {
             "PaymentID": self.ids.guid(),
