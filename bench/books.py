@@ -5,6 +5,7 @@ hundred thousand invoices take a minute instead of the half hour the HTTP path w
 the ones the HTTP benchmark sends: a sales invoice with two lines (one discounted) at 15 % GST, approved;
 every second one gets a payment into the bank account 090 (alternately the whole amount and a part).
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,15 +14,15 @@ import platform
 import statistics
 import sys
 import time
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mockxero import create_app  # noqa: E402
-from mockxero.config import DEFAULT_TENANT_ID, MockConfig  # noqa: E402
+from mockxero import create_app
+from mockxero.config import DEFAULT_TENANT_ID, MockConfig
 
 INVOICE_DATE = date(2026, 1, 15)
 DUE_DATE = date(2026, 2, 14)
@@ -43,10 +44,21 @@ def benchmark_app(**settings):
 def invoice_lines() -> list[dict]:
     """2 × 50.00 and 1 × 40.00 less 10 %: 136.00 net, 156.40 with GST."""
     return [
-        {"Description": "Espresso machine service", "Quantity": Decimal("2"), "UnitAmount": Decimal("50.00"),
-         "AccountCode": "200", "TaxType": "OUTPUT2"},
-        {"Description": "Descaling kit", "Quantity": Decimal("1"), "UnitAmount": Decimal("40.00"),
-         "AccountCode": "200", "TaxType": "OUTPUT2", "DiscountRate": Decimal("10")},
+        {
+            "Description": "Espresso machine service",
+            "Quantity": Decimal("2"),
+            "UnitAmount": Decimal("50.00"),
+            "AccountCode": "200",
+            "TaxType": "OUTPUT2",
+        },
+        {
+            "Description": "Descaling kit",
+            "Quantity": Decimal("1"),
+            "UnitAmount": Decimal("40.00"),
+            "AccountCode": "200",
+            "TaxType": "OUTPUT2",
+            "DiscountRate": Decimal("10"),
+        },
     ]
 
 
@@ -54,8 +66,12 @@ def wire_invoice(contact_id: str) -> dict:
     """The same invoice as a client sends it over HTTP (ISO dates; send it with ``mockxero.wire.dumps``,
     which writes the Decimals as JSON numbers)."""
     return {
-        "Type": "ACCREC", "Contact": {"ContactID": contact_id}, "Status": "AUTHORISED",
-        "Date": INVOICE_DATE.isoformat(), "DueDate": DUE_DATE.isoformat(), "LineAmountTypes": "Exclusive",
+        "Type": "ACCREC",
+        "Contact": {"ContactID": contact_id},
+        "Status": "AUTHORISED",
+        "Date": INVOICE_DATE.isoformat(),
+        "DueDate": DUE_DATE.isoformat(),
+        "LineAmountTypes": "Exclusive",
         "LineItems": invoice_lines(),
     }
 
@@ -83,17 +99,27 @@ class Books:
         started = time.perf_counter()
         with self.emulator.store.transaction():
             while self.invoices < invoices:
-                invoice = self.backend.create_invoice({
-                    "Type": "ACCREC", "Contact": {"ContactID": self.contact_id}, "Status": "AUTHORISED",
-                    "Date": INVOICE_DATE, "DueDate": DUE_DATE, "LineAmountTypes": "Exclusive",
-                    "LineItems": invoice_lines(),
-                })
+                invoice = self.backend.create_invoice(
+                    {
+                        "Type": "ACCREC",
+                        "Contact": {"ContactID": self.contact_id},
+                        "Status": "AUTHORISED",
+                        "Date": INVOICE_DATE,
+                        "DueDate": DUE_DATE,
+                        "LineAmountTypes": "Exclusive",
+                        "LineItems": invoice_lines(),
+                    }
+                )
                 if self.invoices % 2 == 0:
                     amount = invoice["Total"] if self.invoices % 4 == 0 else PART_PAYMENT
-                    self.backend.create_payment({
-                        "Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Account": {"Code": "090"},
-                        "Date": PAYMENT_DATE, "Amount": amount,
-                    })
+                    self.backend.create_payment(
+                        {
+                            "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+                            "Account": {"Code": "090"},
+                            "Date": PAYMENT_DATE,
+                            "Amount": amount,
+                        }
+                    )
                     self.payments += 1
                 self.invoices += 1
         return time.perf_counter() - started
@@ -133,9 +159,11 @@ def machine() -> str:
     except OSError:
         pass
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    return (f"{model}, {os.cpu_count()} CPUs, {platform.platform()}, {platform.python_implementation()} "
-            f"{platform.python_version()}; load average at the end {load}")
+    return (
+        f"{model}, {os.cpu_count()} CPUs, {platform.platform()}, {platform.python_implementation()} "
+        f"{platform.python_version()}; load average at the end {load}"
+    )
 
 
 def stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

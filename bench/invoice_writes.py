@@ -14,6 +14,7 @@ book keeps growing through the run; ``--check`` runs the ledger check at the end
     python3 bench/invoice_writes.py                  # prints a markdown report
     python3 bench/invoice_writes.py --rounds 5 --singles 200 --batches 10
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,12 +25,12 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import benchmark_app, machine, median, quiet_server_logs, stamp, timed, wire_invoice  # noqa: E402
+from books import benchmark_app, machine, median, quiet_server_logs, stamp, timed, wire_invoice
 
-from mockxero import wire  # noqa: E402
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID  # noqa: E402
-from mockxero.ledger import validate_emulator  # noqa: E402
-from mockxero.serving import EmbeddedServer  # noqa: E402
+from mockxero import wire
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockxero.ledger import validate_emulator
+from mockxero.serving import EmbeddedServer
 
 BATCH = 50
 
@@ -38,13 +39,26 @@ class Client:
     def __init__(self, base_url: str):
         self.base = base_url + "/api.xro/2.0"
         self.session = requests.Session()
-        token = self.session.post(base_url + "/connect/token", data={
-            "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET}, timeout=30).json()["access_token"]
-        self.session.headers.update({"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID,
-                                     "Accept": "application/json", "Content-Type": "application/json"})
-        answer = self.session.put(self.base + "/Contacts", data='{"Contacts":[{"Name":"Harbour Cafe Ltd"}]}',
-                                  timeout=30)
+        token = self.session.post(
+            base_url + "/connect/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+            timeout=30,
+        ).json()["access_token"]
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {token}",
+                "xero-tenant-id": DEFAULT_TENANT_ID,
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+            }
+        )
+        answer = self.session.put(
+            self.base + "/Contacts", data='{"Contacts":[{"Name":"Harbour Cafe Ltd"}]}', timeout=30
+        )
         answer.raise_for_status()
         self.contact_id = answer.json()["Contacts"][0]["ContactID"]
 
@@ -71,7 +85,9 @@ def main() -> None:
         client.put_invoices(5)  # warm-up: first-request set-up is not what is measured
         for _ in range(args.rounds):
             for shape, calls, per_call in (("single", args.singles, 1), ("batch", args.batches, BATCH)):
-                walls, cpus = timed(lambda: [client.put_invoices(per_call) for _ in range(calls)], 1)
+                walls, cpus = timed(
+                    lambda calls=calls, per_call=per_call: [client.put_invoices(per_call) for _ in range(calls)], 1
+                )
                 invoices = calls * per_call
                 rate_list, cpu_list, _ = rows[shape]
                 rate_list.append(invoices / walls[0])

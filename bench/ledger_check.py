@@ -8,6 +8,7 @@ A script, not a test:
     python3 bench/ledger_check.py                  # prints a markdown table
     python3 bench/ledger_check.py --sizes 1000 10000 --write bench/results/ledger_check.md
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,13 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mockxero import create_app  # noqa: E402
-from mockxero.clock import ManualClock  # noqa: E402
-from mockxero.config import DEFAULT_TENANT_ID, MockConfig  # noqa: E402
-from mockxero.ledger import validate_emulator  # noqa: E402
+from mockxero import create_app
+from mockxero.clock import ManualClock
+from mockxero.config import DEFAULT_TENANT_ID, MockConfig
+from mockxero.ledger import validate_emulator
 
-SPEND = {"Type": "SPEND", "Contact": {"Name": "Acme"}, "BankAccount": {"Code": "090"},
-         "LineItems": [{"UnitAmount": Decimal("10.00"), "AccountCode": "429"}]}
+SPEND = {
+    "Type": "SPEND",
+    "Contact": {"Name": "Acme"},
+    "BankAccount": {"Code": "090"},
+    "LineItems": [{"UnitAmount": Decimal("10.00"), "AccountCode": "429"}],
+}
 
 
 def grow(emulator, size: int) -> None:

@@ -10,6 +10,7 @@ down as the book grows either. A script, not a test:
     python3 bench/ledger_scaling.py                      # 1k, 10k, 100k; a few minutes
     python3 bench/ledger_scaling.py --sizes 1000 10000 --rounds 3
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import Books, machine, median, stamp, timed  # noqa: E402
+from books import Books, machine, median, stamp, timed
 
-from mockxero.ledger import validate_emulator  # noqa: E402
+from mockxero.ledger import validate_emulator
 
 
 def check(books: Books) -> None:
@@ -40,8 +41,16 @@ def main() -> None:
     for size in sorted(args.sizes):
         build_seconds = books.grow_to(size)
         walls, cpus = timed(lambda: check(books), args.rounds)
-        rows.append((size, books.payments, books.count("Journals"), (build_seconds / (size - previous)) * 1e6,
-                     median(walls), median(cpus)))
+        rows.append(
+            (
+                size,
+                books.payments,
+                books.count("Journals"),
+                (build_seconds / (size - previous)) * 1e6,
+                median(walls),
+                median(cpus),
+            )
+        )
         previous = size
 
     lines = [
@@ -59,8 +68,10 @@ def main() -> None:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, payments, journals, build_us, wall, cpu in rows:
-        lines.append(f"| {size:,} | {payments:,} | {journals:,} | {build_us:,.0f} | {wall * 1000:,.0f} | "
-                     f"{cpu * 1000:,.0f} | {cpu / size * 1e6:.1f} |")
+        lines.append(
+            f"| {size:,} | {payments:,} | {journals:,} | {build_us:,.0f} | {wall * 1000:,.0f} | "
+            f"{cpu * 1000:,.0f} | {cpu / size * 1e6:.1f} |"
+        )
     print("\n".join(lines))
 
 

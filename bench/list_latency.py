@@ -18,6 +18,7 @@ reported. A script, not a test:
     python3 bench/list_latency.py                       # 1k, 10k, 100k; a few minutes
     python3 bench/list_latency.py --sizes 1000 10000 --pages 20 --gets 100
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,21 +30,28 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import Books, benchmark_app, machine, median, percentile, quiet_server_logs, stamp, timed  # noqa: E402
+from books import Books, benchmark_app, machine, median, percentile, quiet_server_logs, stamp, timed
 
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID  # noqa: E402
-from mockxero.serving import EmbeddedServer  # noqa: E402
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockxero.serving import EmbeddedServer
 
 FILTERED = '/Invoices?page=1&where=Status=="PAID"'
 
 
 def session_for(base_url: str) -> requests.Session:
     session = requests.Session()
-    token = session.post(base_url + "/connect/token", data={
-        "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET,
-    }, timeout=30).json()["access_token"]
-    session.headers.update({"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID,
-                            "Accept": "application/json"})
+    token = session.post(
+        base_url + "/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+        },
+        timeout=30,
+    ).json()["access_token"]
+    session.headers.update(
+        {"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID, "Accept": "application/json"}
+    )
     return session
 
 
@@ -80,10 +88,12 @@ def main() -> None:
                 fetch(session, f"{api}/Invoices/{chooser.choice(ids)}", expect_rows=1)
             measured = {
                 "page": timed(lambda: fetch(session, api + "/Invoices?page=1", expect_rows=100), args.pages),
-                "short": timed(lambda: fetch(session, api + "/Invoices?page=1&pageSize=10", expect_rows=10),
-                               args.pages),
-                "one": timed(lambda: fetch(session, f"{api}/Invoices/{chooser.choice(ids)}", expect_rows=1),
-                             args.gets),
+                "short": timed(
+                    lambda: fetch(session, api + "/Invoices?page=1&pageSize=10", expect_rows=10), args.pages
+                ),
+                "one": timed(
+                    lambda ids=ids: fetch(session, f"{api}/Invoices/{chooser.choice(ids)}", expect_rows=1), args.gets
+                ),
                 "filtered": timed(lambda: fetch(session, api + FILTERED, expect_rows=100), args.filtered),
             }
             results.append((size, measured))
@@ -101,14 +111,19 @@ def main() -> None:
         "| Invoices | Request | Median ms (wall) | p95 ms (wall) | Median CPU ms |",
         "| ---: | --- | ---: | ---: | ---: |",
     ]
-    labels = {"page": "`GET /Invoices?page=1` (100 invoices)", "short": "`GET /Invoices?page=1&pageSize=10`",
-              "one": "`GET /Invoices/{InvoiceID}`",
-              "filtered": '`GET /Invoices?page=1&where=Status=="PAID"`'}
+    labels = {
+        "page": "`GET /Invoices?page=1` (100 invoices)",
+        "short": "`GET /Invoices?page=1&pageSize=10`",
+        "one": "`GET /Invoices/{InvoiceID}`",
+        "filtered": '`GET /Invoices?page=1&where=Status=="PAID"`',
+    }
     for size, measured in results:
         for key, label in labels.items():
             walls, cpus = measured[key]
-            lines.append(f"| {size:,} | {label} | {median(walls) * 1000:,.1f} | "
-                         f"{percentile(walls, 0.95) * 1000:,.1f} | {median(cpus) * 1000:,.1f} |")
+            lines.append(
+                f"| {size:,} | {label} | {median(walls) * 1000:,.1f} | "
+                f"{percentile(walls, 0.95) * 1000:,.1f} | {median(cpus) * 1000:,.1f} |"
+            )
     print("\n".join(lines))
 
 

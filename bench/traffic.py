@@ -12,6 +12,7 @@ shared out; the median round is reported. A script, not a test:
     python3 bench/traffic.py                       # prints a markdown report
     python3 bench/traffic.py --write bench/results/traffic.md
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,20 +25,21 @@ import statistics
 import sys
 import time
 import timeit
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mockxero import create_app  # noqa: E402
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig  # noqa: E402
-from mockxero.clock import SystemClock  # noqa: E402
-from mockxero.serving import EmbeddedServer  # noqa: E402
-from mockxero.traffic.idempotency import fingerprint  # noqa: E402
-from mockxero.traffic.ratelimit import Limits, RateLimiter  # noqa: E402
-from mockxero.traffic.requestlog import LoggedCall, RequestLog  # noqa: E402
+from mockxero import create_app
+from mockxero.clock import SystemClock
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
+from mockxero.serving import EmbeddedServer
+from mockxero.traffic.idempotency import fingerprint
+from mockxero.traffic.ratelimit import Limits, RateLimiter
+from mockxero.traffic.requestlog import LoggedCall, RequestLog
 
 API = "/api.xro/2.0"
 UNREACHABLE = 10**9  # limits a benchmark run cannot reach: the limiter counts but never refuses
@@ -51,12 +53,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
 
 
 def build_app(settings: dict[str, Any]):
-    return create_app(MockConfig(
-        token_ttl=86_400,
-        rate_limit_minute=UNREACHABLE, rate_limit_day=UNREACHABLE, rate_limit_app_minute=UNREACHABLE,
-        rate_limit_concurrent=1_000,
-        **settings,
-    ))
+    return create_app(
+        MockConfig(
+            token_ttl=86_400,
+            rate_limit_minute=UNREACHABLE,
+            rate_limit_day=UNREACHABLE,
+            rate_limit_app_minute=UNREACHABLE,
+            rate_limit_concurrent=1_000,
+            **settings,
+        )
+    )
 
 
 def token_form() -> dict[str, str]:
@@ -119,8 +125,9 @@ class OverHTTP:
         seed_book(self.call)
 
     def call(self, method: str, path: str, body: Any = None) -> None:
-        response = self.session.request(method, self.server.url + API + path, json=body, headers=self.headers,
-                                        timeout=10)
+        response = self.session.request(
+            method, self.server.url + API + path, json=body, headers=self.headers, timeout=10
+        )
         if response.status_code >= 400:
             raise RuntimeError(f"{method} {path} answered {response.status_code}: {response.text}")
 
@@ -136,8 +143,10 @@ def measure(rounds: int, seconds: float) -> dict[str, Any]:
     results: dict[str, Any] = {"http": {}, "in_process": {}, "writes_in_process": {}}
     servers = {name: OverHTTP(settings) for name, settings in CONFIGS.items()}
     local = {name: InProcess(settings) for name, settings in CONFIGS.items()}
-    writers = {"no Idempotency-Key": InProcess(CONFIGS["limiter on, log on"]),
-               "with Idempotency-Key": InProcess(CONFIGS["limiter on, log on"])}
+    writers = {
+        "no Idempotency-Key": InProcess(CONFIGS["limiter on, log on"]),
+        "with Idempotency-Key": InProcess(CONFIGS["limiter on, log on"]),
+    }
     samples: dict[str, dict[str, list[tuple[float, float]]]] = {kind: {} for kind in results}
     try:
         for name in CONFIGS:  # warm up every code path once before timing
@@ -151,16 +160,20 @@ def measure(rounds: int, seconds: float) -> dict[str, Any]:
                 samples["in_process"].setdefault(name, []).append(rate(local[name].read, seconds))
             for name, writer in writers.items():
                 with_key = name == "with Idempotency-Key"
-                samples["writes_in_process"].setdefault(name, []).append(rate(lambda: writer.write(with_key), seconds))
+                samples["writes_in_process"].setdefault(name, []).append(
+                    rate(lambda writer=writer, with_key=with_key: writer.write(with_key), seconds)
+                )
     finally:
         for server in servers.values():
             server.close()
     for kind, by_name in samples.items():
         for name, values in by_name.items():
-            results[kind][name] = {"median_rps": round(statistics.median(v[0] for v in values), 1),
-                                   "median_cpu_us": round(statistics.median(v[1] for v in values), 1),
-                                   "rounds_rps": [round(v[0], 1) for v in values],
-                                   "rounds_cpu_us": [round(v[1], 1) for v in values]}
+            results[kind][name] = {
+                "median_rps": round(statistics.median(v[0] for v in values), 1),
+                "median_cpu_us": round(statistics.median(v[1] for v in values), 1),
+                "rounds_rps": [round(v[0], 1) for v in values],
+                "rounds_cpu_us": [round(v[1], 1) for v in values],
+            }
     results["micro_us"] = micro()
     return results
 
@@ -169,19 +182,37 @@ def micro(repeat: int = 5, number: int = 20_000) -> dict[str, float]:
     """The gateway's pieces on their own, in µs per call (best of ``repeat``: the least disturbed run)."""
     limiter = RateLimiter(SystemClock(), Limits(minute=UNREACHABLE, day=UNREACHABLE, app_minute=UNREACHABLE))
     log = RequestLog(1000)
-    entry = LoggedCall(time="2026-01-15T09:00:00+00:00", method="GET", path="/api.xro/2.0/Contacts",
-                       tenant_id=DEFAULT_TENANT_ID, client_id=DEFAULT_CLIENT_ID, status=200)
-    body = json.dumps({"Contacts": [{"Name": f"Contact {i}", "EmailAddress": f"c{i}@example.test",
-                                     "Addresses": [{"AddressType": "POBOX", "City": "Wellington"}]}
-                                    for i in range(8)]}).encode()
+    entry = LoggedCall(
+        time="2026-01-15T09:00:00+00:00",
+        method="GET",
+        path="/api.xro/2.0/Contacts",
+        tenant_id=DEFAULT_TENANT_ID,
+        client_id=DEFAULT_CLIENT_ID,
+        status=200,
+    )
+    body = json.dumps(
+        {
+            "Contacts": [
+                {
+                    "Name": f"Contact {i}",
+                    "EmailAddress": f"c{i}@example.test",
+                    "Addresses": [{"AddressType": "POBOX", "City": "Wellington"}],
+                }
+                for i in range(8)
+            ]
+        }
+    ).encode()
     cases = {
         "rate limiter: admit + release": lambda: limiter.admit(DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID).release(),
         "request log: record one call": lambda: log.record(entry),
         f"Idempotency-Key: fingerprint a {len(body)}-byte body": lambda: fingerprint(
-            "PUT", "/api.xro/2.0/Contacts", [("summarizeErrors", "false")], body),
+            "PUT", "/api.xro/2.0/Contacts", [("summarizeErrors", "false")], body
+        ),
     }
-    return {name: round(min(timeit.repeat(case, repeat=repeat, number=number)) / number * 1e6, 2)
-            for name, case in cases.items()}
+    return {
+        name: round(min(timeit.repeat(case, repeat=repeat, number=number)) / number * 1e6, 2)
+        for name, case in cases.items()
+    }
 
 
 def overhead(rows: dict[str, dict[str, float]], base: str, name: str) -> str:
@@ -215,7 +246,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "platform": platform.platform(),
         "cpu": cpu,
         "cpus": os.cpu_count(),
@@ -239,10 +270,14 @@ def report(results: dict[str, Any], about: dict[str, Any], rounds: int, seconds:
         "",
     ]
     base = "limiter off, log off"
-    header = ["| Configuration | Requests/s (wall, median) | CPU µs per request (median) | CPU vs. baseline |",
-              "| --- | ---: | ---: | --- |"]
-    for kind, title in (("http", "Over HTTP (embedded werkzeug server, a new connection per call)"),
-                        ("in_process", "In process (Flask test client)")):
+    header = [
+        "| Configuration | Requests/s (wall, median) | CPU µs per request (median) | CPU vs. baseline |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for kind, title in (
+        ("http", "Over HTTP (embedded werkzeug server, a new connection per call)"),
+        ("in_process", "In process (Flask test client)"),
+    ):
         lines += [f"## {title}", "", *header]
         for name in CONFIGS:
             row = results[kind][name]
@@ -254,12 +289,25 @@ def report(results: dict[str, Any], about: dict[str, Any], rounds: int, seconds:
     for name, row in writes.items():
         versus = "baseline" if name == "no Idempotency-Key" else overhead(writes, "no Idempotency-Key", name)
         lines.append(f"| {name} | {row['median_rps']:,.0f} | {row['median_cpu_us']:,.0f} | {versus} |")
-    lines += ["", "## The gateway's pieces alone (µs per call, best of 5 × 20 000)", "",
-              "| Piece | µs/call |", "| --- | ---: |"]
+    lines += [
+        "",
+        "## The gateway's pieces alone (µs per call, best of 5 × 20 000)",
+        "",
+        "| Piece | µs/call |",
+        "| --- | ---: |",
+    ]
     lines += [f"| {name} | {value} |" for name, value in results["micro_us"].items()]
     lines += ["", "## Reading", "", conclusion(results)]
-    lines += ["", "Raw rounds:", "", "```json", json.dumps(results, indent=1), "```",
-              f"<!-- machine: {json.dumps(about)} -->", ""]
+    lines += [
+        "",
+        "Raw rounds:",
+        "",
+        "```json",
+        json.dumps(results, indent=1),
+        "```",
+        f"<!-- machine: {json.dumps(about)} -->",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -269,8 +317,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0, help="length of one round of one configuration")
     parser.add_argument("--write", type=Path, help="also write the markdown report to this file")
-    parser.add_argument("--report-only", type=Path, metavar="REPORT",
-                        help="re-render an earlier report from its raw JSON instead of measuring")
+    parser.add_argument(
+        "--report-only",
+        type=Path,
+        metavar="REPORT",
+        help="re-render an earlier report from its raw JSON instead of measuring",
+    )
     args = parser.parse_args()
     if args.report_only:
         earlier = args.report_only.read_text(encoding="utf-8")

@@ -7,6 +7,7 @@
 
 Both ship as package data, so the emulator can serve them without the reference material it was built from.
 """
+
 from __future__ import annotations
 
 from importlib import resources

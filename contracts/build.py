@@ -25,6 +25,7 @@ Where each part of the output comes from:
 
 The emulator never reads Xero's spec: it serves the committed output (``contracts.read_contract``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,9 @@ import functools
 import importlib
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from marshmallow import Schema
@@ -49,6 +51,7 @@ from .catalogue import MS_DATE_PATTERN, Op
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = Path(__file__).resolve().with_name("accounting.yaml")
+VENDORED_SPECS = Path(__file__).resolve().with_name("xero")
 REFERENCE_ENV = "MOCKXERO_XERO_SPEC_DIR"
 API = "/api.xro/2.0"
 WRITE_METHODS = ("put", "post", "delete", "patch")
@@ -56,23 +59,48 @@ SCHEMAS = "#/components/schemas/"
 
 
 def default_reference_dir() -> Path:
-    """Xero's specs: ``$MOCKXERO_XERO_SPEC_DIR``, else ``shared/reference`` beside the checkout."""
+    """Xero's specs: ``$MOCKXERO_XERO_SPEC_DIR``, else the copies vendored in ``contracts/xero/``."""
     configured = os.environ.get(REFERENCE_ENV)
     if configured:
         return Path(configured)
-    return REPO_ROOT.parent / "shared" / "reference"
+    return VENDORED_SPECS
 
 
 # --- copying Xero's structure without its words -------------------------------------------------------
 
 # Schema keywords that carry structure. Anything else (description, example, x-example-*, x-snake, ...)
 # is dropped, which is how none of Xero's prose reaches the output.
-SCHEMA_KEYWORDS = frozenset({
-    "type", "format", "enum", "items", "properties", "required", "$ref", "allOf", "oneOf", "anyOf",
-    "maxLength", "minLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern",
-    "readOnly", "writeOnly", "nullable", "default", "additionalProperties", "minItems", "maxItems",
-    "x-is-money", "x-is-msdate", "x-is-msdate-time",
-})
+SCHEMA_KEYWORDS = frozenset(
+    {
+        "type",
+        "format",
+        "enum",
+        "items",
+        "properties",
+        "required",
+        "$ref",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "maxLength",
+        "minLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "pattern",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "default",
+        "additionalProperties",
+        "minItems",
+        "maxItems",
+        "x-is-money",
+        "x-is-msdate",
+        "x-is-msdate-time",
+    }
+)
 PARAMETER_KEYWORDS = ("name", "in", "required", "style", "explode")
 
 
@@ -156,6 +184,7 @@ def _schema_instance(spec: str) -> Schema:
 
 
 # --- pairing Xero's components with the mock's marshmallow schemas ------------------------------------
+
 
 class Components:
     """The schemas section: paired components (from marshmallow + Xero), and Xero's own where unpaired."""
@@ -244,8 +273,9 @@ class Components:
         """Elements of batch answers also carry their own status and errors (added by the protocol layer)."""
         props = self.out[name]["properties"]
         props.setdefault("StatusAttributeString", {"type": "string", "enum": ["OK", "ERROR"], "readOnly": True})
-        props.setdefault("ValidationErrors", {"type": "array", "readOnly": True,
-                                              "items": {"$ref": SCHEMAS + "ValidationError"}})
+        props.setdefault(
+            "ValidationErrors", {"type": "array", "readOnly": True, "items": {"$ref": SCHEMAS + "ValidationError"}}
+        )
         for flag in ("HasErrors", "HasValidationErrors"):
             props.setdefault(flag, {"type": "boolean", "readOnly": True})
 
@@ -296,8 +326,15 @@ class Components:
 def money_schema() -> dict:
     """An exact decimal below the mock's amount limit (larger amounts are refused, see arithmetic)."""
     limit = int(MAX_AMOUNT)
-    return {"type": "number", "format": "double", "x-is-money": True,
-            "minimum": -limit, "exclusiveMinimum": True, "maximum": limit, "exclusiveMaximum": True}
+    return {
+        "type": "number",
+        "format": "double",
+        "x-is-money": True,
+        "minimum": -limit,
+        "exclusiveMinimum": True,
+        "maximum": limit,
+        "exclusiveMaximum": True,
+    }
 
 
 def _target(cleaned: dict) -> str | None:
@@ -331,6 +368,7 @@ def _nested_classes(ma_schema: Schema, seen: set[type]) -> set[type]:
 
 # --- the builder ---------------------------------------------------------------------------------------
 
+
 class ContractBuilder:
     def __init__(self, accounting: dict, identity: dict, operations: Iterable[Op] = catalogue.OPERATIONS):
         self.xero = accounting
@@ -345,8 +383,12 @@ class ContractBuilder:
         writable: set[type] = set()
         for op in self.operations:
             spec = op.request_schema or op.schema
-            if spec and spec != catalogue.XERO and op.custom is None \
-                    and "requestBody" in self.by_id[op.operation_id][2]:
+            if (
+                spec
+                and spec != catalogue.XERO
+                and op.custom is None
+                and "requestBody" in self.by_id[op.operation_id][2]
+            ):
                 _nested_classes(_schema_instance(spec), writable)
         self.components = Components(accounting["components"]["schemas"], writable)
         self.parameters: dict[str, dict] = {}
@@ -426,11 +468,14 @@ class ContractBuilder:
         component = self.xero["components"]["schemas"][_ref_name(ref)]
         # An envelope holds one array and nothing else but paging and warnings (an Account, which has a
         # ValidationErrors array among its fields, is not one).
-        props = {name: prop for name, prop in component.get("properties", {}).items()
-                 if name not in ("pagination", "Warnings")}
+        props = {
+            name: prop
+            for name, prop in component.get("properties", {}).items()
+            if name not in ("pagination", "Warnings")
+        }
         if len(props) != 1:
             return None
-        (name, prop), = props.items()
+        ((name, prop),) = props.items()
         if prop.get("type") != "array" or "$ref" not in prop.get("items", {}):
             return None
         return name, _ref_name(prop["items"]["$ref"])
@@ -455,8 +500,12 @@ class ContractBuilder:
             if op.require:
                 items = {"allOf": [items], "required": list(op.require)}
             # Xero's batch wrapper; the mock refuses a wrapper without elements.
-            schema = {"type": "object", "required": [name], "additionalProperties": False, "properties": {
-                name: {"type": "array", "minItems": 1, "items": items}}}
+            schema = {
+                "type": "object",
+                "required": [name],
+                "additionalProperties": False,
+                "properties": {name: {"type": "array", "minItems": 1, "items": items}},
+            }
         elif "$ref" in xero_schema:
             schema = self._item_schema(_ref_name(xero_schema["$ref"]), spec)
             if op.require:
@@ -486,22 +535,33 @@ class ContractBuilder:
             name, item_component = collection
             wrapper = _ref_name(xero_schema["$ref"])
             items = self._item_schema(item_component, op.schema)
-            if op.schema is not None and "requestBody" in operation and self._collection_of(
-                    operation["requestBody"]["content"]["application/json"]["schema"]) is not None:
+            if (
+                op.schema is not None
+                and "requestBody" in operation
+                and self._collection_of(operation["requestBody"]["content"]["application/json"]["schema"]) is not None
+            ):
                 self.components.add_batch_fields(_ref_name(items["$ref"]))
             answer = f"{wrapper}Answer"
-            self.components.out[answer] = {"allOf": [{"$ref": SCHEMAS + "Envelope"}, {
-                "type": "object",
-                "required": [name],
-                "properties": {
-                    name: {"type": "array", "items": items},
-                    "pagination": {"$ref": SCHEMAS + "Pagination"},
-                    "Warnings": {"type": "array", "items": {"$ref": SCHEMAS + "ValidationError"}},
-                },
-            }]}
+            self.components.out[answer] = {
+                "allOf": [
+                    {"$ref": SCHEMAS + "Envelope"},
+                    {
+                        "type": "object",
+                        "required": [name],
+                        "properties": {
+                            name: {"type": "array", "items": items},
+                            "pagination": {"$ref": SCHEMAS + "Pagination"},
+                            "Warnings": {"type": "array", "items": {"$ref": SCHEMAS + "ValidationError"}},
+                        },
+                    },
+                ]
+            }
             schema = {"$ref": SCHEMAS + answer}
-        return code, {"description": "Success.", "headers": headers,
-                      "content": {"application/json": {"schema": schema}}}
+        return code, {
+            "description": "Success.",
+            "headers": headers,
+            "content": {"application/json": {"schema": schema}},
+        }
 
     # -- operations --
 
@@ -542,16 +602,19 @@ class ContractBuilder:
         method, path, scope, status, text = op.custom  # type: ignore[misc]
         method = method.lower()
         responses = self._errors(method, has_body=False, has_path_id=False, bad_request=True)
-        responses[status] = {"$ref": "#/components/responses/NotImplemented"} if status == "501" else {
-            "description": text}
+        responses[status] = (
+            {"$ref": "#/components/responses/NotImplemented"} if status == "501" else {"description": text}
+        )
         out = {
             "operationId": op.operation_id,
             "summary": op.summary,
             "description": text,
             "tags": [_tag_for(API + path)],
             "security": [{"OAuth2": [scope]}],
-            "parameters": [{"$ref": "#/components/parameters/requiredHeader"},
-                           {"$ref": "#/components/parameters/idempotencyKey"}],
+            "parameters": [
+                {"$ref": "#/components/parameters/requiredHeader"},
+                {"$ref": "#/components/parameters/idempotencyKey"},
+            ],
             "responses": dict(sorted(responses.items())),
         }
         return API + path, method, out
@@ -596,7 +659,7 @@ class ContractBuilder:
             for alias, alias_id in op.aliases.items():
                 copied = copy.deepcopy(operation)
                 copied["operationId"] = alias_id
-                copied["description"] = f"The same operation as {path[len(API):]}, at the path pyxero asks for."
+                copied["description"] = f"The same operation as {path[len(API) :]}, at the path pyxero asks for."
                 copied.get("responses", {}).get("200", {}).pop("links", None)
                 placed.append((API + alias, copied))
             for where, what in placed:
@@ -617,8 +680,10 @@ class ContractBuilder:
                 "title": "mockxero: emulated Xero Accounting API",
                 "version": self.xero["info"]["version"],
                 "description": catalogue.INFO_DESCRIPTION,
-                "license": {"name": "MIT (structure derived from XeroAPI/Xero-OpenAPI)",
-                            "url": "https://github.com/XeroAPI/Xero-OpenAPI/blob/master/LICENSE"},
+                "license": {
+                    "name": "MIT (structure derived from XeroAPI/Xero-OpenAPI)",
+                    "url": "https://github.com/XeroAPI/Xero-OpenAPI/blob/master/LICENSE",
+                },
             },
             "servers": [{"url": "/", "description": "The emulator itself (any host it is served on)."}],
             "tags": [{"name": name, "description": text} for name, text in catalogue.TAGS.items()],
@@ -659,8 +724,12 @@ class ContractBuilder:
             schemas[name] = schema
 
     def _check_refs(self, node: Any) -> None:
-        known = {"schemas": self.components.out, "parameters": self.parameters,
-                 "responses": catalogue.ERROR_RESPONSES, "headers": catalogue.HEADERS}
+        known = {
+            "schemas": self.components.out,
+            "parameters": self.parameters,
+            "responses": catalogue.ERROR_RESPONSES,
+            "headers": catalogue.HEADERS,
+        }
         for ref in iter_refs(node):
             _, _, kind, name = ref.split("/")
             if name not in known.get(kind, {}):
@@ -671,7 +740,7 @@ ERROR_NAMES = {"400": "BadRequest", "404": "NotFound"}
 
 
 def _tag_for(path: str) -> str:
-    return path[len(API) + 1:].split("/")[0]
+    return path[len(API) + 1 :].split("/")[0]
 
 
 # --- output --------------------------------------------------------------------------------------------
@@ -709,8 +778,7 @@ def load_reference(directory: Path) -> tuple[dict, dict]:
     identity = directory / "xero-identity.yaml"
     for path in (accounting, identity):
         if not path.is_file():
-            raise FileNotFoundError(
-                f"Xero's spec is not at {path}; pass --reference DIR or set ${REFERENCE_ENV}")
+            raise FileNotFoundError(f"Xero's spec is not at {path}; pass --reference DIR or set ${REFERENCE_ENV}")
     with accounting.open(encoding="utf-8") as a, identity.open(encoding="utf-8") as i:
         return yaml.load(a, Loader=_Loader), yaml.load(i, Loader=_Loader)
 
@@ -722,9 +790,13 @@ def build_text(reference: Path | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m contracts.build", description=__doc__.splitlines()[0])
-    parser.add_argument("--reference", type=Path, default=None,
-                        help=f"folder holding xero_accounting.yaml and xero-identity.yaml "
-                             f"(default: ${REFERENCE_ENV} or ../shared/reference)")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        help=f"folder holding xero_accounting.yaml and xero-identity.yaml "
+        f"(default: ${REFERENCE_ENV} or contracts/xero)",
+    )
     parser.add_argument("--check", action="store_true", help="only compare with the committed file")
     args = parser.parse_args(argv)
     try:

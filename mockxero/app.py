@@ -1,14 +1,17 @@
 """The application factory: every call builds a fresh, isolated emulator."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .api import API_PREFIX, BLUEPRINTS
 from .config import MockConfig
-from .control import BLUEPRINTS as CONTROL_BLUEPRINTS, CONTROL_PREFIX
+from .control import BLUEPRINTS as CONTROL_BLUEPRINTS
+from .control import CONTROL_PREFIX
 from .control.openapi import public_bp as contract_bp
 from .emulator import Emulator
 from .http import XeroJSONProvider, negotiate, register_error_handlers

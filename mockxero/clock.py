@@ -3,10 +3,11 @@
 Everything in the emulator that depends on time (token expiry, ``UpdatedDateUTC``, rate-limit windows,
 default document dates) asks a clock instead of the system, so tests move time forward instead of sleeping.
 """
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -25,7 +26,7 @@ class SystemClock:
     def __init__(self, scale: float = 1.0, _now=None):
         if scale <= 0:
             raise ValueError("clock scale must be positive")
-        self._real_now = _now or (lambda: datetime.now(timezone.utc))
+        self._real_now = _now or (lambda: datetime.now(UTC))
         self._origin = self._real_now()
         self._scale = scale
         self._offset = timedelta(0)
@@ -46,7 +47,7 @@ class SystemClock:
         elapsed = self._real_now() - self._origin
         with self._lock:
             offset = self._offset + timedelta(seconds=seconds)
-            self._origin + elapsed * self._scale + offset  # noqa: B018 - raises before the clock is changed
+            self._origin + elapsed * self._scale + offset
             self._offset = offset
         return self.now()
 
@@ -57,10 +58,10 @@ class ManualClock:
     scale = 1.0  # a waiting client's real seconds count as emulator seconds (see time_scale)
 
     def __init__(self, start: datetime | None = None):
-        start = start or datetime(2026, 1, 15, 9, 0, 0, tzinfo=timezone.utc)
+        start = start or datetime(2026, 1, 15, 9, 0, 0, tzinfo=UTC)
         if start.tzinfo is None:
             raise ValueError("ManualClock needs a timezone-aware start")
-        self._now = start.astimezone(timezone.utc)
+        self._now = start.astimezone(UTC)
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -74,7 +75,7 @@ class ManualClock:
 
     def set(self, instant: datetime) -> None:
         with self._lock:
-            self._now = instant.astimezone(timezone.utc)
+            self._now = instant.astimezone(UTC)
 
 
 def time_scale(clock: Clock) -> float:

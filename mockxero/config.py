@@ -4,14 +4,16 @@
 hermetic); the CLI turns flags (each with its ``MOCKXERO_*`` variable) into such a mapping. Anything
 not given falls back to a default, including one app client and one tenant, so zero configuration works.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -79,7 +81,9 @@ class TenantConfig:
             )
         object.__setattr__(self, "country_code", country)
         if self.tenant_type not in TENANT_TYPES:
-            raise ConfigError(f"{label}: tenant_type must be one of {', '.join(TENANT_TYPES)}, got {self.tenant_type!r}")
+            raise ConfigError(
+                f"{label}: tenant_type must be one of {', '.join(TENANT_TYPES)}, got {self.tenant_type!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,7 @@ class ClientConfig:
         unknown_scopes = [s for s in self.scopes if s not in ALL_SCOPES]
         if unknown_scopes:
             raise ConfigError(
-                f"{label}: scopes names unknown scopes {', '.join(unknown_scopes)} "
-                f"(known: {', '.join(ALL_SCOPES)})"
+                f"{label}: scopes names unknown scopes {', '.join(unknown_scopes)} (known: {', '.join(ALL_SCOPES)})"
             )
 
 
@@ -134,14 +137,14 @@ class MockConfig:
     testing: bool = False
     # The API gateway (mockxero.traffic): Xero's rate limits, Idempotency-Key, fault injection, request log.
     rate_limits: bool = True
-    rate_limit_minute: int = 60          # per tenant per app, rolling 60 s
-    rate_limit_day: int = 5_000          # per tenant per app, rolling 24 h
-    rate_limit_concurrent: int = 5       # per tenant per app, calls in flight
+    rate_limit_minute: int = 60  # per tenant per app, rolling 60 s
+    rate_limit_day: int = 5_000  # per tenant per app, rolling 24 h
+    rate_limit_concurrent: int = 5  # per tenant per app, calls in flight
     rate_limit_app_minute: int = 10_000  # per app across tenants, rolling 60 s
-    idempotency_ttl: int = 86_400        # seconds a stored Idempotency-Key answer is replayed
-    faults_file: str | None = None       # JSON/YAML fault rules loaded at start
-    fault_latency: str = "clock"         # "clock": latency advances the emulator clock; "sleep": really wait
-    request_log_size: int = 1_000        # newest calls kept by GET /mock-api/requests; 0 turns the log off
+    idempotency_ttl: int = 86_400  # seconds a stored Idempotency-Key answer is replayed
+    faults_file: str | None = None  # JSON/YAML fault rules loaded at start
+    fault_latency: str = "clock"  # "clock": latency advances the emulator clock; "sleep": really wait
+    request_log_size: int = 1_000  # newest calls kept by GET /mock-api/requests; 0 turns the log off
 
     def __post_init__(self) -> None:
         if isinstance(self.data_file, os.PathLike):
@@ -155,15 +158,24 @@ class MockConfig:
             raise ConfigError(f"unknown_fields must be 'ignore' or 'reject', got {self.unknown_fields!r}")
         if self.default_format not in ("xml", "json"):
             raise ConfigError(f"default_format must be 'xml' or 'json', got {self.default_format!r}")
-        if isinstance(self.clock_scale, bool) or not isinstance(self.clock_scale, (int, float)) \
-                or not math.isfinite(self.clock_scale) or self.clock_scale <= 0:
+        if (
+            isinstance(self.clock_scale, bool)
+            or not isinstance(self.clock_scale, (int, float))
+            or not math.isfinite(self.clock_scale)
+            or self.clock_scale <= 0
+        ):
             raise ConfigError(f"clock_scale must be a positive number, got {self.clock_scale!r}")
         if self.seed is not None:
             _require_whole("seed", self.seed, minimum=None)
         if not isinstance(self.rate_limits, bool):
             raise ConfigError(f"rate_limits must be true or false, got {self.rate_limits!r}")
-        for key in ("rate_limit_minute", "rate_limit_day", "rate_limit_concurrent", "rate_limit_app_minute",
-                    "idempotency_ttl"):
+        for key in (
+            "rate_limit_minute",
+            "rate_limit_day",
+            "rate_limit_concurrent",
+            "rate_limit_app_minute",
+            "idempotency_ttl",
+        ):
             _require_whole(key, getattr(self, key), minimum=1)
         _require_whole("request_log_size", self.request_log_size, minimum=0)
         if self.fault_latency not in ("clock", "sleep"):
@@ -192,7 +204,7 @@ class MockConfig:
     # -- construction --
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> "MockConfig":
+    def from_mapping(cls, values: Mapping[str, Any]) -> MockConfig:
         """Build from a plain mapping (lower-case keys as the dataclass fields; upper-case Flask keys ignored).
 
         A client given without ``tenant_ids`` may reach every configured tenant, which is what a one-app
@@ -220,9 +232,15 @@ class MockConfig:
         return cls(**kwargs)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, *, config_file: str | os.PathLike | None = None,
-                 tenant: Mapping[str, Any] | None = None, client: Mapping[str, Any] | None = None,
-                 **overrides: Any) -> "MockConfig":
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        config_file: str | os.PathLike | None = None,
+        tenant: Mapping[str, Any] | None = None,
+        client: Mapping[str, Any] | None = None,
+        **overrides: Any,
+    ) -> MockConfig:
         """The layered configuration the server runs with, lowest layer first: defaults, the configuration
         file (``config_file`` or ``MOCKXERO_CONFIG_FILE``), ``MOCKXERO_*`` variables, then explicit
         ``overrides`` (the CLI's flags). ``tenant`` / ``client`` override fields of the first (default)
@@ -246,7 +264,7 @@ class MockConfig:
         config = cls.from_mapping(values)
         return config.with_default_identity(tenant=tenant_values, client=client_values)
 
-    def with_default_identity(self, *, tenant: Mapping[str, Any], client: Mapping[str, Any]) -> "MockConfig":
+    def with_default_identity(self, *, tenant: Mapping[str, Any], client: Mapping[str, Any]) -> MockConfig:
         """Override the first tenant/client (the defaults) field by field, as the CLI flags do."""
         config = self
         if tenant:
@@ -315,8 +333,10 @@ def _build(kind: type, data: dict[str, Any], what: str) -> Any:
     known = {f.name for f in fields(kind)}
     unknown = [key for key in data if key not in known]
     if unknown:
-        raise ConfigError(f"{what} {data.get(what + '_id', '')!r}: unknown key(s) {', '.join(map(str, unknown))} "
-                          f"(known: {', '.join(sorted(known))})")
+        raise ConfigError(
+            f"{what} {data.get(what + '_id', '')!r}: unknown key(s) {', '.join(map(str, unknown))} "
+            f"(known: {', '.join(sorted(known))})"
+        )
     return kind(**data)
 
 

@@ -1,4 +1,5 @@
 """One emulator: configuration, clock, ids, the store, identity, the gateway, and every tenant's books."""
+
 from __future__ import annotations
 
 from flask import current_app

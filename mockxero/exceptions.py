@@ -10,9 +10,11 @@ Three families, because Xero answers in three shapes:
   "Instance", "Extensions"}`` for 401, 403, 404, 405, 413, 429 and 5xx;
 * the identity server's OAuth2 errors (``OAuthError``): ``{"error": "invalid_grant"}``.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 class XeroAPIError(Exception):
@@ -64,9 +66,7 @@ class ValidationException(ApiException):
 
     def body(self, instance_id: str) -> dict[str, Any]:
         body = super().body(instance_id)
-        body["Elements"] = self.elements or [
-            {"ValidationErrors": [{"Message": m} for m in self.messages]}
-        ]
+        body["Elements"] = self.elements or [{"ValidationErrors": [{"Message": m} for m in self.messages]}]
         return body
 
 

@@ -1,4 +1,5 @@
 """The HTTP edge shared by every blueprint: JSON with exact decimals, and the one error renderer."""
+
 from __future__ import annotations
 
 import logging
@@ -7,7 +8,8 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask.json.provider import JSONProvider
-from werkzeug.exceptions import HTTPException, MethodNotAllowed as WerkzeugMethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 
 from . import wire, xmlwire
 from .exceptions import (
@@ -125,5 +127,7 @@ def register_error_handlers(app: Flask) -> None:
         if app.config.get("PROPAGATE_BUGS"):
             raise error
         if is_control_call():
-            return render_error(ControlError(500, "internal_error", "An unexpected error occurred in mockxero (this is a bug)"))
+            return render_error(
+                ControlError(500, "internal_error", "An unexpected error occurred in mockxero (this is a bug)")
+            )
         return render_error(InternalError("An unexpected error occurred in mockxero (this is a bug)"))

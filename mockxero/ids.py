@@ -1,4 +1,5 @@
 """Identifier generation: random by default, reproducible when seeded (like moto's ``mock_random``)."""
+
 from __future__ import annotations
 
 import random

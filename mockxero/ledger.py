@@ -26,11 +26,14 @@ Invariants (DESIGN.md §4):
 
 ``validate_emulator(emulator)`` runs the check on a live emulator without HTTP (tests, benchmarks).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from functools import partial
+from typing import Any, NamedTuple
 
 from .store import Store, table_name
 
@@ -40,8 +43,10 @@ DEAD = ("VOIDED", "DELETED")
 
 # The sign of a document's amount on its control account (debit > 0).
 INVOICE_CONTROL = {
-    "ACCREC": ("DEBTORS", 1), "ACCPAY": ("CREDITORS", -1),
-    "ACCRECCREDIT": ("DEBTORS", -1), "ACCPAYCREDIT": ("CREDITORS", 1),
+    "ACCREC": ("DEBTORS", 1),
+    "ACCPAY": ("CREDITORS", -1),
+    "ACCRECCREDIT": ("DEBTORS", -1),
+    "ACCPAYCREDIT": ("CREDITORS", 1),
 }
 # The sign of a payment's amount on the account the money moves through.
 PAYMENT_SIGN = {"ACCRECPAYMENT": 1, "ACCPAYPAYMENT": -1, "ARCREDITPAYMENT": -1, "APCREDITPAYMENT": 1}
@@ -74,14 +79,14 @@ class Book(NamedTuple):
     tenant_id: str
     name: str
     base_currency: str
-    accounts: Mapping[str, dict]           # by AccountID
-    journals: Sequence[dict]               # in posting order
-    invoices: Mapping[str, dict]           # by InvoiceID
-    credit_notes: Mapping[str, dict]       # by CreditNoteID
-    payments: Mapping[str, dict]           # by PaymentID
+    accounts: Mapping[str, dict]  # by AccountID
+    journals: Sequence[dict]  # in posting order
+    invoices: Mapping[str, dict]  # by InvoiceID
+    credit_notes: Mapping[str, dict]  # by CreditNoteID
+    payments: Mapping[str, dict]  # by PaymentID
     allocations: Sequence[dict]
     bank_transactions: Mapping[str, dict]  # by BankTransactionID
-    bank_transfers: Mapping[str, dict]     # by BankTransferID
+    bank_transfers: Mapping[str, dict]  # by BankTransferID
 
 
 class Realization(NamedTuple):
@@ -89,7 +94,7 @@ class Realization(NamedTuple):
 
     balances: Mapping[AccountKey, Decimal]
     source_nets: Mapping[str, Mapping[AccountKey, Decimal]]  # SourceID → what it left on each account
-    bank_side: Mapping[AccountKey, Decimal]                  # cash lines on the bank account their source names
+    bank_side: Mapping[AccountKey, Decimal]  # cash lines on the bank account their source names
     errors: list[LedgerError]
 
 
@@ -164,8 +169,11 @@ def realize(book: Book) -> Realization:
         errors.extend(_journal_balances(journal))
         source_known = _source_exists(book, journal)
         if not source_known:
-            errors.append(_journal_error(journal, f"its source {journal.get('SourceType')} "
-                                                  f"{journal.get('SourceID')} does not exist"))
+            errors.append(
+                _journal_error(
+                    journal, f"its source {journal.get('SourceType')} {journal.get('SourceID')} does not exist"
+                )
+            )
         cash_accounts = _bank_side_accounts(book, journal)
         errors.extend(_cash_account_errors(book, journal, cash_accounts))
         currency = journal.get("CurrencyCode", book.base_currency)
@@ -181,30 +189,40 @@ def realize(book: Book) -> Realization:
             if account_id in cash_accounts:
                 bank_side[key] += amount
             elif account is not None and account.get("Type") == "BANK":
-                errors.append(_journal_error(journal, f"posts to bank account {_account_name(account)} "
-                                                      "outside a cash movement"))
+                errors.append(
+                    _journal_error(journal, f"posts to bank account {_account_name(account)} outside a cash movement")
+                )
     return Realization(balances, source_nets, bank_side, errors)
 
 
 def _journal_error(journal: dict, what: str) -> LedgerError:
-    return LedgerError("Journal", f"Journal {journal.get('JournalNumber')} "
-                                  f"({journal.get('SourceType')} {journal.get('SourceID')}) {what}",
-                       journal.get("JournalID", ""))
+    return LedgerError(
+        "Journal",
+        f"Journal {journal.get('JournalNumber')} ({journal.get('SourceType')} {journal.get('SourceID')}) {what}",
+        journal.get("JournalID", ""),
+    )
 
 
 def _journal_balances(journal: dict) -> list[LedgerError]:
     total = sum((line.get("NetAmount", ZERO) for line in journal.get("JournalLines", [])), ZERO)
     if total != 0:
-        return [_journal_error(journal, f"does not balance: debits exceed credits by {total} "
-                                        f"{journal.get('CurrencyCode', '')}".rstrip())]
+        return [
+            _journal_error(
+                journal,
+                f"does not balance: debits exceed credits by {total} {journal.get('CurrencyCode', '')}".rstrip(),
+            )
+        ]
     return []
 
 
 def _line_account_errors(book: Book, journal: dict, line: dict) -> list[LedgerError]:
     account = book.accounts.get(line.get("AccountID", ""))
     if account is None:
-        return [_journal_error(journal, f"posts to account {line.get('AccountCode') or line.get('AccountID')} "
-                                        "that does not exist")]
+        return [
+            _journal_error(
+                journal, f"posts to account {line.get('AccountCode') or line.get('AccountID')} that does not exist"
+            )
+        ]
     status = account.get("Status", "ACTIVE")
     if status == "DELETED":
         return [_journal_error(journal, f"posts to deleted account {_account_name(account)}")]
@@ -241,11 +259,13 @@ def _cash_account_errors(book: Book, journal: dict, cash_accounts: set[str]) -> 
             continue  # reported as a line error, or the source names an account it never posted to
         payments_allowed = journal.get("SourceType") in PAYMENT_SOURCES and account.get("EnablePaymentsToAccount")
         if account.get("Type") != "BANK" and not payments_allowed:
-            errors.append(_journal_error(journal, f"moves cash through {_account_name(account)}, "
-                                                  "which is not a bank account"))
+            errors.append(
+                _journal_error(journal, f"moves cash through {_account_name(account)}, which is not a bank account")
+            )
         if account_id not in lines_by_account:
-            errors.append(_journal_error(journal, f"does not post to {_account_name(account)}, "
-                                                  "the bank account its source names"))
+            errors.append(
+                _journal_error(journal, f"does not post to {_account_name(account)}, the bank account its source names")
+            )
     return errors
 
 
@@ -278,8 +298,11 @@ def check_trial_balance(book: Book, realized: Realization) -> list[LedgerError]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for (_, currency), amount in realized.balances.items():
         totals[currency] += amount
-    return [LedgerError("Ledger", f"The trial balance in {currency} does not sum to zero: off by {total}", currency)
-            for currency, total in totals.items() if total != 0]
+    return [
+        LedgerError("Ledger", f"The trial balance in {currency} does not sum to zero: off by {total}", currency)
+        for currency, total in totals.items()
+        if total != 0
+    ]
 
 
 def check_control_accounts(book: Book, realized: Realization) -> list[LedgerError]:
@@ -303,18 +326,20 @@ def check_control_accounts(book: Book, realized: Realization) -> list[LedgerErro
                 actual[currency] += sign * amount
         for currency in dict.fromkeys([*expected, *actual]):
             if expected[currency] != actual[currency]:
-                errors.append(LedgerError(
-                    "Account",
-                    f"{label} in {currency} is {actual[currency]} but the authorised documents leave "
-                    f"{expected[currency]} outstanding",
-                    control_ids[0] if control_ids else system,
-                ))
+                errors.append(
+                    LedgerError(
+                        "Account",
+                        f"{label} in {currency} is {actual[currency]} but the authorised documents leave "
+                        f"{expected[currency]} outstanding",
+                        control_ids[0] if control_ids else system,
+                    )
+                )
     return errors
 
 
 def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
     """Invariant 4 (documents): amounts add up, statuses agree, payments and allocations are accounted for."""
-    paid: dict[str, Decimal] = defaultdict(Decimal)      # by InvoiceID / CreditNoteID
+    paid: dict[str, Decimal] = defaultdict(Decimal)  # by InvoiceID / CreditNoteID
     credited: dict[str, Decimal] = defaultdict(Decimal)  # by InvoiceID
     allocated: dict[str, Decimal] = defaultdict(Decimal)  # by CreditNoteID
     for payment in book.payments.values():
@@ -328,17 +353,19 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
 
     errors = []
     for invoice_id, invoice in book.invoices.items():
-        def problem(what: str) -> None:
-            errors.append(LedgerError("Invoice", f"Invoice {invoice.get('InvoiceNumber') or invoice_id} {what}",
-                                      invoice_id))
+        problem = partial(
+            _report, errors, "Invoice", f"Invoice {invoice.get('InvoiceNumber') or invoice_id}", invoice_id
+        )
 
         status = invoice.get("Status")
         total, due = invoice.get("Total", ZERO), invoice.get("AmountDue", ZERO)
         amount_paid, amount_credited = invoice.get("AmountPaid", ZERO), invoice.get("AmountCredited", ZERO)
         if status in LIVE:
             if due != total - amount_paid - amount_credited:
-                problem(f"has AmountDue {due} but Total {total} − AmountPaid {amount_paid} − "
-                        f"AmountCredited {amount_credited} = {total - amount_paid - amount_credited}")
+                problem(
+                    f"has AmountDue {due} but Total {total} − AmountPaid {amount_paid} − "
+                    f"AmountCredited {amount_credited} = {total - amount_paid - amount_credited}"
+                )
             if due < 0:
                 problem(f"has a negative AmountDue {due}")
             if (status == "PAID") != (due == 0):
@@ -351,17 +378,19 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
             problem(f"is {status} but still has AmountDue {due}")
 
     for note_id, note in book.credit_notes.items():
-        def problem(what: str) -> None:
-            errors.append(LedgerError("CreditNote", f"Credit note {note.get('CreditNoteNumber') or note_id} {what}",
-                                      note_id))
+        problem = partial(
+            _report, errors, "CreditNote", f"Credit note {note.get('CreditNoteNumber') or note_id}", note_id
+        )
 
         status = note.get("Status")
         total, remaining = note.get("Total", ZERO), note.get("RemainingCredit", ZERO)
         if status in LIVE:
             used = allocated[note_id] + paid[note_id]
             if remaining != total - used:
-                problem(f"has RemainingCredit {remaining} but Total {total} − allocations and refunds {used} = "
-                        f"{total - used}")
+                problem(
+                    f"has RemainingCredit {remaining} but Total {total} − allocations and refunds {used} = "
+                    f"{total - used}"
+                )
             if remaining < 0:
                 problem(f"has a negative RemainingCredit {remaining}")
             if (status == "PAID") != (remaining == 0):
@@ -378,28 +407,37 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
 
     def on(source_id: str, account_ids: Iterable[str]) -> Decimal:
         wanted = set(account_ids)
-        return sum((amount for (account_id, _), amount in nets.get(source_id, {}).items()
-                    if account_id in wanted), ZERO)
+        return sum(
+            (amount for (account_id, _), amount in nets.get(source_id, {}).items() if account_id in wanted), ZERO
+        )
 
     def nets_to_zero(kind: str, source_id: str, label: str) -> None:
         left = {key: amount for key, amount in nets.get(source_id, {}).items() if amount != 0}
         if left:
-            shown = ", ".join(f"{_account_label(book, account_id)} {amount} {currency}"
-                              for (account_id, currency), amount in left.items())
+            shown = ", ".join(
+                f"{_account_label(book, account_id)} {amount} {currency}"
+                for (account_id, currency), amount in left.items()
+            )
             errors.append(LedgerError(kind, f"{label} is not fully reversed: {shown}", source_id))
 
     def posted(kind: str, source_id: str, label: str, account_ids: list[str], expected: Decimal) -> None:
         actual = on(source_id, account_ids)
         if actual != expected:
             names = "/".join(_account_label(book, a) for a in account_ids) or "its account"
-            errors.append(LedgerError(kind, f"{label} should leave {expected} on {names} but its journals "
-                                            f"leave {actual}", source_id))
+            errors.append(
+                LedgerError(
+                    kind, f"{label} should leave {expected} on {names} but its journals leave {actual}", source_id
+                )
+            )
 
-    control = {system: [a["AccountID"] for a in book.accounts.values() if a.get("SystemAccount") == system]
-               for system in ("DEBTORS", "CREDITORS")}
-    for kind, documents, id_field, number_field in (("Invoice", book.invoices, "InvoiceID", "InvoiceNumber"),
-                                                    ("CreditNote", book.credit_notes, "CreditNoteID",
-                                                     "CreditNoteNumber")):
+    control = {
+        system: [a["AccountID"] for a in book.accounts.values() if a.get("SystemAccount") == system]
+        for system in ("DEBTORS", "CREDITORS")
+    }
+    for kind, documents, number_field in (
+        ("Invoice", book.invoices, "InvoiceNumber"),
+        ("CreditNote", book.credit_notes, "CreditNoteNumber"),
+    ):
         for document_id, document in documents.items():
             label = f"{kind} {document.get(number_field) or document_id} ({document.get('Status')})"
             rule = INVOICE_CONTROL.get(document.get("Type", ""))
@@ -423,8 +461,13 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
         kind = transaction.get("Type", "")
         if transaction.get("Status") == "AUTHORISED" and kind in ("SPEND", "RECEIVE"):
             sign = 1 if kind == "RECEIVE" else -1
-            posted("BankTransaction", transaction_id, label,
-                   [transaction.get("BankAccount", {}).get("AccountID", "")], sign * transaction.get("Total", ZERO))
+            posted(
+                "BankTransaction",
+                transaction_id,
+                label,
+                [transaction.get("BankAccount", {}).get("AccountID", "")],
+                sign * transaction.get("Total", ZERO),
+            )
         else:
             # deleted ones are reversed; a transfer's two transactions post nothing of their own
             nets_to_zero("BankTransaction", transaction_id, label)
@@ -433,10 +476,10 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
         label = f"Bank transfer {transfer_id} ({transfer.get('Status')})"
         if transfer.get("Status") == "AUTHORISED":
             amount = transfer.get("Amount", ZERO)
-            posted("BankTransfer", transfer_id, label, [transfer.get("ToBankAccount", {}).get("AccountID", "")],
-                   amount)
-            posted("BankTransfer", transfer_id, label,
-                   [transfer.get("FromBankAccount", {}).get("AccountID", "")], -amount)
+            posted("BankTransfer", transfer_id, label, [transfer.get("ToBankAccount", {}).get("AccountID", "")], amount)
+            posted(
+                "BankTransfer", transfer_id, label, [transfer.get("FromBankAccount", {}).get("AccountID", "")], -amount
+            )
         else:
             nets_to_zero("BankTransfer", transfer_id, label)
     return errors
@@ -451,13 +494,22 @@ def check_bank_accounts(book: Book, realized: Realization) -> list[LedgerError]:
             continue
         cash = realized.bank_side.get((account_id, currency), ZERO)
         if balance != cash:
-            errors.append(LedgerError("Account", f"Bank account {_account_name(account)} has a balance of "
-                                                 f"{balance} {currency} but its bank-side lines sum to {cash}",
-                                      account_id))
+            errors.append(
+                LedgerError(
+                    "Account",
+                    f"Bank account {_account_name(account)} has a balance of "
+                    f"{balance} {currency} but its bank-side lines sum to {cash}",
+                    account_id,
+                )
+            )
     return errors
 
 
 CHECKS = (check_trial_balance, check_control_accounts, check_documents, check_sources_posted, check_bank_accounts)
+
+
+def _report(errors: list[LedgerError], source: str, label: str, entry: str, what: str) -> None:
+    errors.append(LedgerError(source, f"{label} {what}", entry))
 
 
 def _ref(record: dict, field: str, id_field: str) -> str:
@@ -491,10 +543,16 @@ def ledger_report(book: Book) -> dict:
         if balance == 0:
             continue
         account = book.accounts.get(account_id, {})
-        accounts.append({
-            "AccountID": account_id, "Code": account.get("Code"), "Name": account.get("Name"),
-            "Type": account.get("Type"), "CurrencyCode": currency, "Balance": balance,
-        })
+        accounts.append(
+            {
+                "AccountID": account_id,
+                "Code": account.get("Code"),
+                "Name": account.get("Name"),
+                "Type": account.get("Type"),
+                "CurrencyCode": currency,
+                "Balance": balance,
+            }
+        )
     accounts.sort(key=lambda row: (row["CurrencyCode"], row["Code"] or "", row["AccountID"]))
     return {
         "tenant_id": book.tenant_id,
@@ -502,8 +560,12 @@ def ledger_report(book: Book) -> dict:
         "balanced": not errors,
         "errors": [error._asdict() for error in errors],
         "trial_balance": [
-            {"CurrencyCode": currency, "Debits": totals["Debits"], "Credits": totals["Credits"],
-             "Difference": totals["Debits"] - totals["Credits"]}
+            {
+                "CurrencyCode": currency,
+                "Debits": totals["Debits"],
+                "Credits": totals["Credits"],
+                "Difference": totals["Debits"] - totals["Credits"],
+            }
             for currency, totals in sorted(trial.items())
         ],
         "accounts": accounts,

@@ -8,12 +8,14 @@
   is saved or refused on its own; refused elements come back either in one 400 (the default) or, with
   ``summarizeErrors=false``, in a 200 where every element carries its ``StatusAttributeString``.
 """
+
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from flask import Response, g, request
 from marshmallow import Schema
@@ -23,7 +25,7 @@ from .emulator import get_emulator
 from .exceptions import PostDataInvalidException, Unauthorized, ValidationException
 from .http import json_response, render_error
 from .ids import ZERO_GUID
-from .query.listing import ListQuery, Listing, RecordSource, select
+from .query.listing import Listing, ListQuery, RecordSource, select
 from .schemas.base import load_elements
 
 XML_TYPES = ("application/xml", "text/xml")
@@ -141,8 +143,9 @@ def query_value(name: str) -> str | None:
 # --- responses -----------------------------------------------------------------------------------------
 
 
-def envelope_body(collection: str, items: list[Any], *, pagination: dict | None = None,
-                  warnings: list[str] | None = None) -> dict:
+def envelope_body(
+    collection: str, items: list[Any], *, pagination: dict | None = None, warnings: list[str] | None = None
+) -> dict:
     emulator = get_emulator()
     access = getattr(g, "access", None)
     body: dict[str, Any] = {
@@ -167,8 +170,9 @@ def dump_all(schema: Schema, records: Iterable[dict]) -> list[dict]:
     return [schema.dump(record) for record in records]
 
 
-def list_response(backend: Any, listing: Listing, rows: Iterable[dict] | None = None,
-                  dump: Callable[[dict], dict] | None = None) -> Response:
+def list_response(
+    backend: Any, listing: Listing, rows: Iterable[dict] | None = None, dump: Callable[[dict], dict] | None = None
+) -> Response:
     """Answer a list GET: explicit parameters, ``where``, ``order``, ``If-Modified-Since``, paging.
 
     How a resource opts in: describe its endpoint once as a module-level ``Listing`` in its api module
@@ -178,8 +182,11 @@ def list_response(backend: Any, listing: Listing, rows: Iterable[dict] | None = 
     may pass ``rows`` instead (stored records, read-only). Only the returned page is dumped, by ``dump``
     when given (a dump that needs this request's backend), else ``listing.dump``, else the schema.
     """
-    source = (RecordSource(rows=rows) if rows is not None or listing.kind is None
-              else RecordSource(backend.store, backend.table(listing.kind)))
+    source = (
+        RecordSource(rows=rows)
+        if rows is not None or listing.kind is None
+        else RecordSource(backend.store, backend.table(listing.kind))
+    )
     flags = {hidden.param: query_flag(hidden.param) for hidden in listing.hidden}
     if listing.created_by_my_app:
         flags["createdByMyApp"] = query_flag("createdByMyApp")
@@ -212,10 +219,12 @@ class ElementOutcome:
         return not self.errors
 
 
-def run_batch(backend: Any, elements: list[dict], raw: list[Any], action: Callable[[dict], dict]) -> list[ElementOutcome]:
+def run_batch(
+    backend: Any, elements: list[dict], raw: list[Any], action: Callable[[dict], dict]
+) -> list[ElementOutcome]:
     """Apply ``action`` to each element in its own savepoint: a refused element leaves no trace."""
     outcomes = []
-    for raw_element, values in zip(raw, elements):
+    for raw_element, values in zip(raw, elements, strict=True):
         try:
             with backend.savepoint():
                 record = action(values)
@@ -230,9 +239,9 @@ def run_batch(backend: Any, elements: list[dict], raw: list[Any], action: Callab
 class BatchShape:
     """How one resource's elements look in batch answers."""
 
-    collection: str   # "Contacts"
+    collection: str  # "Contacts"
     id_field: str | None  # "ContactID"; None for resources keyed by a code (TaxRates' TaxType)
-    error_flag: str   # "HasValidationErrors" (contacts, payments) or "HasErrors" (invoices, credit notes)
+    error_flag: str  # "HasValidationErrors" (contacts, payments) or "HasErrors" (invoices, credit notes)
 
 
 def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Callable[[dict], dict]) -> Response:
@@ -240,10 +249,12 @@ def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Call
     failures = [o for o in outcomes if not o.ok]
     if failures and summarize:
         # The valid elements are already saved (as in Xero); the answer lists only the refused ones.
-        return render_error(ValidationException(
-            [m for o in failures for m in o.errors],
-            elements=[_refused(shape, o, summarized=True) for o in failures],
-        ))
+        return render_error(
+            ValidationException(
+                [m for o in failures for m in o.errors],
+                elements=[_refused(shape, o, summarized=True) for o in failures],
+            )
+        )
     items = []
     for outcome in outcomes:
         if outcome.ok:
@@ -256,8 +267,15 @@ def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Call
     return envelope(shape.collection, items)
 
 
-def batch_write(backend: Any, schema: Schema, shape: BatchShape, action: Callable[[dict], dict],
-                dump: Callable[[dict], dict], *, first_only: bool = False) -> Response:
+def batch_write(
+    backend: Any,
+    schema: Schema,
+    shape: BatchShape,
+    action: Callable[[dict], dict],
+    dump: Callable[[dict], dict],
+    *,
+    first_only: bool = False,
+) -> Response:
     """A write of one or many elements, the way every resource takes them: read and type-check the body,
     apply ``action`` to each element in its own savepoint, answer as ``summarizeErrors`` asks.
 

@@ -1,4 +1,5 @@
 """Serving the app on a real socket: the CLI's server, and an embedded one for tests and scenarios."""
+
 from __future__ import annotations
 
 import threading
@@ -18,8 +19,9 @@ class EmbeddedServer:
         self.app = app
         self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         # A short poll interval: stop() waits for the serving loop's next poll, and tests stop a server each.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="mockxero-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="mockxero-server", daemon=True
+        )
 
     @property
     def host(self) -> str:
@@ -33,7 +35,7 @@ class EmbeddedServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> "EmbeddedServer":
+    def start(self) -> EmbeddedServer:
         self._thread.start()
         return self
 
@@ -42,9 +44,10 @@ class EmbeddedServer:
         self._server.server_close()
         self._thread.join(timeout=10)
 
-    def __enter__(self) -> "EmbeddedServer":
+    def __enter__(self) -> EmbeddedServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -21,6 +21,7 @@ Guarantees:
   record cannot change the book behind the store's back. ``scan`` yields the stored records themselves
   for read-only filtering, which keeps listing from copying the whole book.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -28,11 +29,12 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -76,7 +78,7 @@ _TAGS: dict[str, Callable[[str], Any]] = {
 
 def _decode_object(obj: dict) -> Any:
     if len(obj) == 1:
-        (tag, raw), = obj.items()
+        ((tag, raw),) = obj.items()
         parse = _TAGS.get(tag)
         if parse is not None:
             # One error type for every unreadable tag, so loaders can name the bad file or snapshot.
@@ -227,7 +229,7 @@ class Store:
     # -- transactions --
 
     @contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> Iterator[Store]:
         """Hold the store; roll back this block's changes if it raises. Nested blocks are savepoints."""
         with self._lock:
             mark = len(self._undo)
@@ -397,8 +399,9 @@ class Store:
                 isinstance(rows, dict) and all(isinstance(doc, dict) for doc in rows.values())
                 for rows in layout.values()
             ):
-                raise StoreFileError(f"{path} is not a mockxero data file: expected tinydb's layout "
-                                     "{table: {document id: document}}")
+                raise StoreFileError(
+                    f"{path} is not a mockxero data file: expected tinydb's layout {{table: {{document id: document}}}}"
+                )
             database = TinyDB(path, storage=AtomicJSONStorage)
             for table in database.tables():
                 for document in database.table(table).all():

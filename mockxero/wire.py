@@ -2,16 +2,18 @@
 
 Pure functions only; marshmallow fields (``mockxero.schemas.fields``) and the response layer build on them.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring_ascii
-from typing import Any, Callable
+from typing import Any
 
-UTC = timezone.utc
+UTC = UTC
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # /Date(1552262400000)/, /Date(1552262400000+0000)/, /Date(-86400000-0500)/

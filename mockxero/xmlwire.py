@@ -10,6 +10,7 @@ translates at the edge:
   envelopes, ``<ApiException>`` for accounting errors, plural elements wrapping singular children, and ISO
   date-times instead of ``/Date(ms)/``.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,12 +36,46 @@ _IRREGULAR = {
 }
 # Element names that are always collections, so an empty element reads as [] rather than "".
 KNOWN_COLLECTIONS = {
-    "Contacts", "Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers", "Accounts",
-    "TaxRates", "Items", "Currencies", "Organisations", "LineItems", "Addresses", "Phones", "ContactPersons",
-    "ContactGroups", "Allocations", "TaxComponents", "ValidationErrors", "Warnings", "Tracking",
-    "FromTracking", "ToTracking", "Journals", "JournalLines", "Elements", "Reports", "Rows", "Cells",
-    "Attributes", "ReportTitles", "Prepayments", "Overpayments", "BatchPayments", "ExternalLinks",
-    "PaymentServices", "InvoicePaymentServices", "Options", "Fields", "Actions",
+    "Contacts",
+    "Invoices",
+    "CreditNotes",
+    "Payments",
+    "BankTransactions",
+    "BankTransfers",
+    "Accounts",
+    "TaxRates",
+    "Items",
+    "Currencies",
+    "Organisations",
+    "LineItems",
+    "Addresses",
+    "Phones",
+    "ContactPersons",
+    "ContactGroups",
+    "Allocations",
+    "TaxComponents",
+    "ValidationErrors",
+    "Warnings",
+    "Tracking",
+    "FromTracking",
+    "ToTracking",
+    "Journals",
+    "JournalLines",
+    "Elements",
+    "Reports",
+    "Rows",
+    "Cells",
+    "Attributes",
+    "ReportTitles",
+    "Prepayments",
+    "Overpayments",
+    "BatchPayments",
+    "ExternalLinks",
+    "PaymentServices",
+    "InvoicePaymentServices",
+    "Options",
+    "Fields",
+    "Actions",
 }
 
 

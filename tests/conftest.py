@@ -1,4 +1,5 @@
 """Shared fixtures: a fresh emulator per test on a manual clock, and an authorised API client."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,10 +8,10 @@ import pytest
 
 from mockxero import create_app
 from mockxero.clock import ManualClock
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 from mockxero.emulator import Emulator
 from mockxero.ledger import validate_emulator
 from mockxero.serving import EmbeddedServer
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 
 API = "/api.xro/2.0"
 
@@ -96,8 +97,9 @@ def client(app):
     return app.test_client()
 
 
-def issue_token(client, client_id: str = DEFAULT_CLIENT_ID, secret: str = DEFAULT_CLIENT_SECRET,
-                scope: str | None = None) -> str:
+def issue_token(
+    client, client_id: str = DEFAULT_CLIENT_ID, secret: str = DEFAULT_CLIENT_SECRET, scope: str | None = None
+) -> str:
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     if scope:
         form["scope"] = scope

@@ -2,13 +2,26 @@
 
 Every blueprint here is mounted under ``/api.xro/2.0``.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint
 
 from . import (
-    accounts, allocations, banktransactions, banktransfers, contacts, creditnotes, currencies, invoices, items,
-    journals, organisation, payments, reports, taxrates,
+    accounts,
+    allocations,
+    banktransactions,
+    banktransfers,
+    contacts,
+    creditnotes,
+    currencies,
+    invoices,
+    items,
+    journals,
+    organisation,
+    payments,
+    reports,
+    taxrates,
 )
 
 API_PREFIX = "/api.xro/2.0"

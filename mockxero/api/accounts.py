@@ -1,4 +1,5 @@
 """/Accounts"""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -40,9 +41,12 @@ def create_account(backend):
 def update_account(backend, account_id):
     backend.account(str(account_id))  # 404 before reading the body
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.update_account(str(account_id), values),
-        schema.dump, first_only=True,
+        schema.dump,
+        first_only=True,
     )
 
 

@@ -1,4 +1,5 @@
 """/CreditNotes/{CreditNoteID}/Allocations"""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -24,7 +25,9 @@ def allocate(backend, credit_note_id):
     credit_note_id = str(credit_note_id)
     backend.credit_note(credit_note_id)  # 404 before reading the body
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.allocate_credit_note(credit_note_id, values),
         lambda allocation: dump(backend, allocation),
     )

@@ -1,4 +1,5 @@
 """/BankTransactions"""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -12,8 +13,12 @@ SCOPE = "accounting.transactions"
 SHAPE = BatchShape("BankTransactions", "BankTransactionID", "HasErrors")
 schema = BankTransactionSchema()
 LISTING = Listing(
-    "BankTransactions", schema, kind="BankTransactions", paged=True,
-    present=lambda backend, record: backend.present_bank_transaction(record), presented=("Contact", "BankAccount"),
+    "BankTransactions",
+    schema,
+    kind="BankTransactions",
+    paged=True,
+    present=lambda backend, record: backend.present_bank_transaction(record),
+    presented=("Contact", "BankAccount"),
 )
 
 
@@ -38,7 +43,9 @@ def get_bank_transaction(backend, transaction_id):
 def create_bank_transactions(backend):
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.create_bank_transaction(values, unitdp=places),
         dumper(backend),
     )
@@ -49,7 +56,9 @@ def create_bank_transactions(backend):
 def save_bank_transactions(backend):
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_bank_transaction(values, unitdp=places),
         dumper(backend),
     )
@@ -61,8 +70,9 @@ def update_bank_transaction(backend, transaction_id):
     backend.bank_transaction(str(transaction_id))  # 404 before reading the body, as for any unknown resource
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
-        lambda values: backend.save_bank_transaction(
-        values, path_id=str(transaction_id), unitdp=places),
+        backend,
+        schema,
+        SHAPE,
+        lambda values: backend.save_bank_transaction(values, path_id=str(transaction_id), unitdp=places),
         dumper(backend),
     )

@@ -1,4 +1,5 @@
 """/BankTransfers"""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -13,7 +14,9 @@ SHAPE = BatchShape("BankTransfers", "BankTransferID", "HasValidationErrors")
 schema = BankTransferSchema()
 delete_schema = BankTransferDeleteSchema()
 LISTING = Listing(
-    "BankTransfers", schema, kind="BankTransfers",
+    "BankTransfers",
+    schema,
+    kind="BankTransfers",
     hidden=(Hidden("includeDeleted", lambda record: record.get("Status") == "DELETED"),),
     present=lambda backend, record: backend.present_bank_transfer(record),
     presented=("FromBankAccount", "ToBankAccount"),
@@ -54,7 +57,9 @@ def delete_bank_transfers(backend):
 def delete_bank_transfer(backend, transfer_id):
     backend.bank_transfer(str(transfer_id))  # 404 before reading the body
     return batch_write(
-        backend, delete_schema, SHAPE,
+        backend,
+        delete_schema,
+        SHAPE,
         lambda values: backend.delete_bank_transfer(values, path_id=str(transfer_id)),
         dumper(backend),
     )

@@ -1,4 +1,5 @@
 """/Contacts"""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -12,7 +13,10 @@ SCOPE = "accounting.contacts"
 SHAPE = BatchShape("Contacts", "ContactID", "HasValidationErrors")
 schema = ContactSchema()
 LISTING = Listing(
-    "Contacts", schema, kind="Contacts", paged=True,
+    "Contacts",
+    schema,
+    kind="Contacts",
+    paged=True,
     lookups=(Lookup("IDs", "ContactID", BY_KEY, guid_value),),
     hidden=(Hidden("includeArchived", lambda r: r.get("ContactStatus") == "ARCHIVED"),),
     search=("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress"),
@@ -48,7 +52,9 @@ def save_contacts(backend):
 def update_contact(backend, contact_id):
     backend.contact(str(contact_id))  # 404 before reading the body, as for any unknown resource
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_contact(values, path_contact_id=str(contact_id)),
         schema.dump,
     )

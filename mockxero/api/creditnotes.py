@@ -1,4 +1,5 @@
 """/CreditNotes (allocations of a credit note are in ``allocations.py``)."""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -12,9 +13,16 @@ bp = Blueprint("creditnotes", __name__)
 SCOPE = "accounting.transactions"
 SHAPE = BatchShape("CreditNotes", "CreditNoteID", "HasErrors")
 schema = CreditNoteSchema()
-LISTING = Listing("CreditNotes", schema, kind="CreditNotes", paged=True, extras=CONTACT_EXTRAS,
-                  lookups=(Lookup("IDs", "CreditNoteID", BY_KEY, guid_value),),
-                  present=shown_contact, presented=("Contact",))
+LISTING = Listing(
+    "CreditNotes",
+    schema,
+    kind="CreditNotes",
+    paged=True,
+    extras=CONTACT_EXTRAS,
+    lookups=(Lookup("IDs", "CreditNoteID", BY_KEY, guid_value),),
+    present=shown_contact,
+    presented=("Contact",),
+)
 
 
 def dump(backend, record: dict) -> dict:
@@ -38,7 +46,9 @@ def get_credit_note(backend, identifier: str):
 def create_credit_notes(backend):
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.create_credit_note(values, unit_places=places),
         lambda record: dump(backend, record),
     )
@@ -49,7 +59,9 @@ def create_credit_notes(backend):
 def save_credit_notes(backend):
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_credit_note(values, unit_places=places),
         lambda record: dump(backend, record),
     )
@@ -61,7 +73,9 @@ def update_credit_note(backend, identifier: str):
     credit_note_id = backend.credit_note_by_id_or_number(identifier)["CreditNoteID"]
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_credit_note(values, path_id=credit_note_id, unit_places=places),
         lambda record: dump(backend, record),
     )

@@ -1,4 +1,5 @@
 """/Currencies"""
+
 from __future__ import annotations
 
 from flask import Blueprint

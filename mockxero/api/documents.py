@@ -3,15 +3,15 @@
 A stored record names its contact by id; the wire shows the contact's current name. Unit amounts are shown
 to 2 dp unless the request asks for ``unitdp=4``, and an unpaged invoice list leaves line items out.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..backend.arithmetic import round_money
 from ..backend.documents import CREDIT_NOTE
 from ..protocol import list_response, unit_places
 from ..query import Extra, Listing
-
 
 # Where a stored document keeps what ``where``/``order`` call ``Contact.ContactID`` (the wire embeds a summary).
 CONTACT_EXTRAS = {"Contact.ContactID": Extra("guid", lambda record: (record.get("Contact") or {}).get("ContactID"))}

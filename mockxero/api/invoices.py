@@ -1,4 +1,5 @@
 """/Invoices"""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -13,7 +14,11 @@ SCOPE = "accounting.transactions"
 SHAPE = BatchShape("Invoices", "InvoiceID", "HasErrors")
 schema = InvoiceSchema()
 LISTING = Listing(
-    "Invoices", schema, kind="Invoices", paged=True, created_by_my_app=True,
+    "Invoices",
+    schema,
+    kind="Invoices",
+    paged=True,
+    created_by_my_app=True,
     lookups=(
         Lookup("IDs", "InvoiceID", BY_KEY, guid_value),
         Lookup("InvoiceNumbers", "InvoiceNumber", "number", lambda raw, param: raw.strip().casefold()),
@@ -22,7 +27,8 @@ LISTING = Listing(
     ),
     search=("InvoiceNumber", "Reference"),
     extras=CONTACT_EXTRAS,
-    present=shown_contact, presented=("Contact",),
+    present=shown_contact,
+    presented=("Contact",),
 )
 
 
@@ -49,7 +55,9 @@ def get_invoice(backend, identifier: str):
 def create_invoices(backend):
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.create_invoice(values, unit_places=places),
         lambda record: dump(backend, record),
     )
@@ -60,7 +68,9 @@ def create_invoices(backend):
 def save_invoices(backend):
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_invoice(values, unit_places=places),
         lambda record: dump(backend, record),
     )
@@ -72,7 +82,9 @@ def update_invoice(backend, identifier: str):
     invoice_id = backend.invoice_by_id_or_number(identifier)["InvoiceID"]  # 404 before reading the body
     places = unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_invoice(values, path_id=invoice_id, unit_places=places),
         lambda record: dump(backend, record),
     )

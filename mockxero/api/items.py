@@ -1,4 +1,5 @@
 """/Items"""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response
@@ -34,7 +35,9 @@ def get_item(backend, reference: str):
 def create_items(backend):
     schema, places = item_schema(), unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.create_item(values, unit_places=places),
         schema.dump,
     )
@@ -45,7 +48,9 @@ def create_items(backend):
 def save_items(backend):
     schema, places = item_schema(), unit_places()
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_item(values, unit_places=places),
         schema.dump,
     )
@@ -57,7 +62,9 @@ def update_item(backend, reference: str):
     schema, places = item_schema(), unit_places()
     backend.item_by_id_or_code(reference)  # 404 before reading the body
     return batch_write(
-        backend, schema, SHAPE,
+        backend,
+        schema,
+        SHAPE,
         lambda values: backend.save_item(values, path_item=reference, unit_places=places),
         schema.dump,
     )

@@ -1,4 +1,5 @@
 """/Journals: the ledger as Xero exposes it, read-only, paged by journal number."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -13,8 +14,9 @@ SCOPE = "accounting.journals.read"
 schema = JournalSchema()
 
 # Journals of money that actually moved: paymentsOnly=true keeps only these (see README).
-CASH_SOURCES = frozenset({"CASHREC", "CASHPAID", "TRANSFER", "ACCRECPAYMENT", "ACCPAYPAYMENT", "ARCREDITPAYMENT",
-                          "APCREDITPAYMENT"})
+CASH_SOURCES = frozenset(
+    {"CASHREC", "CASHPAID", "TRANSFER", "ACCRECPAYMENT", "ACCPAYPAYMENT", "ARCREDITPAYMENT", "APCREDITPAYMENT"}
+)
 
 
 def _offset() -> int:

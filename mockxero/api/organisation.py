@@ -1,4 +1,5 @@
 """/Organisation"""
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """/Payments"""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -20,8 +21,9 @@ def _document_id(payment: dict):
 
 
 # Xero shows a refunded credit note under Invoice, so Invoice.InvoiceID finds refunds too.
-LISTING = Listing("Payments", schema, kind="Payments", paged=True,
-                  extras={"Invoice.InvoiceID": Extra("guid", _document_id)})
+LISTING = Listing(
+    "Payments", schema, kind="Payments", paged=True, extras={"Invoice.InvoiceID": Extra("guid", _document_id)}
+)
 
 
 def dump(backend, payment: dict) -> dict:

@@ -1,4 +1,5 @@
 """/Reports: TrialBalance, BankSummary and AgedReceivablesByContact, in Xero's report shape."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -52,6 +53,7 @@ def aged_receivables_by_contact(backend):
         raise ValidationException("The contactId parameter is required.")
     if not is_guid(contact_id):
         raise ValidationException(f"The contactId parameter '{contact_id}' is not a valid GUID.")
-    report = backend.aged_receivables_by_contact(normalise_guid(contact_id), date_param("date"),
-                                                 date_param("fromDate"), date_param("toDate"))
+    report = backend.aged_receivables_by_contact(
+        normalise_guid(contact_id), date_param("date"), date_param("fromDate"), date_param("toDate")
+    )
     return envelope("Reports", [schema.dump(report)])

@@ -1,4 +1,5 @@
 """/TaxRates"""
+
 from __future__ import annotations
 
 from flask import Blueprint

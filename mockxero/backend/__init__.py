@@ -3,6 +3,7 @@
 A newcomer looking for a rule: ``backend/<resource>.py``. ``AccountingBackend`` is one tenant's books;
 its mixins see each other, because cross-resource rules (a payment changes an invoice) need that.
 """
+
 from __future__ import annotations
 
 from .accounts import AccountsBackend

@@ -15,6 +15,7 @@ Rules (xero-api-facts §11, the spec's Account schema and examples):
   line touches cannot be deleted, only archived. Deleted accounts free their code and name, cannot be updated,
   and stay readable by id.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,14 +31,27 @@ SETTABLE_STATUSES = ("ACTIVE", "ARCHIVED")
 CREATABLE_BANK_TYPES = ("BANK", "PAYPAL")
 # Fields an update may change; sending any of them with Status is refused, as Xero does.
 DETAIL_FIELDS = (
-    "Code", "Name", "Type", "Description", "TaxType", "BankAccountNumber", "BankAccountType", "CurrencyCode",
-    "EnablePaymentsToAccount", "ShowInExpenseClaims", "ReportingCode", "AddToWatchlist",
+    "Code",
+    "Name",
+    "Type",
+    "Description",
+    "TaxType",
+    "BankAccountNumber",
+    "BankAccountType",
+    "CurrencyCode",
+    "EnablePaymentsToAccount",
+    "ShowInExpenseClaims",
+    "ReportingCode",
+    "AddToWatchlist",
 )
 BANK_ONLY_FIELDS = ("BankAccountNumber", "BankAccountType", "CurrencyCode")
 # Which CanApplyTo flag of a tax rate governs an account of each class.
 TAX_APPLIES_FLAG = {
-    "ASSET": "CanApplyToAssets", "EQUITY": "CanApplyToEquity", "EXPENSE": "CanApplyToExpenses",
-    "LIABILITY": "CanApplyToLiabilities", "REVENUE": "CanApplyToRevenue",
+    "ASSET": "CanApplyToAssets",
+    "EQUITY": "CanApplyToEquity",
+    "EXPENSE": "CanApplyToExpenses",
+    "LIABILITY": "CanApplyToLiabilities",
+    "REVENUE": "CanApplyToRevenue",
 }
 
 MSG_CODE_REQUIRED = "Please enter a Code."
@@ -151,8 +165,7 @@ class AccountsBackend(BackendBase):
 
     def chart_of_accounts(self, *, include_deleted: bool = False) -> list[dict]:
         """What ``GET /Accounts`` lists: deleted accounts only when asked for."""
-        return [a for a in self.store.scan(self.table("Accounts"))
-                if include_deleted or a.get("Status") != "DELETED"]
+        return [a for a in self.store.scan(self.table("Accounts")) if include_deleted or a.get("Status") != "DELETED"]
 
     def account_has_transactions(self, account_id: str) -> bool:
         return bool(self.store.keys(self.table("Journals"), "account", account_id))
@@ -199,8 +212,7 @@ class AccountsBackend(BackendBase):
         if new_type == "BANK":
             if changes.get("BankAccountType") == "CREDITCARD" and record.get("BankAccountType") != "CREDITCARD":
                 errors.append(MSG_CREDIT_CARD)
-            if (proposed.get("CurrencyCode") != record.get("CurrencyCode")
-                    and self.account_has_transactions(account_id)):
+            if proposed.get("CurrencyCode") != record.get("CurrencyCode") and self.account_has_transactions(account_id):
                 errors.append(MSG_BANK_CURRENCY_IN_USE)
         self._rederive_account_for_type(proposed, record, changes)
         if new_type != "BANK":

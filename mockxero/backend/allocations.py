@@ -5,6 +5,7 @@ moves the two documents' balances: the invoice's AmountCredited/AmountDue and th
 RemainingCredit, each of which turns PAID when it reaches zero. Allocations live in their own table and
 are summarised on both documents (``Invoice.CreditNotes[]`` and ``CreditNote.Allocations[]``).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -49,8 +50,10 @@ class AllocationsBackend(DocumentsBackend):
         if invoice["CurrencyCode"] != credit["CurrencyCode"]:
             errors.append(OTHER_CURRENCY)
         amount_error = arithmetic.settlement_amount_error(
-            values.get("Amount"), min(credit["RemainingCredit"], invoice["AmountDue"]),
-            not_positive=NOT_POSITIVE, too_much=OVER_ALLOCATED,
+            values.get("Amount"),
+            min(credit["RemainingCredit"], invoice["AmountDue"]),
+            not_positive=NOT_POSITIVE,
+            too_much=OVER_ALLOCATED,
         )
         if amount_error:
             errors.append(amount_error)

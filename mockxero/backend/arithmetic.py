@@ -12,10 +12,12 @@ and Xero's "Rounding in Xero" guide):
 Every rounding in the emulator goes through ``round_money`` so there is exactly one rounding rule.
 Nothing here knows about records, accounts or Flask: callers pass numbers and get numbers back.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -37,8 +39,9 @@ def out_of_range_message(field: str, value: Decimal) -> str:
     return f"The {field} value '{value}' is out of range: amounts must be below {MAX_AMOUNT:,}."
 
 
-def settlement_amount_error(amount: Decimal | None, outstanding: Decimal, *, not_positive: str,
-                            too_much: str) -> str | None:
+def settlement_amount_error(
+    amount: Decimal | None, outstanding: Decimal, *, not_positive: str, too_much: str
+) -> str | None:
     """The rule every amount that settles a document obeys (payments, refunds, allocations): within range,
     above zero once rounded to cents, and not above what is outstanding. The message, or None when fine."""
     if amount is not None and out_of_range(amount):
@@ -60,8 +63,13 @@ def round_unit_amount(value: Decimal, unitdp: int = 2) -> Decimal:
     return round_money(value, 4 if unitdp == 4 else 2)
 
 
-def line_amount(quantity: Decimal, unit_amount: Decimal, *, discount_rate: Decimal | None = None,
-                discount_amount: Decimal | None = None) -> Decimal:
+def line_amount(
+    quantity: Decimal,
+    unit_amount: Decimal,
+    *,
+    discount_rate: Decimal | None = None,
+    discount_amount: Decimal | None = None,
+) -> Decimal:
     """``Quantity × UnitAmount``, less ``DiscountRate`` percent or ``DiscountAmount``, in cents."""
     gross = quantity * unit_amount
     if discount_rate:

@@ -5,6 +5,7 @@ tax account with the tax, and credits the bank account with the total; RECEIVE (
 Deleting (``Status: DELETED``) posts the exact reversal. ``SPEND-TRANSFER`` / ``RECEIVE-TRANSFER``
 transactions belong to a bank transfer (``backend/banktransfers.py``), which posts the journal for both.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -21,8 +22,11 @@ JOURNAL_SOURCE = {"SPEND": "CASHPAID", "RECEIVE": "CASHREC"}
 ITEM_DETAILS = {"SPEND": ("PurchaseDetails", "PurchaseDescription"), "RECEIVE": ("SalesDetails", "Description")}
 # The tax rate flag that allows a rate on an account of each class.
 TAX_APPLIES_TO = {
-    "ASSET": "CanApplyToAssets", "EQUITY": "CanApplyToEquity", "EXPENSE": "CanApplyToExpenses",
-    "LIABILITY": "CanApplyToLiabilities", "REVENUE": "CanApplyToRevenue",
+    "ASSET": "CanApplyToAssets",
+    "EQUITY": "CanApplyToEquity",
+    "EXPENSE": "CanApplyToExpenses",
+    "LIABILITY": "CanApplyToLiabilities",
+    "REVENUE": "CanApplyToRevenue",
 }
 # Control accounts only documents may post to (an invoice, not a spend-money line, moves receivables).
 CONTROL_SYSTEM_ACCOUNTS = ("DEBTORS", "CREDITORS")
@@ -76,8 +80,9 @@ class BankTransactionsBackend(BackendBase):
         if not contact_id:
             return {}
         contact = self.store.peek(self.table("Contacts"), contact_id) or {"ContactID": contact_id}
-        return {key: contact[key] for key in ("ContactID", "ContactNumber", "Name", "ContactStatus")
-                if contact.get(key)}
+        return {
+            key: contact[key] for key in ("ContactID", "ContactNumber", "Name", "ContactStatus") if contact.get(key)
+        }
 
     # -- writes --
 
@@ -85,8 +90,12 @@ class BankTransactionsBackend(BackendBase):
         status = values.get("Status")
         if status not in (None, "AUTHORISED"):
             raise fail(f"A bank transaction cannot be created with the status {status}.")
-        record = {"BankTransactionID": self.ids.guid(), "Status": "AUTHORISED", "IsReconciled": False,
-                  "HasAttachments": False}
+        record = {
+            "BankTransactionID": self.ids.guid(),
+            "Status": "AUTHORISED",
+            "IsReconciled": False,
+            "HasAttachments": False,
+        }
         self._apply_bank_transaction_values(record, values, unitdp=unitdp)
         self._save("BankTransactions", record["BankTransactionID"], record)
         self._post_bank_transaction(record)
@@ -112,8 +121,10 @@ class BankTransactionsBackend(BackendBase):
                 raise fail("This Bank Transaction has been deleted and cannot be changed.")
             return record  # deleting twice is harmless, so a retried delete succeeds
         if record["Type"] in TRANSFER_TYPES and edits:
-            raise fail("This bank transaction belongs to a bank transfer. "
-                       "Change or delete it through the BankTransfers endpoint.")
+            raise fail(
+                "This bank transaction belongs to a bank transfer. "
+                "Change or delete it through the BankTransfers endpoint."
+            )
         if record.get("IsReconciled") and edits and values.get("IsReconciled") is not False:
             # Xero's wording; Xero's exact trigger is unconfirmed, ours is "reconciled" (README).
             kind = "Spend" if record["Type"] == "SPEND" else "Receive"
@@ -170,8 +181,10 @@ class BankTransactionsBackend(BackendBase):
         if not transaction_type:
             errors.append("The Type of a bank transaction must be specified (SPEND or RECEIVE).")
         elif transaction_type in TRANSFER_TYPES:
-            errors.append(f"Bank transactions of type {transaction_type} are created by bank transfers; "
-                          "use the BankTransfers endpoint.")
+            errors.append(
+                f"Bank transactions of type {transaction_type} are created by bank transfers; "
+                "use the BankTransfers endpoint."
+            )
         elif transaction_type not in CREATABLE_TYPES:
             errors.append(f"Bank transactions of type {transaction_type} are not supported by mockxero.")
 
@@ -180,8 +193,10 @@ class BankTransactionsBackend(BackendBase):
         bank_currency = self.bank_account_currency(bank) if bank else None
         currency = merged.get("CurrencyCode") or bank_currency
         if bank and currency != bank_currency:
-            errors.append(f"The currency {currency} does not match the currency of the bank account "
-                          f"{bank.get('Code') or bank['AccountID']} ({bank_currency}).")
+            errors.append(
+                f"The currency {currency} does not match the currency of the bank account "
+                f"{bank.get('Code') or bank['AccountID']} ({bank_currency})."
+            )
 
         amount_types = merged.get("LineAmountTypes") or arithmetic.EXCLUSIVE
         raw_lines = merged.get("LineItems") or []
@@ -193,20 +208,22 @@ class BankTransactionsBackend(BackendBase):
             raise fail(*dict.fromkeys(errors))
 
         totals = arithmetic.document_totals(((li["LineAmount"], li["TaxAmount"]) for li in lines), amount_types)
-        record.update({
-            "Type": transaction_type,
-            "Contact": {"ContactID": contact["ContactID"]},
-            "BankAccount": {"AccountID": bank["AccountID"]},
-            "Date": merged.get("Date") or self.today(),
-            "LineAmountTypes": amount_types,
-            "LineItems": lines,
-            "SubTotal": totals.sub_total,
-            "TotalTax": totals.total_tax,
-            "Total": totals.total,
-            "CurrencyCode": currency,
-            "CurrencyRate": merged.get("CurrencyRate") or DEFAULT_CURRENCY_RATE,
-            "UpdatedDateUTC": self.now(),
-        })
+        record.update(
+            {
+                "Type": transaction_type,
+                "Contact": {"ContactID": contact["ContactID"]},
+                "BankAccount": {"AccountID": bank["AccountID"]},
+                "Date": merged.get("Date") or self.today(),
+                "LineAmountTypes": amount_types,
+                "LineItems": lines,
+                "SubTotal": totals.sub_total,
+                "TotalTax": totals.total_tax,
+                "Total": totals.total,
+                "CurrencyCode": currency,
+                "CurrencyRate": merged.get("CurrencyRate") or DEFAULT_CURRENCY_RATE,
+                "UpdatedDateUTC": self.now(),
+            }
+        )
         for optional in ("Reference", "Url", "IsReconciled"):
             if values.get(optional) is not None:
                 record[optional] = values[optional]
@@ -252,8 +269,9 @@ class BankTransactionsBackend(BackendBase):
     def bank_account_currency(self, account: dict) -> str:
         return account.get("CurrencyCode") or self.base_currency
 
-    def _bank_priced_line(self, line: dict, transaction_type: str | None, amount_types: str, unitdp: int,
-                     errors: list[str]) -> dict:
+    def _bank_priced_line(
+        self, line: dict, transaction_type: str | None, amount_types: str, unitdp: int, errors: list[str]
+    ) -> dict:
         """One line item checked and priced: Xero's line rules, then the shared arithmetic."""
         line = dict(line)
         item_code = line.get("ItemCode")
@@ -265,8 +283,11 @@ class BankTransactionsBackend(BackendBase):
                 details_key, description_key = ITEM_DETAILS[transaction_type]
                 details = item.get(details_key) or {}
                 line.setdefault("Description", item.get(description_key) or item.get("Description"))
-                for target, source in (("UnitAmount", "UnitPrice"), ("AccountCode", "AccountCode"),
-                                       ("TaxType", "TaxType")):
+                for target, source in (
+                    ("UnitAmount", "UnitPrice"),
+                    ("AccountCode", "AccountCode"),
+                    ("TaxType", "TaxType"),
+                ):
                     if line.get(target) is None and details.get(source) is not None:
                         line[target] = details[source]
                 line["ItemCode"] = item["Code"]
@@ -302,13 +323,15 @@ class BankTransactionsBackend(BackendBase):
         if tax_type:
             tax_rate = self.tax_rate(tax_type)
             if tax_rate is None or tax_rate.get("Status", "ACTIVE") != "ACTIVE":
-                errors.append(f"The TaxType code '{tax_type}' does not exist or cannot be used for this type "
-                              "of transaction.")
+                errors.append(
+                    f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."
+                )
             else:
                 rate = self.effective_rate(tax_rate)
                 if account and tax_rate.get(TAX_APPLIES_TO.get(account.get("Class"), ""), True) is False:
-                    errors.append(f"The TaxType code '{tax_type}' cannot be used with account code "
-                                  f"'{account.get('Code')}'.")
+                    errors.append(
+                        f"The TaxType code '{tax_type}' cannot be used with account code '{account.get('Code')}'."
+                    )
 
         amount = arithmetic.line_amount(quantity, unit_amount)
         tax = arithmetic.line_tax(amount, rate, amount_types)
@@ -339,8 +362,10 @@ class BankTransactionsBackend(BackendBase):
             return None
         shown = account.get("Code") or shown
         if account.get("Status", "ACTIVE") != "ACTIVE":
-            errors.append(f"Account code '{shown}' has been archived, or has been deleted. "
-                          "Each line item must reference a valid account.")
+            errors.append(
+                f"Account code '{shown}' has been archived, or has been deleted. "
+                "Each line item must reference a valid account."
+            )
             return None
         if account["Type"] == "BANK" or account.get("SystemAccount") in CONTROL_SYSTEM_ACCOUNTS:
             errors.append(f"Account code '{shown}' is not a valid code for this document")
@@ -355,11 +380,23 @@ class BankTransactionsBackend(BackendBase):
         lines = []
         for item in record["LineItems"]:
             net = arithmetic.line_net(item["LineAmount"], item["TaxAmount"], amount_types)
-            lines.append(Line(self.account(item["AccountID"]), sign * net, item.get("Description"),
-                              sign * item["TaxAmount"], item.get("TaxType")))
+            lines.append(
+                Line(
+                    self.account(item["AccountID"]),
+                    sign * net,
+                    item.get("Description"),
+                    sign * item["TaxAmount"],
+                    item.get("TaxType"),
+                )
+            )
         if record["TotalTax"]:
             lines.append(Line(self.system_account("GST"), sign * record["TotalTax"]))
         lines.append(Line(self.account(record["BankAccount"]["AccountID"]), -sign * record["Total"]))
-        self.post_journal(source_type=JOURNAL_SOURCE[record["Type"]], source_id=record["BankTransactionID"],
-                          journal_date=record["Date"], currency=record["CurrencyCode"], lines=lines,
-                          reference=record.get("Reference"))
+        self.post_journal(
+            source_type=JOURNAL_SOURCE[record["Type"]],
+            source_id=record["BankTransactionID"],
+            journal_date=record["Date"],
+            currency=record["CurrencyCode"],
+            lines=lines,
+            reference=record.get("Reference"),
+        )

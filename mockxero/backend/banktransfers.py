@@ -5,6 +5,7 @@ on the To account (both visible in ``GET /BankTransactions``), and posts one ``T
 own: debit To, credit From. Its two bank transactions post nothing, so the money moves exactly once.
 Deleting (spec 16.1.0) marks the transfer and both transactions DELETED and reverses the journal.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -54,11 +55,11 @@ class BankTransfersBackend(BackendBase):
         currency = self.bank_account_currency(source)
         reference = values.get("Reference")
         sides = {}
-        for side, account, transaction_type in (("From", source, "SPEND-TRANSFER"),
-                                                 ("To", target, "RECEIVE-TRANSFER")):
+        for side, account, transaction_type in (("From", source, "SPEND-TRANSFER"), ("To", target, "RECEIVE-TRANSFER")):
             reconciled = bool(values.get(f"{side}IsReconciled"))
-            sides[side] = self._transfer_transaction(transfer_id, transaction_type, account, amount,
-                                                     transfer_date, currency, reconciled, reference)
+            sides[side] = self._transfer_transaction(
+                transfer_id, transaction_type, account, amount, transfer_date, currency, reconciled, reference
+            )
         now = self.now()
         record = {
             "BankTransferID": transfer_id,
@@ -82,9 +83,14 @@ class BankTransfersBackend(BackendBase):
         if reference is not None:
             record["Reference"] = reference
         self._save("BankTransfers", transfer_id, record)
-        self.post_journal(source_type="TRANSFER", source_id=transfer_id, journal_date=transfer_date,
-                          currency=currency, reference=reference,
-                          lines=[Line(target, amount, "Bank Transfer"), Line(source, -amount, "Bank Transfer")])
+        self.post_journal(
+            source_type="TRANSFER",
+            source_id=transfer_id,
+            journal_date=transfer_date,
+            currency=currency,
+            reference=reference,
+            lines=[Line(target, amount, "Bank Transfer"), Line(source, -amount, "Bank Transfer")],
+        )
         return record
 
     def delete_bank_transfer(self, values: dict, *, path_id: str | None = None) -> dict:
@@ -127,11 +133,21 @@ class BankTransfersBackend(BackendBase):
             self._save("BankTransfers", transfer_id, record)
 
     def _transfer_reconciled(self, record: dict) -> bool:
-        return any(self.bank_transaction(record[f"{side}BankTransactionID"]).get("IsReconciled")
-                   for side in ("From", "To"))
+        return any(
+            self.bank_transaction(record[f"{side}BankTransactionID"]).get("IsReconciled") for side in ("From", "To")
+        )
 
-    def _transfer_transaction(self, transfer_id: str, transaction_type: str, account: dict, amount: Decimal,
-                              transfer_date, currency: str, reconciled: bool, reference: str | None) -> dict:
+    def _transfer_transaction(
+        self,
+        transfer_id: str,
+        transaction_type: str,
+        account: dict,
+        amount: Decimal,
+        transfer_date,
+        currency: str,
+        reconciled: bool,
+        reference: str | None,
+    ) -> dict:
         record = {
             "BankTransactionID": self.ids.guid(),
             "Type": transaction_type,

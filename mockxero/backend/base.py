@@ -1,9 +1,11 @@
 """What every resource backend shares: its tenant's tables, the clock, ids and a savepoint."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from ..clock import Clock
 from ..config import TenantConfig
@@ -24,8 +26,9 @@ class BackendBase:
 
     INDEXES: ClassVar[list[IndexSpec]] = []
 
-    def __init__(self, store: Store, tenant: TenantConfig, clock: Clock, ids: IdGenerator,
-                 client_id: str | None = None):
+    def __init__(
+        self, store: Store, tenant: TenantConfig, clock: Clock, ids: IdGenerator, client_id: str | None = None
+    ):
         self.store = store
         self.client_id = client_id  # the calling app, when the books are used through the API
         self.tenant = tenant

@@ -1,4 +1,5 @@
 """Contacts: Xero's name, number and status rules."""
+
 from __future__ import annotations
 
 import re
@@ -12,12 +13,24 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Field limits from Xero's Contact schema; the message wording is ours (Xero's exact text is unconfirmed).
 TEXT_LIMITS = {
-    "FirstName": 255, "LastName": 255, "EmailAddress": 255, "AccountNumber": 50, "CompanyNumber": 50,
-    "TaxNumber": 50, "Website": 255,
+    "FirstName": 255,
+    "LastName": 255,
+    "EmailAddress": 255,
+    "AccountNumber": 50,
+    "CompanyNumber": 50,
+    "TaxNumber": 50,
+    "Website": 255,
 }
 ADDRESS_LIMITS = {
-    "AddressLine1": 500, "AddressLine2": 500, "AddressLine3": 500, "AddressLine4": 500,
-    "City": 255, "Region": 255, "AttentionTo": 255, "PostalCode": 50, "Country": 50,
+    "AddressLine1": 500,
+    "AddressLine2": 500,
+    "AddressLine3": 500,
+    "AddressLine4": 500,
+    "City": 255,
+    "Region": 255,
+    "AttentionTo": 255,
+    "PostalCode": 50,
+    "Country": 50,
 }
 PHONE_LIMITS = {"PhoneNumber": 50, "PhoneAreaCode": 10, "PhoneCountryCode": 20}
 SETTABLE_STATUSES = ("ACTIVE", "ARCHIVED")

@@ -5,6 +5,7 @@ They follow the invoice rules in ``documents.py`` (arithmetic, status machine, e
 inside a credit note are applied after it is saved, exactly as if they had been PUT to
 ``/CreditNotes/{id}/Allocations`` (so the credit note must be AUTHORISED for them).
 """
+
 from __future__ import annotations
 
 from .base import fail

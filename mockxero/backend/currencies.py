@@ -4,6 +4,7 @@
 with it and stores nothing new. Xero's spec marks the operation "Unsupported" (adding a currency needs a
 multi-currency plan in the real product); the mock's organisation has every action allowed, so it adds it.
 """
+
 from __future__ import annotations
 
 from ..schemas.currencies import CURRENCY_CODES
@@ -35,5 +36,4 @@ class CurrenciesBackend(BackendBase):
             return existing
         # Xero names the currency itself; a client's Description is only a fallback for codes we cannot name.
         description = CURRENCY_NAMES.get(code) or (values.get("Description") or "").strip() or code
-        return self._save("Currencies", code, {"Code": code, "Description": description,
-                                               "UpdatedDateUTC": self.now()})
+        return self._save("Currencies", code, {"Code": code, "Description": description, "UpdatedDateUTC": self.now()})

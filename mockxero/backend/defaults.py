@@ -3,18 +3,31 @@
 Codes follow Xero's demo companies (090 bank, 200 sales, 610 receivables, 800 payables, 820 tax, 860
 rounding), so examples from Xero's docs work against a fresh mock tenant unchanged.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 # Xero's account Class follows from its Type.
 ACCOUNT_CLASS = {
-    "BANK": "ASSET", "CURRENT": "ASSET", "FIXED": "ASSET", "INVENTORY": "ASSET", "NONCURRENT": "ASSET",
+    "BANK": "ASSET",
+    "CURRENT": "ASSET",
+    "FIXED": "ASSET",
+    "INVENTORY": "ASSET",
+    "NONCURRENT": "ASSET",
     "PREPAYMENT": "ASSET",
-    "CURRLIAB": "LIABILITY", "LIABILITY": "LIABILITY", "TERMLIAB": "LIABILITY", "PAYG": "LIABILITY",
+    "CURRLIAB": "LIABILITY",
+    "LIABILITY": "LIABILITY",
+    "TERMLIAB": "LIABILITY",
+    "PAYG": "LIABILITY",
     "EQUITY": "EQUITY",
-    "DEPRECIATN": "EXPENSE", "DIRECTCOSTS": "EXPENSE", "EXPENSE": "EXPENSE", "OVERHEADS": "EXPENSE",
-    "OTHERINCOME": "REVENUE", "REVENUE": "REVENUE", "SALES": "REVENUE",
+    "DEPRECIATN": "EXPENSE",
+    "DIRECTCOSTS": "EXPENSE",
+    "EXPENSE": "EXPENSE",
+    "OVERHEADS": "EXPENSE",
+    "OTHERINCOME": "REVENUE",
+    "REVENUE": "REVENUE",
+    "SALES": "REVENUE",
 }
 
 # Reporting codes Xero assigns by class when none is given.
@@ -23,8 +36,14 @@ REPORTING_CODE = {"ASSET": "ASS", "LIABILITY": "LIA", "EQUITY": "EQU", "EXPENSE"
 
 COUNTRIES = {
     "NZ": {
-        "version": "NZ", "currency": "NZD", "timezone": "NEWZEALANDSTANDARDTIME", "tax_name": "GST",
-        "year_end_month": 3, "sales_tax": "OUTPUT2", "purchase_tax": "INPUT2", "no_tax": "NONE",
+        "version": "NZ",
+        "currency": "NZD",
+        "timezone": "NEWZEALANDSTANDARDTIME",
+        "tax_name": "GST",
+        "year_end_month": 3,
+        "sales_tax": "OUTPUT2",
+        "purchase_tax": "INPUT2",
+        "no_tax": "NONE",
         "tax_rates": [
             ("15% GST on Income", "OUTPUT2", "15.0000", "OUTPUT", "revenue"),
             ("15% GST on Expenses", "INPUT2", "15.0000", "INPUT", "expense"),
@@ -33,8 +52,14 @@ COUNTRIES = {
         ],
     },
     "AU": {
-        "version": "AU", "currency": "AUD", "timezone": "AUSEASTERNSTANDARDTIME", "tax_name": "GST",
-        "year_end_month": 6, "sales_tax": "OUTPUT", "purchase_tax": "INPUT", "no_tax": "BASEXCLUDED",
+        "version": "AU",
+        "currency": "AUD",
+        "timezone": "AUSEASTERNSTANDARDTIME",
+        "tax_name": "GST",
+        "year_end_month": 6,
+        "sales_tax": "OUTPUT",
+        "purchase_tax": "INPUT",
+        "no_tax": "BASEXCLUDED",
         "tax_rates": [
             ("GST on Income", "OUTPUT", "10.0000", "OUTPUT", "revenue"),
             ("GST on Expenses", "INPUT", "10.0000", "INPUT", "expense"),
@@ -44,8 +69,14 @@ COUNTRIES = {
         ],
     },
     "GB": {
-        "version": "UK", "currency": "GBP", "timezone": "GMTSTANDARDTIME", "tax_name": "VAT",
-        "year_end_month": 12, "sales_tax": "OUTPUT2", "purchase_tax": "INPUT2", "no_tax": "NONE",
+        "version": "UK",
+        "currency": "GBP",
+        "timezone": "GMTSTANDARDTIME",
+        "tax_name": "VAT",
+        "year_end_month": 12,
+        "sales_tax": "OUTPUT2",
+        "purchase_tax": "INPUT2",
+        "no_tax": "NONE",
         "tax_rates": [
             ("20% (VAT on Income)", "OUTPUT2", "20.0000", "OUTPUT", "revenue"),
             ("20% (VAT on Expenses)", "INPUT2", "20.0000", "INPUT", "expense"),
@@ -58,8 +89,14 @@ COUNTRIES = {
         ],
     },
     "US": {
-        "version": "US", "currency": "USD", "timezone": "EASTERNSTANDARDTIME", "tax_name": "Sales Tax",
-        "year_end_month": 12, "sales_tax": "TAX001", "purchase_tax": "NONE", "no_tax": "NONE",
+        "version": "US",
+        "currency": "USD",
+        "timezone": "EASTERNSTANDARDTIME",
+        "tax_name": "Sales Tax",
+        "year_end_month": 12,
+        "sales_tax": "TAX001",
+        "purchase_tax": "NONE",
+        "no_tax": "NONE",
         "tax_rates": [
             # US organisations have no ReportTaxType (Xero's tax-rates docs).
             ("Sales Tax", "TAX001", "7.2500", None, "revenue"),
@@ -73,11 +110,26 @@ COUNTRIES = {
 EXTRA_CURRENCIES = ("AUD", "EUR", "GBP", "NZD", "USD")
 
 CURRENCY_NAMES = {
-    "AUD": "Australian Dollar", "EUR": "Euro", "GBP": "British Pound", "NZD": "New Zealand Dollar",
-    "USD": "United States Dollar", "CAD": "Canadian Dollar", "JPY": "Japanese Yen", "CHF": "Swiss Franc",
-    "SGD": "Singapore Dollar", "ZAR": "South African Rand", "HKD": "Hong Kong Dollar", "SEK": "Swedish Krona",
-    "DKK": "Danish Krone", "NOK": "Norwegian Krone", "INR": "Indian Rupee", "CNY": "Chinese Yuan",
-    "FJD": "Fiji Dollar", "MXN": "Mexican Peso", "BRL": "Brazilian Real", "PLN": "Polish Zloty",
+    "AUD": "Australian Dollar",
+    "EUR": "Euro",
+    "GBP": "British Pound",
+    "NZD": "New Zealand Dollar",
+    "USD": "United States Dollar",
+    "CAD": "Canadian Dollar",
+    "JPY": "Japanese Yen",
+    "CHF": "Swiss Franc",
+    "SGD": "Singapore Dollar",
+    "ZAR": "South African Rand",
+    "HKD": "Hong Kong Dollar",
+    "SEK": "Swedish Krona",
+    "DKK": "Danish Krone",
+    "NOK": "Norwegian Krone",
+    "INR": "Indian Rupee",
+    "CNY": "Chinese Yuan",
+    "FJD": "Fiji Dollar",
+    "MXN": "Mexican Peso",
+    "BRL": "Brazilian Real",
+    "PLN": "Polish Zloty",
 }
 
 
@@ -87,30 +139,93 @@ def chart_of_accounts(country: str) -> list[dict]:
     sales, purchases, none = spec["sales_tax"], spec["purchase_tax"], spec["no_tax"]
     currency = spec["currency"]
     return [
-        {"Code": "090", "Name": "Business Bank Account", "Type": "BANK", "TaxType": none,
-         "BankAccountNumber": "0001-0000001", "BankAccountType": "BANK", "CurrencyCode": currency},
-        {"Code": "091", "Name": "Business Savings Account", "Type": "BANK", "TaxType": none,
-         "BankAccountNumber": "0001-0000002", "BankAccountType": "BANK", "CurrencyCode": currency},
-        {"Code": "200", "Name": "Sales", "Type": "REVENUE", "TaxType": sales,
-         "Description": "Income from any normal business activity"},
-        {"Code": "260", "Name": "Other Revenue", "Type": "REVENUE", "TaxType": sales,
-         "Description": "Any other income that does not relate to normal business activities"},
+        {
+            "Code": "090",
+            "Name": "Business Bank Account",
+            "Type": "BANK",
+            "TaxType": none,
+            "BankAccountNumber": "0001-0000001",
+            "BankAccountType": "BANK",
+            "CurrencyCode": currency,
+        },
+        {
+            "Code": "091",
+            "Name": "Business Savings Account",
+            "Type": "BANK",
+            "TaxType": none,
+            "BankAccountNumber": "0001-0000002",
+            "BankAccountType": "BANK",
+            "CurrencyCode": currency,
+        },
+        {
+            "Code": "200",
+            "Name": "Sales",
+            "Type": "REVENUE",
+            "TaxType": sales,
+            "Description": "Income from any normal business activity",
+        },
+        {
+            "Code": "260",
+            "Name": "Other Revenue",
+            "Type": "REVENUE",
+            "TaxType": sales,
+            "Description": "Any other income that does not relate to normal business activities",
+        },
         {"Code": "310", "Name": "Cost of Goods Sold", "Type": "DIRECTCOSTS", "TaxType": purchases},
-        {"Code": "404", "Name": "Bank Fees", "Type": "EXPENSE", "TaxType": none,
-         "Description": "Fees charged by your bank and payment gateways for transactions"},
+        {
+            "Code": "404",
+            "Name": "Bank Fees",
+            "Type": "EXPENSE",
+            "TaxType": none,
+            "Description": "Fees charged by your bank and payment gateways for transactions",
+        },
         {"Code": "429", "Name": "General Expenses", "Type": "EXPENSE", "TaxType": purchases},
-        {"Code": "610", "Name": "Accounts Receivable", "Type": "CURRENT", "TaxType": none,
-         "SystemAccount": "DEBTORS", "Description": "Outstanding invoices the company has issued"},
-        {"Code": "630", "Name": "Inventory", "Type": "INVENTORY", "TaxType": none,
-         "Description": "Value of tracked items for resale"},
-        {"Code": "800", "Name": "Accounts Payable", "Type": "CURRLIAB", "TaxType": none,
-         "SystemAccount": "CREDITORS", "Description": "Outstanding invoices the company has received"},
-        {"Code": "820", "Name": spec["tax_name"], "Type": "CURRLIAB", "TaxType": none,
-         "SystemAccount": "GST", "Description": f"The balance of {spec['tax_name']} collected and paid"},
-        {"Code": "860", "Name": "Rounding", "Type": "CURRLIAB", "TaxType": none, "SystemAccount": "ROUNDING",
-         "Description": "An account for small rounding differences"},
-        {"Code": "960", "Name": "Retained Earnings", "Type": "EQUITY", "TaxType": none,
-         "SystemAccount": "RETAINEDEARNINGS"},
+        {
+            "Code": "610",
+            "Name": "Accounts Receivable",
+            "Type": "CURRENT",
+            "TaxType": none,
+            "SystemAccount": "DEBTORS",
+            "Description": "Outstanding invoices the company has issued",
+        },
+        {
+            "Code": "630",
+            "Name": "Inventory",
+            "Type": "INVENTORY",
+            "TaxType": none,
+            "Description": "Value of tracked items for resale",
+        },
+        {
+            "Code": "800",
+            "Name": "Accounts Payable",
+            "Type": "CURRLIAB",
+            "TaxType": none,
+            "SystemAccount": "CREDITORS",
+            "Description": "Outstanding invoices the company has received",
+        },
+        {
+            "Code": "820",
+            "Name": spec["tax_name"],
+            "Type": "CURRLIAB",
+            "TaxType": none,
+            "SystemAccount": "GST",
+            "Description": f"The balance of {spec['tax_name']} collected and paid",
+        },
+        {
+            "Code": "860",
+            "Name": "Rounding",
+            "Type": "CURRLIAB",
+            "TaxType": none,
+            "SystemAccount": "ROUNDING",
+            "Description": "An account for small rounding differences",
+        },
+        {
+            "Code": "960",
+            "Name": "Retained Earnings",
+            "Type": "EQUITY",
+            "TaxType": none,
+            "SystemAccount": "RETAINEDEARNINGS",
+        },
         {"Code": "970", "Name": "Owner A Funds Introduced", "Type": "EQUITY", "TaxType": none},
     ]
 
@@ -126,8 +241,9 @@ def tax_rates(country: str) -> list[dict]:
             "TaxType": tax_type,
             "ReportTaxType": report_type,
             "Status": "ACTIVE",
-            "TaxComponents": [{"Name": COUNTRIES[country]["tax_name"], "Rate": value,
-                               "IsCompound": False, "IsNonRecoverable": False}],
+            "TaxComponents": [
+                {"Name": COUNTRIES[country]["tax_name"], "Rate": value, "IsCompound": False, "IsNonRecoverable": False}
+            ],
             "CanApplyToAssets": True,
             "CanApplyToEquity": True,
             "CanApplyToExpenses": applies in ("expense", "all"),

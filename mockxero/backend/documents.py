@@ -10,6 +10,7 @@ AmountCredited, AmountDue``. On a credit note AmountPaid is the cash refunded, A
 allocated to invoices, and ``RemainingCredit`` equals AmountDue, so one identity (AmountDue = Total −
 AmountPaid − AmountCredited) holds for every document.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,9 +35,9 @@ TRANSITIONS = {
     "VOIDED": (),
     "DELETED": (),
 }
-APPROVED = ("SUBMITTED", "AUTHORISED")   # statuses whose lines must be complete
-POSTED = ("AUTHORISED", "PAID")          # statuses whose journal is live in the ledger
-RETIRED = ("VOIDED", "DELETED")          # statuses that owe nothing
+APPROVED = ("SUBMITTED", "AUTHORISED")  # statuses whose lines must be complete
+POSTED = ("AUTHORISED", "PAID")  # statuses whose journal is live in the ledger
+RETIRED = ("VOIDED", "DELETED")  # statuses that owe nothing
 
 LOCKED = "This document cannot be edited as it has a payment or credit note allocated to it."
 UNIDENTIFIED_CONTACT = (
@@ -91,8 +92,13 @@ class DocumentKind:
 
 
 INVOICE = DocumentKind(
-    table="Invoices", id_field="InvoiceID", number_field="InvoiceNumber",
-    sales_type="ACCREC", purchase_type="ACCPAY", number_prefix="INV-", counter="invoice_number",
+    table="Invoices",
+    id_field="InvoiceID",
+    number_field="InvoiceNumber",
+    sales_type="ACCREC",
+    purchase_type="ACCPAY",
+    number_prefix="INV-",
+    counter="invoice_number",
     missing_type="Invoice Type must be specified",
     wrong_type="Invoice Type must be ACCREC or ACCPAY",
     bad_creation_status="Invoice not of valid status for creation",
@@ -102,8 +108,13 @@ INVOICE = DocumentKind(
     negative_total="The invoice total cannot be negative.",
 )
 CREDIT_NOTE = DocumentKind(
-    table="CreditNotes", id_field="CreditNoteID", number_field="CreditNoteNumber",
-    sales_type="ACCRECCREDIT", purchase_type="ACCPAYCREDIT", number_prefix="CN-", counter="credit_note_number",
+    table="CreditNotes",
+    id_field="CreditNoteID",
+    number_field="CreditNoteNumber",
+    sales_type="ACCRECCREDIT",
+    purchase_type="ACCPAYCREDIT",
+    number_prefix="CN-",
+    counter="credit_note_number",
     missing_type="Credit Note Type must be specified",
     wrong_type="Credit Note Type must be ACCRECCREDIT or ACCPAYCREDIT",
     bad_creation_status="Credit Note not of valid status for creation",
@@ -133,7 +144,8 @@ class DocumentsBackend(BackendBase):
     def document_by_number(self, kind: DocumentKind, number: str, doc_type: str | None = None) -> dict | None:
         """The live document with this number (the sales one first; bills may share numbers)."""
         matches = [
-            doc for doc in self.store.find(self.table(kind.table), "number", number.strip().casefold())
+            doc
+            for doc in self.store.find(self.table(kind.table), "number", number.strip().casefold())
             if doc["Status"] != "DELETED" and (doc_type is None or doc["Type"] == doc_type)
         ]
         matches.sort(key=lambda doc: doc["Type"] != kind.sales_type)
@@ -153,8 +165,9 @@ class DocumentsBackend(BackendBase):
 
     # -- the write shared by PUT and POST --
 
-    def write_document(self, kind: DocumentKind, values: dict, existing: dict | None = None, *,
-                       unit_places: int = 2, extra_rules=None) -> dict:
+    def write_document(
+        self, kind: DocumentKind, values: dict, existing: dict | None = None, *, unit_places: int = 2, extra_rules=None
+    ) -> dict:
         """Create (``existing is None``) or update a document and keep its journal in step.
 
         ``extra_rules(record, values) -> [messages]`` lets a resource add its own checks on the priced
@@ -188,8 +201,15 @@ class DocumentsBackend(BackendBase):
                 record["Contact"] = {"ContactID": contact["ContactID"]}
 
         record["Date"] = values.get("Date") or record.get("Date") or self.today()
-        for field_name in ("DueDate", "ExpectedPaymentDate", "PlannedPaymentDate", "Reference",
-                           "BrandingThemeID", "Url", "SentToContact"):
+        for field_name in (
+            "DueDate",
+            "ExpectedPaymentDate",
+            "PlannedPaymentDate",
+            "Reference",
+            "BrandingThemeID",
+            "Url",
+            "SentToContact",
+        ):
             if given(values, field_name):
                 record[field_name] = values[field_name]
 
@@ -277,13 +297,16 @@ class DocumentsBackend(BackendBase):
         if rate <= 0:
             return ["The currency rate must be greater than zero."]
         if rate < MIN_RATE or arithmetic.out_of_range(rate):
-            return [f"The currency rate '{rate}' is out of range: it must be between {MIN_RATE} and "
-                    f"{arithmetic.MAX_AMOUNT:,}."]
+            return [
+                f"The currency rate '{rate}' is out of range: it must be between {MIN_RATE} and "
+                f"{arithmetic.MAX_AMOUNT:,}."
+            ]
         record["CurrencyCode"], record["CurrencyRate"] = currency, rate
         return []
 
-    def _apply_lines(self, kind: DocumentKind, record: dict, values: dict, existing: dict | None,
-                     unit_places: int) -> list[str]:
+    def _apply_lines(
+        self, kind: DocumentKind, record: dict, values: dict, existing: dict | None, unit_places: int
+    ) -> list[str]:
         old_mode = record.get("LineAmountTypes")
         mode = values.get("LineAmountTypes") or old_mode or "Exclusive"
         record["LineAmountTypes"] = mode
@@ -412,13 +435,15 @@ class DocumentsBackend(BackendBase):
         for item in record["LineItems"]:
             if not item.get("AccountID"):
                 continue
-            lines.append(Line(
-                self.account(item["AccountID"]),
-                line_sign * net_of_tax(item, mode),
-                description=item.get("Description"),
-                tax_amount=line_sign * item.get("TaxAmount", ZERO),
-                tax_type=item.get("TaxType"),
-            ))
+            lines.append(
+                Line(
+                    self.account(item["AccountID"]),
+                    line_sign * net_of_tax(item, mode),
+                    description=item.get("Description"),
+                    tax_amount=line_sign * item.get("TaxAmount", ZERO),
+                    tax_type=item.get("TaxType"),
+                )
+            )
         if record["TotalTax"]:
             lines.append(Line(self.system_account("GST"), line_sign * record["TotalTax"]))
         difference = -sum((line.net for line in lines), ZERO)
@@ -437,6 +462,7 @@ def _settlement_dates(record: dict) -> list[date]:
 def _posting_key(backend: DocumentsBackend, record: dict) -> tuple:
     lines = backend.document_journal_lines(record)
     return (
-        record["Date"], record["CurrencyCode"],
+        record["Date"],
+        record["CurrencyCode"],
         tuple((line.account["AccountID"], line.net, line.tax_amount, line.tax_type) for line in lines),
     )

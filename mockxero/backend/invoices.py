@@ -4,6 +4,7 @@ The rules shared with credit notes (status machine, edit lock, contact, currency
 arithmetic, journals) live in ``documents.py`` and ``lineitems.py``; this module adds what is particular
 to invoices: the DueDate an approved invoice needs, and the ``/Invoices`` entry points.
 """
+
 from __future__ import annotations
 
 from .base import fail

@@ -11,6 +11,7 @@ Rules (xero-api-facts §12, the spec's Item/Purchase schemas and examples):
   ``PurchaseDetails.COGSAccountCode`` make ``IsTrackedAsInventory`` true.
 * ``POST /Items`` updates the item named by ItemID, else by Code, else creates one. ``DELETE`` removes it.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -120,7 +121,9 @@ class ItemsBackend(BackendBase):
         for field_name in TEXT_FIELDS:
             if field_name in values:
                 text = values[field_name]
-                proposed[field_name] = text.strip() if field_name in ("Code", "InventoryAssetAccountCode") and text else text
+                proposed[field_name] = (
+                    text.strip() if field_name in ("Code", "InventoryAssetAccountCode") and text else text
+                )
         for flag in ("IsSold", "IsPurchased"):
             if values.get(flag) is not None:
                 proposed[flag] = values[flag]

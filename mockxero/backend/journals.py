@@ -8,12 +8,13 @@ A journal line's ``NetAmount`` is signed: debit > 0, credit < 0. A journal balan
 amounts sum to zero. Tax sits on its own line against the tax account, so the same rule covers it;
 ``TaxAmount``/``TaxType`` on a revenue or expense line are informational, as in Xero's ``/Journals``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable
 
 from ..exceptions import NotFound
 from .base import BackendBase
@@ -23,8 +24,17 @@ JOURNALS_PER_CALL = 100  # GET /Journals answers at most this many per call
 
 # Xero's Journal SourceType values for what the mock posts.
 SOURCE_TYPES = (
-    "ACCREC", "ACCPAY", "ACCRECCREDIT", "ACCPAYCREDIT", "ACCRECPAYMENT", "ACCPAYPAYMENT",
-    "ARCREDITPAYMENT", "APCREDITPAYMENT", "CASHREC", "CASHPAID", "TRANSFER",
+    "ACCREC",
+    "ACCPAY",
+    "ACCRECCREDIT",
+    "ACCPAYCREDIT",
+    "ACCRECPAYMENT",
+    "ACCPAYPAYMENT",
+    "ARCREDITPAYMENT",
+    "APCREDITPAYMENT",
+    "CASHREC",
+    "CASHPAID",
+    "TRANSFER",
 )
 
 
@@ -36,8 +46,8 @@ class UnbalancedJournal(AssertionError):
 class Line:
     """One side of a posting, before it is stored."""
 
-    account: dict          # the account record
-    net: Decimal           # debit > 0, credit < 0
+    account: dict  # the account record
+    net: Decimal  # debit > 0, credit < 0
     description: str | None = None
     tax_amount: Decimal = ZERO
     tax_type: str | None = None
@@ -52,8 +62,16 @@ class JournalsBackend(BackendBase):
         ("Journals", "number", lambda r: r["JournalNumber"]),
     ]
 
-    def post_journal(self, *, source_type: str, source_id: str, journal_date: date, currency: str,
-                     lines: list[Line], reference: str | None = None) -> dict | None:
+    def post_journal(
+        self,
+        *,
+        source_type: str,
+        source_id: str,
+        journal_date: date,
+        currency: str,
+        lines: list[Line],
+        reference: str | None = None,
+    ) -> dict | None:
         """Store one balanced journal; lines of zero are dropped, and a journal with no lines is not stored."""
         if source_type not in SOURCE_TYPES:
             raise ValueError(f"unknown journal source type {source_type}")
@@ -100,7 +118,9 @@ class JournalsBackend(BackendBase):
         """Post the exact reversal of every journal of ``source_id`` that is not yet reversed."""
         reversals = []
         for journal in self.journals_for(source_id):
-            if journal.get("ReversesJournalID") or self.store.keys(self.table("Journals"), "reverses", journal["JournalID"]):
+            if journal.get("ReversesJournalID") or self.store.keys(
+                self.table("Journals"), "reverses", journal["JournalID"]
+            ):
                 continue
             number = self._next_journal_number()
             reversal = {
@@ -113,8 +133,13 @@ class JournalsBackend(BackendBase):
                 "CurrencyCode": journal["CurrencyCode"],
                 "ReversesJournalID": journal["JournalID"],
                 "JournalLines": [
-                    {**line, "JournalLineID": self.ids.guid(), "NetAmount": -line["NetAmount"],
-                     "GrossAmount": -line["GrossAmount"], "TaxAmount": -line["TaxAmount"]}
+                    {
+                        **line,
+                        "JournalLineID": self.ids.guid(),
+                        "NetAmount": -line["NetAmount"],
+                        "GrossAmount": -line["GrossAmount"],
+                        "TaxAmount": -line["TaxAmount"],
+                    }
                     for line in journal["JournalLines"]
                 ],
             }
@@ -142,8 +167,9 @@ class JournalsBackend(BackendBase):
             raise NotFound()
         return found
 
-    def journals_after(self, offset: int, *, limit: int = JOURNALS_PER_CALL,
-                       keep: Callable[[dict], bool] = lambda journal: True) -> list[dict]:
+    def journals_after(
+        self, offset: int, *, limit: int = JOURNALS_PER_CALL, keep: Callable[[dict], bool] = lambda journal: True
+    ) -> list[dict]:
         """Up to ``limit`` journals numbered above ``offset`` that ``keep`` accepts, in number order.
 
         Numbers are consecutive, so each step is an index lookup; a selective ``keep`` walks further.

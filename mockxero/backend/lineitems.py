@@ -8,6 +8,7 @@ TaxAmount overrides the computed tax (the workaround Xero documents for rounding
 
 Used by invoices and credit notes; any other document with ``LineItems`` can price its lines here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,16 +38,17 @@ class LinePricing:
     """What pricing a document's lines depends on."""
 
     line_amount_types: str = "Exclusive"
-    unit_places: int = 2          # 4 with ``unitdp=4``
-    sales: bool = True            # item defaults come from SalesDetails (else PurchaseDetails)
+    unit_places: int = 2  # 4 with ``unitdp=4``
+    sales: bool = True  # item defaults come from SalesDetails (else PurchaseDetails)
     allow_discounts: bool = False  # only sales invoices carry discounts
-    approving: bool = False       # SUBMITTED/AUTHORISED: every priced line needs an account
+    approving: bool = False  # SUBMITTED/AUTHORISED: every priced line needs an account
 
 
 def line_totals(lines: list[dict], line_amount_types: str) -> dict:
     """SubTotal, TotalTax, Total, TotalDiscount and IsDiscounted of already-priced lines."""
     totals = arithmetic.document_totals(
-        ((line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO)) for line in lines), line_amount_types)
+        ((line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO)) for line in lines), line_amount_types
+    )
     return {
         "SubTotal": totals.sub_total,
         "TotalTax": totals.total_tax,
@@ -69,8 +71,9 @@ def net_of_tax(line: dict, line_amount_types: str) -> Decimal:
 
 
 class LineItemsBackend(BackendBase):
-    def price_lines(self, lines: list[dict], pricing: LinePricing,
-                    known_ids: frozenset[str] = frozenset()) -> tuple[list[dict], list[str]]:
+    def price_lines(
+        self, lines: list[dict], pricing: LinePricing, known_ids: frozenset[str] = frozenset()
+    ) -> tuple[list[dict], list[str]]:
         """Validate and price every line; returns the stored lines and every message, in line order.
 
         ``known_ids`` are the document's current LineItemIDs: a line that names one keeps it, any other
@@ -84,7 +87,9 @@ class LineItemsBackend(BackendBase):
             errors.extend(line_errors)
         return priced, list(dict.fromkeys(errors))
 
-    def _price_document_line(self, line: dict, pricing: LinePricing, known_ids: frozenset[str]) -> tuple[dict, list[str]]:
+    def _price_document_line(
+        self, line: dict, pricing: LinePricing, known_ids: frozenset[str]
+    ) -> tuple[dict, list[str]]:
         errors: list[str] = []
         line_id = line.get("LineItemID")
         record: dict = {"LineItemID": line_id if line_id in known_ids else self.ids.guid()}

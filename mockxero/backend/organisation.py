@@ -1,4 +1,5 @@
 """The organisation a tenant is, and the set-up of a new tenant's books."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,9 +11,18 @@ ORG_KEY = "organisation"
 
 # GET /Organisation/Actions: the key actions of the spec's example; the mock's organisation may do them all.
 ORGANISATION_ACTIONS = (
-    "CreateApprovedInvoice", "CreateDraftPurchaseOrder", "CreateApprovedBill", "AttachFilesIntoInvoice",
-    "UseMulticurrency", "CreateDraftInvoice", "CreateRepeatingInvoice", "CreateRepeatingBill",
-    "CreateSentQuote", "CreateInvoicePayment", "CreateApprovedPurchaseOrder", "CreateDraftQuote",
+    "CreateApprovedInvoice",
+    "CreateDraftPurchaseOrder",
+    "CreateApprovedBill",
+    "AttachFilesIntoInvoice",
+    "UseMulticurrency",
+    "CreateDraftInvoice",
+    "CreateRepeatingInvoice",
+    "CreateRepeatingBill",
+    "CreateSentQuote",
+    "CreateInvoicePayment",
+    "CreateApprovedPurchaseOrder",
+    "CreateDraftQuote",
     "CreateDraftBill",
 )
 
@@ -29,36 +39,40 @@ class OrganisationBackend(BackendBase):
         spec = defaults.COUNTRIES[country]
         now = self.now()
         short = hashlib.sha1(self.tenant_id.encode()).hexdigest()
-        self._save("Organisation", ORG_KEY, {
-            "OrganisationID": self.tenant_id,
-            "APIKey": short[:30].upper(),
-            "Name": self.tenant.name,
-            "LegalName": self.tenant.name,
-            "PaysTax": True,
-            "Version": spec["version"],
-            "OrganisationType": "COMPANY",
-            "BaseCurrency": spec["currency"],
-            "CountryCode": country,
-            "IsDemoCompany": False,
-            "OrganisationStatus": "ACTIVE",
-            "FinancialYearEndDay": 31 if spec["year_end_month"] in (3, 12) else 30,
-            "FinancialYearEndMonth": spec["year_end_month"],
-            "SalesTaxBasis": "ACCRUALS" if country != "US" else "ACCRUAL",
-            "SalesTaxPeriod": "TWOMONTHS" if country == "NZ" else "QUARTERLY",
-            "DefaultSalesTax": "Tax Exclusive",
-            "DefaultPurchasesTax": "Tax Exclusive",
-            "CreatedDateUTC": now,
-            "Timezone": spec["timezone"],
-            "OrganisationEntityType": "COMPANY",
-            "ShortCode": "!" + short[:5],
-            "Edition": "BUSINESS",
-            "Class": "DEMO",
-            "LineOfBusiness": "Software testing",
-            "Addresses": [],
-            "Phones": [],
-            "ExternalLinks": [],
-            "PaymentTerms": {},
-        })
+        self._save(
+            "Organisation",
+            ORG_KEY,
+            {
+                "OrganisationID": self.tenant_id,
+                "APIKey": short[:30].upper(),
+                "Name": self.tenant.name,
+                "LegalName": self.tenant.name,
+                "PaysTax": True,
+                "Version": spec["version"],
+                "OrganisationType": "COMPANY",
+                "BaseCurrency": spec["currency"],
+                "CountryCode": country,
+                "IsDemoCompany": False,
+                "OrganisationStatus": "ACTIVE",
+                "FinancialYearEndDay": 31 if spec["year_end_month"] in (3, 12) else 30,
+                "FinancialYearEndMonth": spec["year_end_month"],
+                "SalesTaxBasis": "ACCRUALS" if country != "US" else "ACCRUAL",
+                "SalesTaxPeriod": "TWOMONTHS" if country == "NZ" else "QUARTERLY",
+                "DefaultSalesTax": "Tax Exclusive",
+                "DefaultPurchasesTax": "Tax Exclusive",
+                "CreatedDateUTC": now,
+                "Timezone": spec["timezone"],
+                "OrganisationEntityType": "COMPANY",
+                "ShortCode": "!" + short[:5],
+                "Edition": "BUSINESS",
+                "Class": "DEMO",
+                "LineOfBusiness": "Software testing",
+                "Addresses": [],
+                "Phones": [],
+                "ExternalLinks": [],
+                "PaymentTerms": {},
+            },
+        )
         for code in dict.fromkeys((spec["currency"], *defaults.EXTRA_CURRENCIES)):
             self._save("Currencies", code, {"Code": code, "Description": defaults.CURRENCY_NAMES[code]})
         for rate in defaults.tax_rates(country):

@@ -6,6 +6,7 @@ with FullyPaidOnDate, when nothing is left. Payments are never edited: the only 
 ``Status: DELETED``, which reopens the document and reverses the payment's journal. Deleted payments stay
 readable.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -76,7 +77,10 @@ class PaymentsBackend(DocumentsBackend):
         if when is None:
             errors.append(DATE_REQUIRED)
         amount_error = arithmetic.settlement_amount_error(
-            values.get("Amount"), document["AmountDue"], not_positive=NOT_POSITIVE, too_much=OVERPAID,
+            values.get("Amount"),
+            document["AmountDue"],
+            not_positive=NOT_POSITIVE,
+            too_much=OVERPAID,
         )
         if amount_error:
             errors.append(amount_error)
@@ -130,7 +134,9 @@ class PaymentsBackend(DocumentsBackend):
             found = (CREDIT_NOTE, self._get("CreditNotes", credit_ref["CreditNoteID"]))
         elif invoice_number:
             invoice = self.document_by_number(INVOICE, invoice_number)
-            found = (INVOICE, invoice) if invoice else (CREDIT_NOTE, self.document_by_number(CREDIT_NOTE, invoice_number))
+            found = (
+                (INVOICE, invoice) if invoice else (CREDIT_NOTE, self.document_by_number(CREDIT_NOTE, invoice_number))
+            )
         elif credit_number:
             found = (CREDIT_NOTE, self.document_by_number(CREDIT_NOTE, credit_number))
         else:
@@ -159,7 +165,7 @@ class PaymentsBackend(DocumentsBackend):
         if document["CurrencyCode"] == self.base_currency:
             return document["CurrencyRate"]
         rate = values.get("CurrencyRate")
-        usable = rate is not None and MIN_RATE <= rate and not arithmetic.out_of_range(rate)
+        usable = rate is not None and rate >= MIN_RATE and not arithmetic.out_of_range(rate)
         return rate if usable else document["CurrencyRate"]
 
     def _bank_amount(self, amount: Decimal, rate: Decimal, account: dict, document: dict) -> Decimal:

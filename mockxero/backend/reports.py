@@ -5,6 +5,7 @@ with ``Cells``) holding Python values: ``Decimal`` amounts, ``date`` dates, ``No
 ``schemas/reports.py`` turns them into Xero's strings. Amounts are the base currency's: journals posted
 in another currency are left out (the mock keeps no exchange rates; see README).
 """
+
 from __future__ import annotations
 
 from calendar import monthrange
@@ -19,13 +20,19 @@ from .base import BackendBase
 ZERO = Decimal("0.00")
 PROFIT_AND_LOSS = ("REVENUE", "EXPENSE")
 # Trial balance sections, in Xero's order.
-SECTIONS = (("REVENUE", "Revenue"), ("EXPENSE", "Expenses"), ("ASSET", "Assets"), ("LIABILITY", "Liabilities"),
-            ("EQUITY", "Equity"))
+SECTIONS = (
+    ("REVENUE", "Revenue"),
+    ("EXPENSE", "Expenses"),
+    ("ASSET", "Assets"),
+    ("LIABILITY", "Liabilities"),
+    ("EQUITY", "Equity"),
+)
 LIVE = ("AUTHORISED", "PAID")
 
 
 def financial_year_start(day: date, end_month: int, end_day: int) -> date:
     """The first day of the financial year ``day`` falls in, for a year ending on ``end_day``/``end_month``."""
+
     def year_end(year: int) -> date:
         return date(year, end_month, min(end_day, monthrange(year, end_month)[1]))
 
@@ -65,9 +72,18 @@ def debit_credit(amount: Decimal, side_hint: Decimal) -> tuple[Decimal | str, De
 
 
 class ReportsBackend(BackendBase):
-    def _build_report(self, name: str, report_type: str, titles: list[str], report_date: date, rows: list[dict]) -> dict:
-        return {"ReportName": name, "ReportType": report_type, "ReportTitles": titles, "ReportDate": report_date,
-                "UpdatedDateUTC": self.now(), "Fields": [], "Rows": rows}
+    def _build_report(
+        self, name: str, report_type: str, titles: list[str], report_date: date, rows: list[dict]
+    ) -> dict:
+        return {
+            "ReportName": name,
+            "ReportType": report_type,
+            "ReportTitles": titles,
+            "ReportDate": report_date,
+            "UpdatedDateUTC": self.now(),
+            "Fields": [],
+            "Rows": rows,
+        }
 
     def _report_journals(self, until: date):
         base = self.base_currency
@@ -85,8 +101,9 @@ class ReportsBackend(BackendBase):
         """
         as_at = as_at or self.today()
         organisation = self.organisation()
-        year_start = financial_year_start(as_at, organisation["FinancialYearEndMonth"],
-                                          organisation["FinancialYearEndDay"])
+        year_start = financial_year_start(
+            as_at, organisation["FinancialYearEndMonth"], organisation["FinancialYearEndDay"]
+        )
         month_start = as_at.replace(day=1)
         accounts = {account["AccountID"]: account for account in self.list_accounts()}
         year: dict[str, Decimal] = defaultdict(Decimal)
@@ -109,12 +126,17 @@ class ReportsBackend(BackendBase):
         rows = [header("Account", "Debit", "Credit", "YTD Debit", "YTD Credit")]
         for account_class, title in SECTIONS:
             section_rows = []
-            members = [a for a in accounts.values() if a.get("Class") == account_class
-                       and (year[a["AccountID"]] or month[a["AccountID"]])]
+            members = [
+                a
+                for a in accounts.values()
+                if a.get("Class") == account_class and (year[a["AccountID"]] or month[a["AccountID"]])
+            ]
             for account in sorted(members, key=lambda a: (a["Name"].casefold(), a.get("Code") or "")):
                 account_id = account["AccountID"]
-                values = [*debit_credit(month[account_id], year[account_id]),
-                          *debit_credit(year[account_id], year[account_id])]
+                values = [
+                    *debit_credit(month[account_id], year[account_id]),
+                    *debit_credit(year[account_id], year[account_id]),
+                ]
                 for index, value in enumerate(values):
                     if value != "":
                         totals[index] += value
@@ -171,21 +193,40 @@ class ReportsBackend(BackendBase):
             if not active and not any(values):
                 continue
             if self.bank_account_currency(account) == base:
-                totals = [total + value for total, value in zip(totals, values)]
-            rows.append(row([cell(account["Name"], ("accountID", account_id)), cell(values[0]),
-                             cell(values[1], ("account", account_id)), cell(values[2], ("account", account_id)),
-                             cell(values[3])]))
+                totals = [total + value for total, value in zip(totals, values, strict=True)]
+            rows.append(
+                row(
+                    [
+                        cell(account["Name"], ("accountID", account_id)),
+                        cell(values[0]),
+                        cell(values[1], ("account", account_id)),
+                        cell(values[2], ("account", account_id)),
+                        cell(values[3]),
+                    ]
+                )
+            )
         rows.append(row([cell("Total"), *(cell(total) for total in totals)], "SummaryRow"))
-        titles = ["Bank Summary", self.organisation()["Name"],
-                  f"From {from_date.day} {from_date:%B %Y} to {to_date.day} {to_date:%B %Y}"]
-        return self._build_report("Bank Summary", "BankSummary",  titles, today,
-                            [header("Bank Accounts", "Opening Balance", "Cash Received", "Cash Spent",
-                                    "Closing Balance"), section("", rows)])
+        titles = [
+            "Bank Summary",
+            self.organisation()["Name"],
+            f"From {from_date.day} {from_date:%B %Y} to {to_date.day} {to_date:%B %Y}",
+        ]
+        return self._build_report(
+            "Bank Summary",
+            "BankSummary",
+            titles,
+            today,
+            [
+                header("Bank Accounts", "Opening Balance", "Cash Received", "Cash Spent", "Closing Balance"),
+                section("", rows),
+            ],
+        )
 
     # -- Aged Receivables by Contact --
 
-    def aged_receivables_by_contact(self, contact_id: str, as_at: date | None = None, from_date: date | None = None,
-                                    to_date: date | None = None) -> dict:
+    def aged_receivables_by_contact(
+        self, contact_id: str, as_at: date | None = None, from_date: date | None = None, to_date: date | None = None
+    ) -> dict:
         """A contact's outstanding sales invoices (and unused sales credit notes) as at ``as_at``.
 
         Payments and allocations count only when dated on or before ``as_at``; documents dated before
@@ -210,25 +251,52 @@ class ReportsBackend(BackendBase):
             if document["date"] > to_date:
                 continue
             amounts = [document["total"], document["paid"], document["credited"], document["due"]]
-            totals = [total + amount for total, amount in zip(totals, amounts)]
+            totals = [total + amount for total, amount in zip(totals, amounts, strict=True)]
             overdue = ""
             if document["due_date"] and as_at > document["due_date"]:
                 overdue = f"{(as_at - document['due_date']).days} days overdue"
             attribute = (document["id_name"], document["id"])
-            body.append(row([cell(value, attribute) for value in (
-                document["date"], document["number"], document["due_date"], overdue, *amounts)]))
+            body.append(
+                row(
+                    [
+                        cell(value, attribute)
+                        for value in (document["date"], document["number"], document["due_date"], overdue, *amounts)
+                    ]
+                )
+            )
         body.append(row([cell("Total"), cell(""), cell(""), cell(""), *(cell(t) for t in totals)], "SummaryRow"))
         closing = opening + totals[3]
         rows = [
             header("Date", "Number", "Due Date", "", "Total", "Paid", "Credited", "Due"),
-            section("", [row([cell(from_date), cell("Opening Balance"), *(cell("") for _ in range(5)),
-                              cell(opening)])]),
+            section(
+                "", [row([cell(from_date), cell("Opening Balance"), *(cell("") for _ in range(5)), cell(opening)])]
+            ),
             section("", body),
-            section("", [row([cell("Closing Balance"), cell(""), cell(""), cell(""), cell(totals[0] + opening),
-                              cell(totals[1]), cell(totals[2]), cell(closing)], "SummaryRow")]),
+            section(
+                "",
+                [
+                    row(
+                        [
+                            cell("Closing Balance"),
+                            cell(""),
+                            cell(""),
+                            cell(""),
+                            cell(totals[0] + opening),
+                            cell(totals[1]),
+                            cell(totals[2]),
+                            cell(closing),
+                        ],
+                        "SummaryRow",
+                    )
+                ],
+            ),
         ]
-        titles = ["Invoices", contact["Name"], f"From {from_date.day} {from_date:%B %Y} to {to_date.day} "
-                  f"{to_date:%B %Y}", f"Showing payments to {as_at.day} {as_at:%B %Y}"]
+        titles = [
+            "Invoices",
+            contact["Name"],
+            f"From {from_date.day} {from_date:%B %Y} to {to_date.day} {to_date:%B %Y}",
+            f"Showing payments to {as_at.day} {as_at:%B %Y}",
+        ]
         return self._build_report("Aged Receivables By Contact", "AgedReceivablesByContact", titles, as_at, rows)
 
     def _report_receivables(self, contact_id: str, as_at: date) -> list[dict]:
@@ -253,20 +321,31 @@ class ReportsBackend(BackendBase):
             ("CreditNotes", "CreditNoteID", "CreditNoteNumber", "ACCRECCREDIT", -1),
         ):
             for document in self.store.scan(self.table(kind)):
-                if (document.get("Type") != wanted_type or document.get("Status") not in LIVE
-                        or (document.get("Contact") or {}).get("ContactID") != contact_id
-                        or (document.get("CurrencyCode") or base) != base
-                        or document.get("Date") is None or document["Date"] > as_at):
+                if (
+                    document.get("Type") != wanted_type
+                    or document.get("Status") not in LIVE
+                    or (document.get("Contact") or {}).get("ContactID") != contact_id
+                    or (document.get("CurrencyCode") or base) != base
+                    or document.get("Date") is None
+                    or document["Date"] > as_at
+                ):
                     continue
                 document_id = document[id_field]
                 total = document.get("Total", ZERO)
                 due = total - paid[document_id] - credited[document_id]
                 if due == 0:
                     continue
-                documents.append({
-                    "id": document_id, "id_name": id_field[0].lower() + id_field[1:],
-                    "number": document.get(number_field) or "", "date": document["Date"],
-                    "due_date": document.get("DueDate"), "total": sign * total, "paid": sign * paid[document_id],
-                    "credited": sign * credited[document_id], "due": sign * due,
-                })
+                documents.append(
+                    {
+                        "id": document_id,
+                        "id_name": id_field[0].lower() + id_field[1:],
+                        "number": document.get(number_field) or "",
+                        "date": document["Date"],
+                        "due_date": document.get("DueDate"),
+                        "total": sign * total,
+                        "paid": sign * paid[document_id],
+                        "credited": sign * credited[document_id],
+                        "due": sign * due,
+                    }
+                )
         return documents

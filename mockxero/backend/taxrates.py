@@ -14,6 +14,7 @@ Rules (xero-api-facts §13, the spec's TaxRate/TaxComponent schemas and examples
   Name, ReportTaxType and Status (ACTIVE, ARCHIVED, DELETED). DELETED is final.
 * The organisation's own default rates are system rates: they cannot be changed, archived or deleted.
 """
+
 from __future__ import annotations
 
 import re
@@ -170,8 +171,12 @@ class TaxRatesBackend(BackendBase):
             errors += component_errors
             if not component_errors:
                 record["TaxComponents"] = [
-                    {"Name": c["Name"].strip(), "Rate": round_money(c["Rate"], RATE_PLACES),
-                     "IsCompound": bool(c.get("IsCompound")), "IsNonRecoverable": bool(c.get("IsNonRecoverable"))}
+                    {
+                        "Name": c["Name"].strip(),
+                        "Rate": round_money(c["Rate"], RATE_PLACES),
+                        "IsCompound": bool(c.get("IsCompound")),
+                        "IsNonRecoverable": bool(c.get("IsNonRecoverable")),
+                    }
                     for c in components
                 ]
 

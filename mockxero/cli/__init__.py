@@ -1,4 +1,5 @@
 """The ``mockxero`` command. Each subcommand lives in its own module and is added here."""
+
 from __future__ import annotations
 
 import click

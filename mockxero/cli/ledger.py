@@ -3,6 +3,7 @@
 Exit status: 0 when every tenant's books pass, 1 when any invariant is broken, 2 when the books could not
 be read (server unreachable, unreadable file, unknown tenant).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,8 +25,9 @@ class CannotRead(click.ClickException):
 
 @click.command("ledger")
 @click.option("--url", envvar="MOCKXERO_URL", help=f"Base URL of a running mock  [default: {DEFAULT_URL}]")
-@click.option("--data-file", type=click.Path(exists=True, dir_okay=False),
-              help="Check this data file instead of a server.")
+@click.option(
+    "--data-file", type=click.Path(exists=True, dir_okay=False), help="Check this data file instead of a server."
+)
 @click.option("--tenant-id", type=GuidParam(), help="Check one tenant (default: every tenant).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def ledger(url: str | None, data_file: str | None, tenant_id: str | None, as_json: bool) -> None:
@@ -81,6 +83,8 @@ def describe(report: dict[str, Any]) -> str:
     for row in report["trial_balance"]:
         lines.append(f"  Trial balance {row['CurrencyCode']}: debits {row['Debits']}, credits {row['Credits']}")
     for account in report["accounts"]:
-        lines.append(f"    {account['Code'] or '':<8} {account['Name'] or account['AccountID']:<36} "
-                     f"{account['Type'] or '':<10} {account['CurrencyCode']} {account['Balance']:>14}")
+        lines.append(
+            f"    {account['Code'] or '':<8} {account['Name'] or account['AccountID']:<36} "
+            f"{account['Type'] or '':<10} {account['CurrencyCode']} {account['Balance']:>14}"
+        )
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 One module per concern; each contributes a blueprint to ``BLUEPRINTS``. Control calls need no bearer
 token, and their errors are ``{"error": ..., "detail": ...}`` (``ControlError``), not Xero's shapes.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

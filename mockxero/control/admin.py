@@ -3,10 +3,11 @@
 ``/mock-api/tenants``, ``/clients``, ``/reset``, ``/snapshot``, ``/restore``, ``/clock``. No bearer token:
 the control API is for the test harness on the same machine, never for the client under test.
 """
+
 from __future__ import annotations
 
 import math
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -34,14 +35,16 @@ def tenants() -> Response:
     rows = []
     for tenant in emulator.config.tenants:
         organisation = emulator.backend(tenant.tenant_id).organisation()
-        rows.append({
-            "tenant_id": tenant.tenant_id,
-            "name": tenant.name,
-            "country_code": tenant.country_code,
-            "tenant_type": tenant.tenant_type,
-            "base_currency": organisation["BaseCurrency"],
-            "client_ids": [c.client_id for c in emulator.config.clients if tenant.tenant_id in c.tenant_ids],
-        })
+        rows.append(
+            {
+                "tenant_id": tenant.tenant_id,
+                "name": tenant.name,
+                "country_code": tenant.country_code,
+                "tenant_type": tenant.tenant_type,
+                "base_currency": organisation["BaseCurrency"],
+                "client_ids": [c.client_id for c in emulator.config.clients if tenant.tenant_id in c.tenant_ids],
+            }
+        )
     return json_response({"tenants": rows})
 
 
@@ -85,12 +88,14 @@ def snapshot() -> Response:
     tenant_id = _known_tenant(emulator, raw, status=404) if raw else None
     with emulator.store.transaction():  # one consistent moment, even with writers on other threads
         tables = emulator.store.export(_prefix(tenant_id))
-    return json_response({
-        "mockxero_snapshot": SNAPSHOT_FORMAT,
-        "tenant_id": tenant_id,
-        "taken_at": emulator.clock.now().isoformat(),
-        "tables": tables,
-    })
+    return json_response(
+        {
+            "mockxero_snapshot": SNAPSHOT_FORMAT,
+            "tenant_id": tenant_id,
+            "taken_at": emulator.clock.now().isoformat(),
+            "tables": tables,
+        }
+    )
 
 
 @bp.post("/restore")
@@ -112,17 +117,20 @@ def restore() -> Response:
 def _checked_snapshot(emulator: Emulator, body: dict) -> tuple[str | None, dict[str, dict]]:
     """Refuse anything but a snapshot this emulator could have taken, naming the first problem found."""
     if body.get("mockxero_snapshot") != SNAPSHOT_FORMAT:
-        raise _bad_snapshot(f"expected \"mockxero_snapshot\": {SNAPSHOT_FORMAT}, as GET /mock-api/snapshot writes")
+        raise _bad_snapshot(f'expected "mockxero_snapshot": {SNAPSHOT_FORMAT}, as GET /mock-api/snapshot writes')
     raw_tenant = body.get("tenant_id")
     tenant_id = None
     if raw_tenant is not None:
-        if not isinstance(raw_tenant, str) or not is_guid(raw_tenant) \
-                or normalise_guid(raw_tenant) not in emulator.identity.tenants:
+        if (
+            not isinstance(raw_tenant, str)
+            or not is_guid(raw_tenant)
+            or normalise_guid(raw_tenant) not in emulator.identity.tenants
+        ):
             raise _bad_snapshot(f"it is of tenant {raw_tenant!r}, which is not configured here")
         tenant_id = normalise_guid(raw_tenant)
     tables = body.get("tables")
     if not isinstance(tables, dict):
-        raise _bad_snapshot("\"tables\" must be an object of tables")
+        raise _bad_snapshot('"tables" must be an object of tables')
     for table, rows in tables.items():
         namespace, sep, kind = table.partition(":")
         if not sep or not kind:
@@ -170,22 +178,27 @@ def move_clock() -> Response:
         raise ControlError(400, "invalid_request", "advance_seconds must be zero or more: the clock only moves forward")
     advance = getattr(emulator.clock, "advance", None)
     if advance is None:
-        raise ControlError(409, "clock_fixed", f"this emulator's clock ({type(emulator.clock).__name__}) cannot be moved")
+        raise ControlError(
+            409, "clock_fixed", f"this emulator's clock ({type(emulator.clock).__name__}) cannot be moved"
+        )
     try:
         advance(float(seconds))  # a duration, not money: float is exact enough for seconds
     except OverflowError:
-        raise ControlError(400, "invalid_request",
-                           f"advance_seconds {seconds} would move the clock past the year 9999") from None
+        raise ControlError(
+            400, "invalid_request", f"advance_seconds {seconds} would move the clock past the year 9999"
+        ) from None
     return _clock_state(emulator)
 
 
 def _clock_state(emulator: Emulator) -> Response:
-    now = emulator.clock.now().astimezone(timezone.utc)
-    return json_response({
-        "now": now.isoformat(),
-        "clock": type(emulator.clock).__name__,
-        "scale": emulator.config.clock_scale,
-    })
+    now = emulator.clock.now().astimezone(UTC)
+    return json_response(
+        {
+            "now": now.isoformat(),
+            "clock": type(emulator.clock).__name__,
+            "scale": emulator.config.clock_scale,
+        }
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -206,5 +219,6 @@ def _known_tenant(emulator: Emulator, raw: Any, *, status: int) -> str:
         tenant_id = normalise_guid(raw.strip())
         if tenant_id in emulator.identity.tenants:
             return tenant_id
-    raise ControlError(status, "unknown_tenant",
-                       f"No tenant {raw!r} is configured here; GET /mock-api/tenants lists them")
+    raise ControlError(
+        status, "unknown_tenant", f"No tenant {raw!r} is configured here; GET /mock-api/tenants lists them"
+    )

@@ -1,4 +1,5 @@
 """Reading a control-API request body: JSON, or a 400 that says what is wrong with it."""
+
 from __future__ import annotations
 
 from typing import Any

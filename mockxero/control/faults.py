@@ -3,6 +3,7 @@
 GET lists the rules with how often each matched and fired; POST adds one rule, a list of rules, or
 ``{"faults": [...]}`` (all or none); DELETE clears them all, ``DELETE /faults/<id>`` removes one.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response

@@ -5,6 +5,7 @@ Answers ``{"balanced": bool, "tenants": [{tenant_id, name, balanced, errors, tri
 currency, ``accounts`` every non-zero balance derived from the journals. ``balanced`` is true only when
 no invariant is broken anywhere.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
@@ -27,8 +28,9 @@ def ledger() -> Response:
     else:
         tenant_id = normalise_guid(raw.strip()) if is_guid(raw.strip()) else None
         if tenant_id not in emulator.identity.tenants:
-            raise ControlError(404, "unknown_tenant",
-                               f"No tenant {raw!r} is configured here; GET /mock-api/tenants lists them")
+            raise ControlError(
+                404, "unknown_tenant", f"No tenant {raw!r} is configured here; GET /mock-api/tenants lists them"
+            )
         tenant_ids = [tenant_id]
     with emulator.store.transaction():  # one consistent reading even while clients write
         reports = [ledger_report(book_from_store(emulator.store, tenant_id)) for tenant_id in tenant_ids]

@@ -3,6 +3,7 @@
 ``GET /openapi.yaml`` is the emulated Accounting API; ``GET /mock-api/openapi.yaml`` is the control API.
 Both come from the ``contracts`` package data, so a running mock never needs Xero's own spec.
 """
+
 from __future__ import annotations
 
 from functools import cache

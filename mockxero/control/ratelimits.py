@@ -4,6 +4,7 @@ GET shows whether limits are on, the limits and each app/tenant's current use; P
 ``{"enabled": false, "minute": 60, "day": 5000, "concurrent": 5, "app_minute": 10000}``; DELETE forgets
 every counted call (the windows start empty).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response
@@ -25,7 +26,7 @@ def show_rate_limits() -> Response:
 def change_rate_limits() -> Response:
     changes = read_json()
     if not isinstance(changes, dict):
-        raise ControlError(400, "invalid_body", "send an object such as {\"enabled\": false} or {\"minute\": 10}")
+        raise ControlError(400, "invalid_body", 'send an object such as {"enabled": false} or {"minute": 10}')
     limiter = get_emulator().traffic.limiter
     enabled = changes.pop("enabled", limiter.enabled)
     if not isinstance(enabled, bool):

@@ -3,6 +3,7 @@
 GET filters with ``?method=POST&path=/api.xro/2.0/Invoices*&tenant=<id>&since=<sequence>``; ``path`` is a
 glob, and without wildcards matches one path exactly. DELETE empties the log.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, request

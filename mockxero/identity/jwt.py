@@ -4,6 +4,7 @@ Xero's access tokens are RS256 JWTs; clients treat them as opaque bearer strings
 claims (``exp``, ``xero_userid``, ``authentication_event_id``). The mock signs with a per-book secret so
 tokens keep working across a restart with a data file and cannot be forged by editing the claims.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,8 +28,10 @@ def _unb64(text: str) -> bytes:
 
 def encode(claims: dict[str, Any], secret: bytes, key_id: str = "mockxero") -> str:
     header = {"alg": "HS256", "kid": key_id, "typ": "JWT"}
-    signing_input = _b64(json.dumps(header, separators=(",", ":")).encode()) + "." + _b64(
-        json.dumps(claims, separators=(",", ":")).encode()
+    signing_input = (
+        _b64(json.dumps(header, separators=(",", ":")).encode())
+        + "."
+        + _b64(json.dumps(claims, separators=(",", ":")).encode())
     )
     signature = hmac.new(secret, signing_input.encode("ascii"), hashlib.sha256).digest()
     return signing_input + "." + _b64(signature)

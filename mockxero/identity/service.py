@@ -3,16 +3,17 @@
 State lives in the store's ``system:*`` tables, so tokens survive a restart with a data file. Time comes
 from the injected clock. Nothing here knows about Flask.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta, timezone
-from typing import Iterable
+from datetime import UTC, timedelta
 
 from ..clock import Clock
 from ..config import ClientConfig, MockConfig, TenantConfig
 from ..exceptions import Forbidden, OAuthError, TokenExpired, Unauthorized
-from ..ids import IdGenerator, normalise_guid, is_guid
+from ..ids import IdGenerator, is_guid, normalise_guid
 from ..store import Store
 from . import jwt
 
@@ -100,12 +101,16 @@ class IdentityService:
             raise OAuthError("invalid_request", "redirect_uri is not registered for this client")
         scopes = self._requested_scopes(client, scope)
         code = self.ids.token(24)
-        self.store.put(T_CODES, code, {
-            "ClientID": client.client_id,
-            "RedirectURI": redirect_uri,
-            "Scopes": list(scopes),
-            "ExpiresAt": self.clock.now() + AUTH_CODE_TTL,
-        })
+        self.store.put(
+            T_CODES,
+            code,
+            {
+                "ClientID": client.client_id,
+                "RedirectURI": redirect_uri,
+                "Scopes": list(scopes),
+                "ExpiresAt": self.clock.now() + AUTH_CODE_TTL,
+            },
+        )
         return code
 
     def exchange_code(self, client: ClientConfig, code: str | None, redirect_uri: str | None) -> dict:
@@ -178,15 +183,31 @@ class IdentityService:
     def _new_grant(self, client: ClientConfig, user_id: str, scopes: list[str]) -> str:
         grant_id = self.ids.guid()
         now = self.clock.now()
-        self.store.put(T_GRANTS, grant_id, {
-            "ClientID": client.client_id, "UserID": user_id, "Scopes": list(scopes), "CreatedAt": now,
-        })
+        self.store.put(
+            T_GRANTS,
+            grant_id,
+            {
+                "ClientID": client.client_id,
+                "UserID": user_id,
+                "Scopes": list(scopes),
+                "CreatedAt": now,
+            },
+        )
         for tenant_id in client.tenant_ids:
             connection_id = self.ids.guid()
-            self.store.put(T_CONNECTIONS, connection_id, {
-                "ConnectionID": connection_id, "GrantID": grant_id, "ClientID": client.client_id,
-                "UserID": user_id, "TenantID": tenant_id, "CreatedAt": now, "UpdatedAt": now,
-            })
+            self.store.put(
+                T_CONNECTIONS,
+                connection_id,
+                {
+                    "ConnectionID": connection_id,
+                    "GrantID": grant_id,
+                    "ClientID": client.client_id,
+                    "UserID": user_id,
+                    "TenantID": tenant_id,
+                    "CreatedAt": now,
+                    "UpdatedAt": now,
+                },
+            )
         return grant_id
 
     def _issue(self, client: ClientConfig, grant_id: str, scopes: list[str], *, with_refresh: bool) -> dict:
@@ -208,9 +229,16 @@ class IdentityService:
             "authentication_event_id": grant_id,
             "scope": list(scopes),
         }
-        self.store.put(T_ACCESS, token_id, {
-            "GrantID": grant_id, "ClientID": client.client_id, "Scopes": list(scopes), "ExpiresAt": expires,
-        })
+        self.store.put(
+            T_ACCESS,
+            token_id,
+            {
+                "GrantID": grant_id,
+                "ClientID": client.client_id,
+                "Scopes": list(scopes),
+                "ExpiresAt": expires,
+            },
+        )
         response = {
             "access_token": jwt.encode(claims, self._signing_secret()),
             "expires_in": self.config.token_ttl,
@@ -219,18 +247,34 @@ class IdentityService:
         }
         if with_refresh:
             refresh_token = self.ids.token(32)
-            self.store.put(T_REFRESH, refresh_token, {
-                "GrantID": grant_id, "ClientID": client.client_id, "Scopes": list(scopes),
-                "ExpiresAt": now + timedelta(seconds=self.config.refresh_token_ttl),
-            })
+            self.store.put(
+                T_REFRESH,
+                refresh_token,
+                {
+                    "GrantID": grant_id,
+                    "ClientID": client.client_id,
+                    "Scopes": list(scopes),
+                    "ExpiresAt": now + timedelta(seconds=self.config.refresh_token_ttl),
+                },
+            )
             response["refresh_token"] = refresh_token
         if "openid" in scopes:
-            response["id_token"] = jwt.encode({
-                "nbf": claims["nbf"], "exp": claims["exp"], "iss": ISSUER, "aud": client.client_id,
-                "sub": grant["UserID"], "xero_userid": grant["UserID"], "global_session_id": grant_id,
-                "preferred_username": "mock.user@example.com", "email": "mock.user@example.com",
-                "given_name": "Mock", "family_name": "User",
-            }, self._signing_secret())
+            response["id_token"] = jwt.encode(
+                {
+                    "nbf": claims["nbf"],
+                    "exp": claims["exp"],
+                    "iss": ISSUER,
+                    "aud": client.client_id,
+                    "sub": grant["UserID"],
+                    "xero_userid": grant["UserID"],
+                    "global_session_id": grant_id,
+                    "preferred_username": "mock.user@example.com",
+                    "email": "mock.user@example.com",
+                    "given_name": "Mock",
+                    "family_name": "User",
+                },
+                self._signing_secret(),
+            )
         return response
 
     # -- bearer tokens on API calls --
@@ -248,7 +292,7 @@ class IdentityService:
         if record is None or record.get("Revoked"):
             raise Unauthorized("AuthenticationUnsuccessful")
         if record["ExpiresAt"] <= self.clock.now():
-            raise TokenExpired(record["ExpiresAt"].astimezone(timezone.utc).strftime("%m/%d/%Y %H:%M:%S"))
+            raise TokenExpired(record["ExpiresAt"].astimezone(UTC).strftime("%m/%d/%Y %H:%M:%S"))
         client = self.clients.get(record["ClientID"])
         if client is None:  # the app was removed from the configuration since the token was issued
             raise Unauthorized("AuthenticationUnsuccessful")

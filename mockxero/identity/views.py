@@ -3,12 +3,13 @@
 Real Xero serves these from identity.xero.com, login.xero.com and api.xero.com; the mock serves them all
 from one host so one base URL is enough.
 """
+
 from __future__ import annotations
 
 import base64
 import binascii
 from datetime import datetime
-from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, redirect, request
 

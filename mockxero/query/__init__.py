@@ -9,7 +9,18 @@
 
 Views call ``mockxero.protocol.list_response``; nothing here knows about Flask.
 """
-from .listing import BY_KEY, Extra, Hidden, ListQuery, Listing, Lookup, guid_value, select, text_value, upper_value
 
-__all__ = ["BY_KEY", "Extra", "Hidden", "ListQuery", "Listing", "Lookup", "guid_value", "select", "text_value",
-           "upper_value"]
+from .listing import BY_KEY, Extra, Hidden, Listing, ListQuery, Lookup, guid_value, select, text_value, upper_value
+
+__all__ = [
+    "BY_KEY",
+    "Extra",
+    "Hidden",
+    "ListQuery",
+    "Listing",
+    "Lookup",
+    "guid_value",
+    "select",
+    "text_value",
+    "upper_value",
+]

@@ -25,36 +25,47 @@ plausibly do (see the README fidelity table):
   elements"); ``EmailAddress != null && EmailAddress.StartsWith("a")`` short-circuits;
 * a date field compared with ``DateTime(...)`` compares instants at midnight UTC.
 """
+
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
+from .. import wire
 from ..exceptions import QueryParseException
 from ..ids import is_guid, normalise_guid
-from .. import wire
 from . import types as t
 from .lexer import CHAR, END, IDENT, NUMBER, OP, STRING, Token, query_error, tokenize
 
-UTC = timezone.utc
-MAX_DEPTH = 48        # deeper nesting is refused rather than risking Python's recursion limit
-MAX_LENGTH = 4000     # longer than any URL Xero's gateway accepts
+UTC = UTC
+MAX_DEPTH = 48  # deeper nesting is refused rather than risking Python's recursion limit
+MAX_LENGTH = 4000  # longer than any URL Xero's gateway accepts
 
 Getter = Callable[[dict], Any]
 
 _COMPARISONS = {
-    "==": operator.eq, "=": operator.eq, "!=": operator.ne, "<>": operator.ne,
-    "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+    "==": operator.eq,
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<>": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
 }
 _EQUALITY = {"==", "=", "!=", "<>"}
 _PREDICATES = {"contains": str.__contains__, "startswith": str.startswith, "endswith": str.endswith}
 _TRANSFORMS = {
-    "tolower": str.lower, "toupper": str.upper, "tolowerinvariant": str.lower,
-    "toupperinvariant": str.upper, "trim": str.strip,
+    "tolower": str.lower,
+    "toupper": str.upper,
+    "tolowerinvariant": str.lower,
+    "toupperinvariant": str.upper,
+    "trim": str.strip,
 }
 
 
@@ -75,9 +86,9 @@ class Literal(Node):
 
 @dataclass
 class FieldRef(Node):
-    path: tuple[str, ...] = ()     # record keys, in the schema's spelling
-    text: str = ""                 # as the client wrote it, for messages
-    getter: Getter | None = None   # set for Extra fields, which know how to read themselves
+    path: tuple[str, ...] = ()  # record keys, in the schema's spelling
+    text: str = ""  # as the client wrote it, for messages
+    getter: Getter | None = None  # set for Extra fields, which know how to read themselves
     shown: Callable[[dict], dict] | None = None  # read the path off this view of the record, not the record
 
 
@@ -96,7 +107,7 @@ class Unary(Node):
 
 @dataclass
 class Logical(Node):
-    op: str = ""                   # "and" / "or"
+    op: str = ""  # "and" / "or"
     operands: list[Node] = field(default_factory=list)
 
 
@@ -120,8 +131,9 @@ class View:
 
 
 class Parser:
-    def __init__(self, text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
-                 view: View | None = None):
+    def __init__(
+        self, text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None, view: View | None = None
+    ):
         if len(text) > MAX_LENGTH:
             raise query_error(f"Expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
         self.catalog = catalog
@@ -175,7 +187,9 @@ class Parser:
                 if side.type.family not in (t.BOOL, t.ANY, t.NULL):
                     raise query_error(
                         f"Operator '{op.text}' incompatible with operand types "
-                        f"'{operands[-1].type.name}' and '{right.type.name}'", op.pos)
+                        f"'{operands[-1].type.name}' and '{right.type.name}'",
+                        op.pos,
+                    )
             operands.append(right)
         if len(operands) == 1:
             return first
@@ -187,13 +201,12 @@ class Parser:
             op = self.advance()
             right = self.parse_unary()
             families = {left.type.family, right.type.family}
-            allowed = t.comparable(left.type, right.type) and (
-                op.text in _EQUALITY or families <= t.RELATIONAL
-            )
+            allowed = t.comparable(left.type, right.type) and (op.text in _EQUALITY or families <= t.RELATIONAL)
             if not allowed:
                 raise query_error(
-                    f"Operator '{op.text}' incompatible with operand types "
-                    f"'{left.type.name}' and '{right.type.name}'", op.pos)
+                    f"Operator '{op.text}' incompatible with operand types '{left.type.name}' and '{right.type.name}'",
+                    op.pos,
+                )
             left = _sized(Compare(t.T_BOOL, left.pos, op=op.text, left=left, right=right))
         return left
 
@@ -279,15 +292,17 @@ class Parser:
             dotted = f"{node.text}.{name.text}"
             extra = self.extras.get(dotted.casefold())
             if extra is not None:
-                return FieldRef(t.extra_type(extra.family), node.pos, path=node.path + (name.text,),
-                                text=dotted, getter=extra.get)
+                return FieldRef(
+                    t.extra_type(extra.family), node.pos, path=node.path + (name.text,), text=dotted, getter=extra.get
+                )
             if node.type.family == t.ANY:
                 return FieldRef(t.T_ANY, node.pos, path=node.path + (name.text,), text=dotted, shown=node.shown)
             if node.type.family == t.OBJECT and node.type.members is not None:
                 member = node.type.members.find(name.text)
                 if member is not None:
-                    return FieldRef(member.type, node.pos, path=node.path + (member.key,), text=dotted,
-                                    shown=node.shown)
+                    return FieldRef(
+                        member.type, node.pos, path=node.path + (member.key,), text=dotted, shown=node.shown
+                    )
         raise query_error(f"No property or field '{name.text}' exists in type '{node.type.name}'", name.pos)
 
     def _method(self, target: Node, name: Token) -> Node:
@@ -326,7 +341,8 @@ class Parser:
             value = datetime(*(int(n) for n in numbers), tzinfo=UTC)
         except (ValueError, OverflowError):
             raise query_error(
-                "Year, Month, and Day parameters describe an un-representable DateTime.", tok.pos) from None
+                "Year, Month, and Day parameters describe an un-representable DateTime.", tok.pos
+            ) from None
         return Literal(t.T_DATETIME, tok.pos, value=value)
 
     def _datetime_parse(self, tok: Token) -> Node:
@@ -349,7 +365,8 @@ class Parser:
             raise query_error("No matching constructor in type 'Guid'", tok.pos)
         if not is_guid(args[0].value):
             raise query_error(
-                "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).", args[0].pos)
+                "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).", args[0].pos
+            )
         return Literal(t.T_GUID, tok.pos, value=normalise_guid(args[0].value))
 
 
@@ -403,14 +420,17 @@ def compile_node(node: Node) -> Getter:
     if isinstance(node, Unary):
         inner = compile_node(node.operand)  # type: ignore[arg-type]
         if node.op == "not":
+
             def negate(record: dict) -> Any:
                 value = inner(record)
                 return None if value is None else value is not True
+
             return negate
 
         def minus(record: dict) -> Any:
             value = inner(record)
             return -value if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else None
+
         return minus
     if isinstance(node, Compare):
         return _compile_compare(node)
@@ -431,6 +451,7 @@ def _path_getter(path: tuple[str, ...], *, dynamic: bool) -> Getter:
                 found = next((v for k, v in value.items() if k.casefold() == folded), None)
             value = found
         return value
+
     return get
 
 
@@ -450,6 +471,7 @@ def _compile_compare(node: Compare) -> Getter:
             return bool(test(a, b))
         except TypeError:  # only reachable through untyped fields
             return negated
+
     return compare
 
 
@@ -463,7 +485,9 @@ def _compile_method(node: Method) -> Getter:
         if value is None:
             raise query_error(
                 f"Object reference not set to an instance of an object: {what} is null on a record "
-                f"(guard it with '{what} != null && ...')", node.pos)
+                f"(guard it with '{what} != null && ...')",
+                node.pos,
+            )
         return value if isinstance(value, str) else str(value)
 
     if node.name in _TRANSFORMS:
@@ -475,6 +499,7 @@ def _compile_method(node: Method) -> Getter:
         text = value_of(target, record, where)
         needle = value_of(args[0], record, "the argument")
         return test(text.casefold(), needle.casefold())
+
     return predicate
 
 
@@ -484,8 +509,9 @@ def _compile_method(node: Method) -> Getter:
 Predicate = Callable[[dict], bool]
 
 
-def compile_where(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
-                  view: View | None = None) -> Predicate:
+def compile_where(
+    text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None, view: View | None = None
+) -> Predicate:
     """``where`` text → a predicate over stored records; bad text raises ``QueryParseException``."""
     parser = Parser(text, catalog, extras, view)
     tree = parser.parse_or()
@@ -502,8 +528,9 @@ class OrderKey:
     descending: bool
 
 
-def compile_order(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
-                  view: View | None = None) -> list[OrderKey]:
+def compile_order(
+    text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None, view: View | None = None
+) -> list[OrderKey]:
     """``order`` text (``Name ASC, UpdatedDateUTC DESC``) → sort keys, most significant first."""
     parser = Parser(text, catalog, extras, view)
     keys: list[OrderKey] = []
@@ -525,8 +552,9 @@ def compile_order(text: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] |
         return keys
 
 
-def compile_path(path: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None,
-                 view: View | None = None) -> Getter:
+def compile_path(
+    path: str, catalog: t.Catalog, extras: Mapping[str, t.Extra] | None = None, view: View | None = None
+) -> Getter:
     """A dotted field path (``Contact.ContactID``) → a getter; used by the explicit list parameters."""
     parser = Parser(path, catalog, extras, view)
     node = parser.parse_postfix()

@@ -2,6 +2,7 @@
 
 Positions are 0-based character indexes into the expression, the way Xero's parser counts them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,32 @@ from ..exceptions import QueryParseException
 IDENT, STRING, CHAR, NUMBER, OP, END = "ident", "string", "char", "number", "op", "end"
 
 # Longest first, so "==" wins over "=" and "<=" over "<".
-OPERATORS = ("==", "!=", "<>", "<=", ">=", "&&", "||", "=", "<", ">", "!", "(", ")", ",", ".", "-",
-             "+", "*", "/", "%", "&", "|", "[", "]")
+OPERATORS = (
+    "==",
+    "!=",
+    "<>",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "=",
+    "<",
+    ">",
+    "!",
+    "(",
+    ")",
+    ",",
+    ".",
+    "-",
+    "+",
+    "*",
+    "/",
+    "%",
+    "&",
+    "|",
+    "[",
+    "]",
+)
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "0": "\0"}
 _MAX_EXPONENT = 1000  # Decimal copes with more, but no money value needs it
 
@@ -36,10 +61,12 @@ class Token:
 
 # Messages Xero is known to send for a bad ``where`` (facts §2.7). A client may match them exactly, so
 # they go out exactly as Xero words them; every other parse error also says where it is.
-XERO_QUERY_MESSAGES = frozenset({
-    "Expression expected",
-    "Character literal must contain exactly one character",
-})
+XERO_QUERY_MESSAGES = frozenset(
+    {
+        "Expression expected",
+        "Character literal must contain exactly one character",
+    }
+)
 
 
 def query_error(message: str, pos: int) -> QueryParseException:

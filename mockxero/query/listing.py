@@ -6,10 +6,12 @@ Everything is parsed before any record is read, so a bad ``where`` fails fast on
 filtered and sorted in place (``store.scan``/``store.peek`` hand out the stored dicts, never copies) and
 only the page being returned is dumped.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from marshmallow import Schema
 
@@ -118,8 +120,8 @@ class ListQuery:
     page_size: str | None = None
     if_modified_since: str | None = None
     search_term: str | None = None
-    values: Mapping[str, str | None] = field(default_factory=dict)   # the lookups' raw lists
-    flags: Mapping[str, bool] = field(default_factory=dict)          # hidden params and createdByMyApp
+    values: Mapping[str, str | None] = field(default_factory=dict)  # the lookups' raw lists
+    flags: Mapping[str, bool] = field(default_factory=dict)  # hidden params and createdByMyApp
 
 
 @dataclass(frozen=True)
@@ -167,8 +169,9 @@ class RecordSource:
                         yield record
 
 
-def select(source: RecordSource, listing: Listing, query: ListQuery, *, client_id: str | None,
-           backend: Any = None) -> ListResult:
+def select(
+    source: RecordSource, listing: Listing, query: ListQuery, *, client_id: str | None, backend: Any = None
+) -> ListResult:
     """The records one list request returns (``backend`` is what ``listing.present`` is called with)."""
     view = _view(listing, backend)
     # Parse every input first: a bad request fails the same way on an empty book and a full one.
@@ -183,8 +186,17 @@ def select(source: RecordSource, listing: Listing, query: ListQuery, *, client_i
     searching = listing.search and _given(query.search_term)
     mine_only = listing.created_by_my_app and query.flags.get("createdByMyApp", False)
     hiding = [hidden for hidden in listing.hidden if not query.flags.get(hidden.param, False)]
-    if (paging is not None and source.indexed and not lookups and not hiding and since is None
-            and not mine_only and not searching and where is None and not order):
+    if (
+        paging is not None
+        and source.indexed
+        and not lookups
+        and not hiding
+        and since is None
+        and not mine_only
+        and not searching
+        and where is None
+        and not order
+    ):
         # Nothing to filter or sort: the page is a slice of the table and the count is its size, so a
         # plain "page=1" costs the same on a book of a thousand invoices as on one of a hundred thousand.
         return ListResult(source.window(paging.offset, paging.size), paging.pagination(source.count()))
@@ -216,7 +228,7 @@ def select(source: RecordSource, listing: Listing, query: ListQuery, *, client_i
         sort_rows(selected, order)
     if paging is None:
         return ListResult(selected, None)
-    return ListResult(selected[paging.offset: paging.offset + paging.size], paging.pagination(len(selected)))
+    return ListResult(selected[paging.offset : paging.offset + paging.size], paging.pagination(len(selected)))
 
 
 def _view(listing: Listing, backend: Any) -> View | None:
@@ -231,6 +243,7 @@ def _view(listing: Listing, backend: Any) -> View | None:
         if found is None:
             found = shown[id(record)] = (record, present(backend, record))
         return found[1]
+
     return View(frozenset(listing.presented), show)
 
 
@@ -266,6 +279,17 @@ def _fold(value: Any) -> Any:
 
 
 __all__ = [
-    "BY_KEY", "CREATED_BY_APP", "Extra", "Hidden", "ListQuery", "ListResult", "Listing", "Lookup",
-    "RecordSource", "guid_value", "select", "text_value", "upper_value",
+    "BY_KEY",
+    "CREATED_BY_APP",
+    "Extra",
+    "Hidden",
+    "ListQuery",
+    "ListResult",
+    "Listing",
+    "Lookup",
+    "RecordSource",
+    "guid_value",
+    "select",
+    "text_value",
+    "upper_value",
 ]

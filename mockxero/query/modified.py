@@ -9,9 +9,10 @@ instant cut to the whole second, so re-using the newest ``UpdatedDateUTC`` seen 
 misses a record changed later in the same second (it re-sends that boundary record instead). A header it
 cannot read is ignored, as HTTP says a server must do with an invalid ``If-Modified-Since``.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from .. import wire
@@ -40,14 +41,14 @@ def _http_date(text: str) -> datetime | None:
     if parsed is None:  # pragma: no cover - older Pythons returned None instead of raising
         return None
     if parsed.tzinfo is None:  # "-0000" means UTC with no claim about local time
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def to_second(instant: datetime) -> datetime:
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return instant.astimezone(timezone.utc).replace(microsecond=0)
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC).replace(microsecond=0)
 
 
 def modified_since(value: object, since: datetime) -> bool:

@@ -6,6 +6,7 @@ Xero: pages are 1-based, 100 records by default, ``pageSize`` up to 1000 since J
 1000 means 1000; ``pageSize`` alone pages from page 1; ``pagination`` appears only when the request pages;
 a non-numeric value is a ``QueryParseException``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

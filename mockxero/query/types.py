@@ -6,19 +6,31 @@ before it looks at any record, so ``IsSold=="true"`` fails as a query error even
 same: a resource's marshmallow schema already says what each wire field is, so the catalogue is derived
 from it, and a type mismatch is a ``QueryParseException`` whatever the data.
 """
+
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from marshmallow import Schema, fields as mfields
+from marshmallow import Schema
+from marshmallow import fields as mfields
 
 from ..schemas import fields as xfields
 
 # Families decide what an operator accepts; names are the .NET type names Xero's messages use.
 STRING, ENUM, NUMBER, DATETIME, GUID, BOOL, NULL, OBJECT, LIST, ANY = (
-    "string", "enum", "number", "datetime", "guid", "bool", "null", "object", "list", "any",
+    "string",
+    "enum",
+    "number",
+    "datetime",
+    "guid",
+    "bool",
+    "null",
+    "object",
+    "list",
+    "any",
 )
 
 
@@ -26,7 +38,7 @@ STRING, ENUM, NUMBER, DATETIME, GUID, BOOL, NULL, OBJECT, LIST, ANY = (
 class XType:
     name: str
     family: str
-    members: "Catalog | None" = field(default=None, compare=False, repr=False)
+    members: Catalog | None = field(default=None, compare=False, repr=False)
 
 
 T_STRING = XType("String", STRING)
@@ -66,7 +78,7 @@ def comparable(left: XType, right: XType) -> bool:
 
 @dataclass(frozen=True)
 class Member:
-    key: str                      # the record key (the schema's spelling)
+    key: str  # the record key (the schema's spelling)
     type: XType
 
 
@@ -97,7 +109,7 @@ def extra_type(family: str) -> XType:
     return FIELD_TYPES.get(family) or XType(family.title(), family)
 
 
-_CATALOGS: "weakref.WeakKeyDictionary[Schema, Catalog]" = weakref.WeakKeyDictionary()
+_CATALOGS: weakref.WeakKeyDictionary[Schema, Catalog] = weakref.WeakKeyDictionary()
 _MAX_NESTING = 6  # schemas that refer to themselves stop here
 
 

@@ -1,4 +1,5 @@
 """The Account wire shape (the chart of accounts)."""
+
 from __future__ import annotations
 
 from .base import XeroSchema
@@ -6,8 +7,24 @@ from .currencies import CURRENCY_CODES
 from .fields import Choice, Flag, Guid, Text, XeroDateTime
 
 ACCOUNT_TYPES = (
-    "BANK", "CURRENT", "CURRLIAB", "DEPRECIATN", "DIRECTCOSTS", "EQUITY", "EXPENSE", "FIXED", "INVENTORY",
-    "LIABILITY", "NONCURRENT", "OTHERINCOME", "OVERHEADS", "PREPAYMENT", "REVENUE", "SALES", "TERMLIAB", "PAYG",
+    "BANK",
+    "CURRENT",
+    "CURRLIAB",
+    "DEPRECIATN",
+    "DIRECTCOSTS",
+    "EQUITY",
+    "EXPENSE",
+    "FIXED",
+    "INVENTORY",
+    "LIABILITY",
+    "NONCURRENT",
+    "OTHERINCOME",
+    "OVERHEADS",
+    "PREPAYMENT",
+    "REVENUE",
+    "SALES",
+    "TERMLIAB",
+    "PAYG",
 )
 ACCOUNT_STATUSES = ("ACTIVE", "ARCHIVED", "DELETED")
 BANK_ACCOUNT_TYPES = ("BANK", "CREDITCARD", "PAYPAL", "NONE", "")

@@ -1,4 +1,5 @@
 """The Allocation wire shape (credit note → invoice)."""
+
 from __future__ import annotations
 
 from .base import XeroSchema

@@ -1,4 +1,5 @@
 """The BankTransaction and BankTransfer wire shapes."""
+
 from __future__ import annotations
 
 from marshmallow import fields
@@ -10,8 +11,14 @@ from .fields import Choice, Flag, Guid, IsoDateString, Money, Text, XeroDate, Xe
 from .lineitems import LineItemSchema, TrackingSchema
 
 BANK_TRANSACTION_TYPES = (
-    "RECEIVE", "RECEIVE-OVERPAYMENT", "RECEIVE-PREPAYMENT", "SPEND", "SPEND-OVERPAYMENT", "SPEND-PREPAYMENT",
-    "RECEIVE-TRANSFER", "SPEND-TRANSFER",
+    "RECEIVE",
+    "RECEIVE-OVERPAYMENT",
+    "RECEIVE-PREPAYMENT",
+    "SPEND",
+    "SPEND-OVERPAYMENT",
+    "SPEND-PREPAYMENT",
+    "RECEIVE-TRANSFER",
+    "SPEND-TRANSFER",
 )
 BANK_TRANSACTION_STATUSES = ("AUTHORISED", "DELETED", "VOIDED")
 BANK_TRANSFER_STATUSES = ("AUTHORISED", "DELETED")

@@ -1,7 +1,9 @@
 """The base schema and the two ways a body element is read: wire → values (load) and values → wire (dump)."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump
 

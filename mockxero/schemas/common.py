@@ -1,4 +1,5 @@
 """Small wire structures that several resources embed."""
+
 from __future__ import annotations
 
 from marshmallow import fields

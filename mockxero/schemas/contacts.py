@@ -1,4 +1,5 @@
 """The Contact wire shape."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -83,5 +84,11 @@ class ContactSummarySchema(XeroSchema):
 
     @pre_dump
     def _empty_collections(self, record: dict, **kwargs: Any) -> dict:
-        return {"Addresses": [], "Phones": [], "ContactGroups": [], "ContactPersons": [],
-                "HasValidationErrors": False, **record}
+        return {
+            "Addresses": [],
+            "Phones": [],
+            "ContactGroups": [],
+            "ContactPersons": [],
+            "HasValidationErrors": False,
+            **record,
+        }

@@ -1,16 +1,21 @@
 """The CreditNote wire shape (ACCRECCREDIT and ACCPAYCREDIT)."""
+
 from __future__ import annotations
 
 from marshmallow import fields
 
 from .base import XeroSchema
 from .common import nested_list
-from .lineitems import DiscountedLineItemSchema
 from .documents import (
-    DOCUMENT_STATUSES, AllocationSummarySchema, InvoiceRefSchema, LineAmountTypesField,
-    PaymentSummarySchema, contact_field,
+    DOCUMENT_STATUSES,
+    AllocationSummarySchema,
+    InvoiceRefSchema,
+    LineAmountTypesField,
+    PaymentSummarySchema,
+    contact_field,
 )
 from .fields import Choice, Flag, Guid, IsoDateString, Money, Text, XeroDate, XeroDateTime
+from .lineitems import DiscountedLineItemSchema
 
 CREDIT_NOTE_TYPES = ("ACCPAYCREDIT", "ACCRECCREDIT")
 

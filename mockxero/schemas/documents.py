@@ -1,5 +1,6 @@
 """Wire pieces invoices, credit notes, payments and allocations share: line items, the contact a document
 names, and the summaries one document shows of another."""
+
 from __future__ import annotations
 
 from typing import Any

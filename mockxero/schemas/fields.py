@@ -1,9 +1,11 @@
 """Wire field types: money, Xero dates, GUIDs and enums with Xero's error wording."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from marshmallow import ValidationError, fields
 

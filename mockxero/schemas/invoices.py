@@ -1,20 +1,32 @@
 """The Invoice wire shape (ACCREC sales invoices and ACCPAY bills)."""
+
 from __future__ import annotations
 
 from marshmallow import fields
 
 from .base import XeroSchema
 from .common import nested_list
-from .lineitems import DiscountedLineItemSchema
 from .documents import (
-    DOCUMENT_STATUSES, AppliedCreditSummarySchema, LineAmountTypesField, PaymentSummarySchema,
+    DOCUMENT_STATUSES,
+    AppliedCreditSummarySchema,
+    LineAmountTypesField,
+    PaymentSummarySchema,
     contact_field,
 )
 from .fields import Choice, Flag, Guid, IsoDateString, Money, Text, XeroDate, XeroDateTime
+from .lineitems import DiscountedLineItemSchema
 
 # The spec's whole enum is readable; the backend says which of them /Invoices accepts.
-INVOICE_TYPES = ("ACCPAY", "ACCPAYCREDIT", "APOVERPAYMENT", "APPREPAYMENT", "ACCREC", "ACCRECCREDIT",
-                 "AROVERPAYMENT", "ARPREPAYMENT")
+INVOICE_TYPES = (
+    "ACCPAY",
+    "ACCPAYCREDIT",
+    "APOVERPAYMENT",
+    "APPREPAYMENT",
+    "ACCREC",
+    "ACCRECCREDIT",
+    "AROVERPAYMENT",
+    "ARPREPAYMENT",
+)
 
 
 class InvoiceSchema(XeroSchema):

@@ -1,4 +1,5 @@
 """The Item wire shape, with its sales and purchase details."""
+
 from __future__ import annotations
 
 from typing import Any

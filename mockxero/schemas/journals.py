@@ -1,4 +1,5 @@
 """The Journal wire shape (``GET /Journals``)."""
+
 from __future__ import annotations
 
 from typing import Any

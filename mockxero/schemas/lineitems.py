@@ -1,5 +1,6 @@
 """The LineItem wire shape: one schema for every document with lines, plus the discount fields that only
 invoices and credit notes carry."""
+
 from __future__ import annotations
 
 from marshmallow import fields

@@ -1,4 +1,5 @@
 """The Organisation wire shape and the organisation's permitted actions."""
+
 from __future__ import annotations
 
 from marshmallow import fields

@@ -1,4 +1,5 @@
 """The Payment wire shape."""
+
 from __future__ import annotations
 
 from marshmallow import fields
@@ -10,8 +11,16 @@ from .fields import Choice, Flag, Guid, Money, Text, XeroDate, XeroDateTime
 from .invoices import InvoiceSchema
 
 PAYMENT_STATUSES = ("AUTHORISED", "DELETED")
-PAYMENT_TYPES = ("ACCRECPAYMENT", "ACCPAYPAYMENT", "ARCREDITPAYMENT", "APCREDITPAYMENT", "AROVERPAYMENTPAYMENT",
-                 "ARPREPAYMENTPAYMENT", "APPREPAYMENTPAYMENT", "APOVERPAYMENTPAYMENT")
+PAYMENT_TYPES = (
+    "ACCRECPAYMENT",
+    "ACCPAYPAYMENT",
+    "ARCREDITPAYMENT",
+    "APCREDITPAYMENT",
+    "AROVERPAYMENTPAYMENT",
+    "ARPREPAYMENTPAYMENT",
+    "APPREPAYMENTPAYMENT",
+    "APOVERPAYMENTPAYMENT",
+)
 
 
 class PaymentSchema(XeroSchema):

@@ -4,6 +4,7 @@ The backend fills cells with Python values; this module writes them the way Xero
 ``Value`` is a string (amounts ``"1190.00"``, dates ``"2018-05-13T00:00:00"``, empty cells ``""``) and
 ``ReportDate`` reads ``"24 April 2019"``.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -2,6 +2,7 @@
 rate limits (``ratelimit``), ``Idempotency-Key`` (``idempotency``), fault injection (``faults``) and the
 request log (``requestlog``), wired into the request pipeline by ``gateway``.
 """
+
 from __future__ import annotations
 
 from .gateway import ConnectionDropped, Traffic, install

@@ -29,6 +29,7 @@ Effects (``effect``):
 ``latency`` may also be given with any other effect, to delay it first. A delay moves the emulator clock
 forward (tests never wait) unless the server runs with ``fault_latency: sleep``.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -49,8 +50,21 @@ from ..ids import is_guid, normalise_guid
 
 EFFECTS = ("status", "latency", "drop", "lost_response")
 MAX_LATENCY = 86_400  # a day: longer says nothing more, and would stall a sleeping server's thread
-_FIELDS = {"method", "path", "path_regex", "tenant", "nth", "probability", "seed", "times", "effect",
-           "status", "headers", "body", "latency"}
+_FIELDS = {
+    "method",
+    "path",
+    "path_regex",
+    "tenant",
+    "nth",
+    "probability",
+    "seed",
+    "times",
+    "effect",
+    "status",
+    "headers",
+    "body",
+    "latency",
+}
 
 
 class FaultRuleError(ValueError):
@@ -83,7 +97,7 @@ class FaultRule:
     _random: random.Random | None = field(default=None, repr=False)
 
     @classmethod
-    def from_dict(cls, rule_id: int, data: Any) -> "FaultRule":
+    def from_dict(cls, rule_id: int, data: Any) -> FaultRule:
         if not isinstance(data, dict):
             raise FaultRuleError(f"a fault rule must be an object, got {type(data).__name__}")
         unknown = sorted(set(data) - _FIELDS)
@@ -115,7 +129,8 @@ class FaultRule:
             probability = _number(data["probability"])
             if probability is None or not 0 < probability <= 1:
                 raise FaultRuleError(
-                    f"probability must be a number above 0 and at most 1, got {_show(data['probability'])}")
+                    f"probability must be a number above 0 and at most 1, got {_show(data['probability'])}"
+                )
             rule.probability = probability
         if rule.nth is not None and rule.probability is not None:
             raise FaultRuleError("give either nth or probability, not both")
@@ -136,8 +151,8 @@ class FaultRule:
             rule.status = status
             headers = data.get("headers", {})
             if not isinstance(headers, dict) or not all(
-                    isinstance(k, str) and isinstance(v, (str, int)) and not isinstance(v, bool)
-                    for k, v in headers.items()):
+                isinstance(k, str) and isinstance(v, (str, int)) and not isinstance(v, bool) for k, v in headers.items()
+            ):
                 raise FaultRuleError("headers must map header names to text")
             rule.headers = {k: str(v) for k, v in headers.items()}
             body = data.get("body")
@@ -237,7 +252,8 @@ def _latency(data: dict) -> float:
     latency = _number(data.get("latency", 0))
     if latency is None or not 0 <= latency <= MAX_LATENCY:
         raise FaultRuleError(
-            f"latency must be a number of seconds from 0 to {MAX_LATENCY}, got {_show(data.get('latency'))}")
+            f"latency must be a number of seconds from 0 to {MAX_LATENCY}, got {_show(data.get('latency'))}"
+        )
     return latency
 
 

@@ -13,13 +13,15 @@ The path of one call (control-API calls under ``/mock-api`` skip all of it):
    over a socket served by werkzeug the socket is shut down, so the client sees the connection close with
    no answer; in-process (Flask's test client) ``ConnectionDropped`` is raised to the caller.
 """
+
 from __future__ import annotations
 
 import socket
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
@@ -35,7 +37,7 @@ from .ratelimit import Limits, RateLimiter
 from .requestlog import LoggedCall, RequestLog
 
 SEVER_KEY = "mockxero.sever"  # WSGI environ key: "drop" or "lost_response"
-_STATE = "mockxero_call"      # flask.g attribute holding the current call's _CallState
+_STATE = "mockxero_call"  # flask.g attribute holding the current call's _CallState
 XERO_503_TEXT = "The Xero API is temporarily unavailable"  # Xero's 503s are plain text
 
 
@@ -65,12 +67,16 @@ class Traffic:
         self.config = config
         self.clock = clock
         self.store = store
-        self.limiter = RateLimiter(clock, Limits(
-            minute=config.rate_limit_minute,
-            day=config.rate_limit_day,
-            concurrent=config.rate_limit_concurrent,
-            app_minute=config.rate_limit_app_minute,
-        ), enabled=config.rate_limits)
+        self.limiter = RateLimiter(
+            clock,
+            Limits(
+                minute=config.rate_limit_minute,
+                day=config.rate_limit_day,
+                concurrent=config.rate_limit_concurrent,
+                app_minute=config.rate_limit_app_minute,
+            ),
+            enabled=config.rate_limits,
+        )
         self.idempotency = IdempotencyKeys(store, clock, config.idempotency_ttl)
         self.faults = FaultInjector()
         if config.faults_file:
@@ -114,8 +120,9 @@ class Traffic:
         if key is None:
             with self.store.transaction():
                 return current_app.make_response(view())
-        request_print = fingerprint(request.method, request.path, request.args.items(multi=True),
-                             request.get_data(cache=True))
+        request_print = fingerprint(
+            request.method, request.path, request.args.items(multi=True), request.get_data(cache=True)
+        )
         if state is not None:
             state.entry.idempotency_key = key
         with self.store.transaction():
@@ -132,8 +139,9 @@ class Traffic:
                     raise
                 response = render_error(error)
             if response.status_code < 500:
-                self.idempotency.remember(tenant_id, client_id, key, request_print, request.method, request.path,
-                                          response)
+                self.idempotency.remember(
+                    tenant_id, client_id, key, request_print, request.method, request.path, response
+                )
             return response
 
     def tenantless_call(self, client_id: str) -> None:
@@ -169,8 +177,14 @@ class Traffic:
         if body is None and status == 503:
             body = XERO_503_TEXT
         elif body is None and status >= 400:
-            body = {"Type": None, "Title": "Injected fault", "Status": status,
-                    "Detail": f"mockxero fault rule #{rule.id}", "Instance": str(uuid.uuid4()), "Extensions": {}}
+            body = {
+                "Type": None,
+                "Title": "Injected fault",
+                "Status": status,
+                "Detail": f"mockxero fault rule #{rule.id}",
+                "Instance": str(uuid.uuid4()),
+                "Extensions": {},
+            }
         if body is None:
             response = Response(status=status)
         elif isinstance(body, str):

@@ -17,12 +17,14 @@ does on a replay is undocumented, so the rules below are ours (see the README's 
 Stored answers live in the tenant's ``IdempotencyKeys`` table, so they survive restarts with a data file,
 are wiped with the tenant's books and travel in its snapshots.
 """
+
 from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from flask import Response
 
@@ -38,8 +40,17 @@ KIND = "IdempotencyKeys"
 WRITE_METHODS = frozenset({"PUT", "POST", "DELETE", "PATCH"})
 
 # Headers that describe one delivery rather than the answer; a replay gets fresh ones.
-_NOT_STORED = frozenset({"content-length", "date", "retry-after", "x-rate-limit-problem",
-                         "x-daylimit-remaining", "x-minlimit-remaining", "x-appminlimit-remaining"})
+_NOT_STORED = frozenset(
+    {
+        "content-length",
+        "date",
+        "retry-after",
+        "x-rate-limit-problem",
+        "x-daylimit-remaining",
+        "x-minlimit-remaining",
+        "x-appminlimit-remaining",
+    }
+)
 # Expired keys are swept at most this often per tenant (emulator time), so sweeping stays off the hot path.
 _SWEEP_EVERY = timedelta(hours=1)
 
@@ -50,8 +61,9 @@ def read_key(headers: Mapping[str, str]) -> str | None:
     if key is None or not key.strip():
         return None
     if len(key) > MAX_KEY_LENGTH:
-        raise BadRequest(f"The Idempotency-Key header must be at most {MAX_KEY_LENGTH} characters long "
-                         f"(got {len(key)})")
+        raise BadRequest(
+            f"The Idempotency-Key header must be at most {MAX_KEY_LENGTH} characters long (got {len(key)})"
+        )
     return key
 
 
@@ -105,8 +117,9 @@ class IdempotencyKeys:
             )
         return record
 
-    def remember(self, tenant_id: str, client_id: str, key: str, request_print: str, method: str, path: str,
-                 response: Response) -> None:
+    def remember(
+        self, tenant_id: str, client_id: str, key: str, request_print: str, method: str, path: str, response: Response
+    ) -> None:
         """Store the answer inside the caller's transaction (the one that holds the write)."""
         now = self.clock.now()
         body = response.get_data()
@@ -115,19 +128,24 @@ class IdempotencyKeys:
         except UnicodeDecodeError:
             stored_body = {"BodyBase64": base64.b64encode(body).decode("ascii")}
         table = table_name(tenant_id, KIND)
-        self.store.put(table, self._record_key(client_id, key), {
-            "Key": key,
-            "ClientID": client_id,
-            "Method": method,
-            "Path": path,
-            "Fingerprint": request_print,
-            "Status": response.status_code,
-            "Headers": [[name, value] for name, value in response.headers.items()
-                        if name.lower() not in _NOT_STORED],
-            **stored_body,
-            "CreatedAt": now,
-            "ExpiresAt": now + self.ttl,
-        })
+        self.store.put(
+            table,
+            self._record_key(client_id, key),
+            {
+                "Key": key,
+                "ClientID": client_id,
+                "Method": method,
+                "Path": path,
+                "Fingerprint": request_print,
+                "Status": response.status_code,
+                "Headers": [
+                    [name, value] for name, value in response.headers.items() if name.lower() not in _NOT_STORED
+                ],
+                **stored_body,
+                "CreatedAt": now,
+                "ExpiresAt": now + self.ttl,
+            },
+        )
         self._sweep(table, now)
 
     @staticmethod
@@ -150,7 +168,10 @@ class IdempotencyKeys:
         if due is not None and now < due:
             return
         self._next_sweep[table] = now + min(self.ttl, _SWEEP_EVERY)
-        expired = [self._record_key(record["ClientID"], record["Key"])
-                   for record in self.store.scan(table) if record["ExpiresAt"] <= now]
+        expired = [
+            self._record_key(record["ClientID"], record["Key"])
+            for record in self.store.scan(table)
+            if record["ExpiresAt"] <= now
+        ]
         for key in expired:
             self.store.delete(table, key)

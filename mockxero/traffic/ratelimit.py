@@ -14,14 +14,16 @@ only be refused again.
 
 Counters live in memory: a restart (or ``DELETE /mock-api/rate-limits``) starts them afresh.
 """
+
 from __future__ import annotations
 
 import math
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from ..clock import Clock, time_scale
 from ..exceptions import RateLimitExceeded
@@ -50,7 +52,7 @@ class Limits:
     concurrent: int = 5
     app_minute: int = 10_000
 
-    def updated(self, changes: dict[str, Any]) -> "Limits":
+    def updated(self, changes: dict[str, Any]) -> Limits:
         unknown = set(changes) - set(asdict(self))
         if unknown:
             raise ValueError(f"unknown limit {sorted(unknown)[0]!r}; the limits are {', '.join(asdict(self))}")

@@ -4,6 +4,7 @@ Every call to the accounting and identity APIs is logged (the control API's own 
 the gateway did to it: the idempotency key it honoured and whether the answer was a replay, the fault
 that fired, the rate limit that refused it. ``request_log_size`` bounds the ring (0 turns logging off).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -20,7 +21,7 @@ class LoggedCall:
     path: str
     tenant_id: str | None = None
     client_id: str | None = None
-    status: int | None = None   # None when the connection was dropped before any answer
+    status: int | None = None  # None when the connection was dropped before any answer
     idempotency_key: str | None = None
     replayed: bool = False
     fault: str | None = None
@@ -47,8 +48,9 @@ class RequestLog:
             row.update(vars(call))  # a flat copy: asdict's deep copy costs more than the rest of the log
             self._entries.append(row)
 
-    def entries(self, *, method: str | None = None, path: str | None = None, tenant: str | None = None,
-                since: int | None = None) -> list[dict[str, Any]]:
+    def entries(
+        self, *, method: str | None = None, path: str | None = None, tenant: str | None = None, since: int | None = None
+    ) -> list[dict[str, Any]]:
         """Filter: ``method`` (any case), ``path`` (a glob; without wildcards an exact path), ``tenant``,
         and ``since`` (only entries with a higher sequence number, for polling)."""
         with self._lock:

@@ -6,10 +6,11 @@ records the status codes it sees; when all three ran, the session ends by checki
 the contract documents for every operation was reached at least once, so a documented answer nobody can
 provoke (or a contract that forgot what the mock answers) is caught.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
@@ -36,6 +37,7 @@ CONFORMANCE_CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
+
 
 class FreshKeys:
     """Generated Idempotency-Key values repeat (hypothesis favours short strings), and a repeat for another
@@ -69,8 +71,7 @@ SEED = 20260115
 STATELESS_EXAMPLES = 12
 SCHEMATHESIS_CONFIG = {
     "seed": SEED,
-    "generation": {"mode": "positive", "max-examples": STATELESS_EXAMPLES, "deterministic": True,
-                   "database": "none"},
+    "generation": {"mode": "positive", "max-examples": STATELESS_EXAMPLES, "deterministic": True, "database": "none"},
     # Workflows follow the contract's own links only; inferred ones guess (and guess the tenant header is a
     # resource nobody creates, which would keep every accounting operation from starting a workflow).
     "phases": {"stateful": {"inference": {"algorithms": []}}},
@@ -164,8 +165,9 @@ def auth_headers(contract_app) -> dict[str, str]:
 
 def load_schema(app) -> schemathesis.BaseSchema:
     """The contract as the app serves it, so the suite tests what the mock publishes."""
-    return schemathesis.openapi.from_wsgi("/openapi.yaml", app,
-                                          config=schemathesis.Config.from_dict(SCHEMATHESIS_CONFIG))
+    return schemathesis.openapi.from_wsgi(
+        "/openapi.yaml", app, config=schemathesis.Config.from_dict(SCHEMATHESIS_CONFIG)
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ would all be refused) and every answer must conform. Stateful: the links in the 
 generated workflows create contacts and then read and update them, invoices for those contacts, payments
 for those invoices, and so on.
 """
+
 from __future__ import annotations
 
 import hypothesis

@@ -1,4 +1,5 @@
 """The contract files themselves: current, complete, in our own words, and served by the mock."""
+
 from __future__ import annotations
 
 import importlib
@@ -8,7 +9,6 @@ import re
 import yaml
 
 import mockxero.api
-
 from contracts import ACCOUNTING, CONTROL, build, catalogue, read_contract
 from mockxero.api import API_PREFIX
 from mockxero.control import CONTROL_PREFIX
@@ -56,7 +56,8 @@ def test_every_emulated_accounting_operation_is_in_the_contract(app):
     documented = {(m, p) for m, p in _documented(_contract(ACCOUNTING))}
     assert served - documented == set(), (
         "served but not in contracts/accounting.yaml: add the operation to contracts/catalogue.py, "
-        "then run `python3 -m contracts.build`")
+        "then run `python3 -m contracts.build`"
+    )
     assert documented - served == set(), "in contracts/accounting.yaml but not served"
 
 

@@ -6,6 +6,7 @@ and neither do the identity endpoints' successes (they need the client's secret)
 of them for every operation that documents them, and checks each answer against the contract like any
 other.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -63,8 +64,9 @@ def test_gateway_errors_conform(contract_app, accounting_schema, auth_headers, s
 
         if "413" in documented:
             # One element whose text alone is over the limit: refused before anything reads it.
-            _call(_case(operation, body={"Name": "x" * (MAX_BODY_BYTES + 1)}), auth_headers, status_ledger,
-                  expected=413)
+            _call(
+                _case(operation, body={"Name": "x" * (MAX_BODY_BYTES + 1)}), auth_headers, status_ledger, expected=413
+            )
 
         if "400" in documented:
             unparseable = sorted(query_names & set(UNPARSEABLE_QUERY))
@@ -93,10 +95,10 @@ def test_gateway_errors_conform(contract_app, accounting_schema, auth_headers, s
 
 def test_identity_answers_conform(contract_app, accounting_schema, status_ledger):
     token_op = accounting_schema["/connect/token"]["POST"]
-    form = {"grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET}
-    issued = _call(token_op.Case(body=form, media_type="application/x-www-form-urlencoded"), {}, status_ledger,
-                   expected=200).json()
+    form = {"grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
+    issued = _call(
+        token_op.Case(body=form, media_type="application/x-www-form-urlencoded"), {}, status_ledger, expected=200
+    ).json()
     bearer = {"Authorization": f"Bearer {issued['access_token']}"}
 
     connections_op = accounting_schema["/connections"]["GET"]
@@ -115,22 +117,42 @@ def test_identity_answers_conform(contract_app, accounting_schema, status_ledger
 
     _call(disconnect_op.Case(path_parameters=connection), bearer, status_ledger, expected=204)
 
-    authorize = accounting_schema["/connect/authorize"]["GET"].Case(query={
-        "response_type": "code", "client_id": DEFAULT_CLIENT_ID,
-        "redirect_uri": "https://app.example/callback", "scope": "offline_access accounting.contacts",
-        "state": "s1"})
+    authorize = accounting_schema["/connect/authorize"]["GET"].Case(
+        query={
+            "response_type": "code",
+            "client_id": DEFAULT_CLIENT_ID,
+            "redirect_uri": "https://app.example/callback",
+            "scope": "offline_access accounting.contacts",
+            "state": "s1",
+        }
+    )
     redirected = _call(authorize, {}, status_ledger, expected=302)
     code = parse_qs(urlsplit(redirected.headers["location"][0]).query)["code"][0]
 
-    exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback",
-                "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
-    tokens = _call(token_op.Case(body=exchange, media_type="application/x-www-form-urlencoded"), {},
-                   status_ledger, expected=200).json()
+    exchange = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": "https://app.example/callback",
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+    }
+    tokens = _call(
+        token_op.Case(body=exchange, media_type="application/x-www-form-urlencoded"), {}, status_ledger, expected=200
+    ).json()
     oversized = {"grant_type": "client_credentials", "scope": "x" * (MAX_BODY_BYTES + 1)}
     for form_op in (token_op, accounting_schema["/connect/revocation"]["POST"]):
-        _call(form_op.Case(body=oversized, media_type="application/x-www-form-urlencoded"), {}, status_ledger,
-              expected=413)
-    revoke = {"token": tokens["refresh_token"], "client_id": DEFAULT_CLIENT_ID,
-              "client_secret": DEFAULT_CLIENT_SECRET}
-    _call(accounting_schema["/connect/revocation"]["POST"].Case(
-        body=revoke, media_type="application/x-www-form-urlencoded"), {}, status_ledger, expected=200)
+        _call(
+            form_op.Case(body=oversized, media_type="application/x-www-form-urlencoded"),
+            {},
+            status_ledger,
+            expected=413,
+        )
+    revoke = {"token": tokens["refresh_token"], "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
+    _call(
+        accounting_schema["/connect/revocation"]["POST"].Case(
+            body=revoke, media_type="application/x-www-form-urlencoded"
+        ),
+        {},
+        status_ledger,
+        expected=200,
+    )

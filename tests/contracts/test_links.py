@@ -6,6 +6,7 @@ source operation is called with its example, the link's runtime expressions are 
 the target is called with its example (the link's body merged in). Both answers must be successes that
 conform, which also proves that each link points at the right fields.
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,8 +23,11 @@ API = "/api.xro/2.0/"
 
 
 def _operations(document: dict) -> dict[str, tuple[str, str, dict]]:
-    return {operation["operationId"]: (method.upper(), path, operation)
-            for path, item in document["paths"].items() for method, operation in item.items()}
+    return {
+        operation["operationId"]: (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
 
 
 def _parameters(document: dict, operation: dict) -> list[dict]:
@@ -61,12 +65,26 @@ def _merged(example: Any, linked: Any) -> Any:
             merged[key] = _merged(example[key], value) if key in example else value
         return merged
     if isinstance(example, list) and isinstance(linked, list):
-        return [_merged(e, l) for e, l in zip(example, linked)] + example[len(linked):] + linked[len(example):]
+        return (
+            [_merged(e, link) for e, link in zip(example, linked, strict=False)]
+            + example[len(linked) :]
+            + linked[len(example) :]
+        )
     return linked
 
 
-def _call(schema, method: str, path: str, headers, ledger, *, path_parameters=None, query=None, body=None,
-          must_succeed: bool = True):
+def _call(
+    schema,
+    method: str,
+    path: str,
+    headers,
+    ledger,
+    *,
+    path_parameters=None,
+    query=None,
+    body=None,
+    must_succeed: bool = True,
+):
     operation = schema[path][method]
     kwargs: dict[str, Any] = {"path_parameters": path_parameters or {}, "query": query or {}}
     if body is not None:
@@ -91,18 +109,22 @@ def _populate(schema, operations, headers, ledger, *, but: str) -> None:
 
 def _links(operations) -> list[tuple[str, str, dict]]:
     """(source operationId, link name, link) for every link of the contract."""
-    return [(operation_id, name, link)
-            for operation_id, (_, _, operation) in operations.items()
-            for response in operation["responses"].values()
-            for name, link in response.get("links", {}).items()]
+    return [
+        (operation_id, name, link)
+        for operation_id, (_, _, operation) in operations.items()
+        for response in operation["responses"].values()
+        for name, link in response.get("links", {}).items()
+    ]
 
 
 def _routes(document, operations) -> dict[str, list[tuple[str, dict]]]:
     """How to reach each operation with real path parameters: the links to follow from an operation that
     needs none (its own route is empty)."""
     routes: dict[str, list[tuple[str, dict]]] = {
-        operation_id: [] for operation_id, (_, _, operation) in operations.items()
-        if not any(p["in"] == "path" for p in _parameters(document, operation))}
+        operation_id: []
+        for operation_id, (_, _, operation) in operations.items()
+        if not any(p["in"] == "path" for p in _parameters(document, operation))
+    }
     grown = True
     while grown:
         grown = False
@@ -131,8 +153,7 @@ def _follow(schema, document, operations, operation_id, headers, ledger, *, link
     return response.json() if response.content else None
 
 
-def test_every_link_leads_from_a_success_to_a_success(contract_app, accounting_schema, auth_headers,
-                                                      status_ledger):
+def test_every_link_leads_from_a_success_to_a_success(contract_app, accounting_schema, auth_headers, status_ledger):
     document = yaml.safe_load(read_contract(ACCOUNTING))
     operations = _operations(document)
     routes = _routes(document, operations)
@@ -140,18 +161,35 @@ def test_every_link_leads_from_a_success_to_a_success(contract_app, accounting_s
     links = _links(operations)
     unreachable = sorted({source for source, _, _ in links if source not in routes})
     assert not unreachable, f"no chain of links reaches {unreachable} from an operation without path parameters"
-    for source, name, link in links:
+    for source, _name, link in links:
         # Each link starts from fresh books, so one link's writes cannot break another's example.
         assert control.post("/mock-api/reset", json={"tenant_id": DEFAULT_TENANT_ID}).status_code == 200
         route = routes[source]
         _populate(accounting_schema, operations, auth_headers, status_ledger, but=(route[0][0] if route else source))
         answer, previous = None, None
         for step_source, step_link in route:
-            answer = _follow(accounting_schema, document, operations, step_source, auth_headers, status_ledger,
-                             link=previous, answer=answer)
+            answer = _follow(
+                accounting_schema,
+                document,
+                operations,
+                step_source,
+                auth_headers,
+                status_ledger,
+                link=previous,
+                answer=answer,
+            )
             previous = step_link
-        answer = _follow(accounting_schema, document, operations, source, auth_headers, status_ledger,
-                         link=previous, answer=answer)
-        _follow(accounting_schema, document, operations, link["operationId"], auth_headers, status_ledger,
-                link=link, answer=answer)
+        answer = _follow(
+            accounting_schema, document, operations, source, auth_headers, status_ledger, link=previous, answer=answer
+        )
+        _follow(
+            accounting_schema,
+            document,
+            operations,
+            link["operationId"],
+            auth_headers,
+            status_ledger,
+            link=link,
+            answer=answer,
+        )
     assert links, "the contract has no links left to drive the stateful tests"

@@ -1,4 +1,5 @@
 """Fixtures for the emulator's own tests: two tenants, two apps, each app connected to one tenant."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 from mockxero import create_app
 from mockxero.config import DEFAULT_TENANT_ID, ClientConfig, MockConfig, TenantConfig
 from tests.conftest import XeroTestClient, issue_token
+from tests.mockxero.sdk_client import sdk  # noqa: F401  (the xero-python fixture, shared by the SDK tests)
 
 TENANT_A = "a1a1a1a1-0000-4000-8000-00000000000a"
 TENANT_B = "b2b2b2b2-0000-4000-8000-00000000000b"
@@ -17,11 +19,14 @@ CLIENT_B = ClientConfig(client_id="CLIENTB", client_secret="secret-b", name="App
 
 @pytest.fixture
 def two_tenant_app(clock):
-    return create_app(MockConfig(
-        clock=clock, testing=True,
-        tenants=(TenantConfig(TENANT_A, "Alpha Ltd", "NZ"), TenantConfig(TENANT_B, "Beta Ltd", "GB")),
-        clients=(CLIENT_A, CLIENT_B),
-    ))
+    return create_app(
+        MockConfig(
+            clock=clock,
+            testing=True,
+            tenants=(TenantConfig(TENANT_A, "Alpha Ltd", "NZ"), TenantConfig(TENANT_B, "Beta Ltd", "GB")),
+            clients=(CLIENT_A, CLIENT_B),
+        )
+    )
 
 
 @pytest.fixture
@@ -57,8 +62,12 @@ def add_contact(xero: XeroTestClient, name: str) -> dict:
 
 def add_spend(xero, amount="100.00"):
     """A SPEND from bank 090 to expenses 429, plus 15 % GST."""
-    body = {"Type": "SPEND", "Contact": {"Name": "Acme"}, "BankAccount": {"Code": "090"},
-            "LineItems": [{"UnitAmount": amount, "AccountCode": "429"}]}
+    body = {
+        "Type": "SPEND",
+        "Contact": {"Name": "Acme"},
+        "BankAccount": {"Code": "090"},
+        "LineItems": [{"UnitAmount": amount, "AccountCode": "429"}],
+    }
     response = xero.put("/BankTransactions", {"BankTransactions": [body]})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json["BankTransactions"][0]

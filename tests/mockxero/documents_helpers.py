@@ -1,4 +1,5 @@
 """Builders shared by the invoice, credit note, allocation and payment tests."""
+
 from __future__ import annotations
 
 from decimal import Decimal

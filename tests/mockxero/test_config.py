@@ -1,4 +1,5 @@
 """Configuration by argument, by MOCKXERO_* variables and files, and every refusal naming its setting."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,13 @@ import pytest
 
 from mockxero import create_app
 from mockxero.config import (
-    ALL_SCOPES, DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID, ClientConfig, ConfigError, MockConfig, TenantConfig,
+    ALL_SCOPES,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_TENANT_ID,
+    ClientConfig,
+    ConfigError,
+    MockConfig,
+    TenantConfig,
 )
 
 T1 = "11111111-1111-4111-8111-111111111111"
@@ -52,11 +59,15 @@ def test_tenants_without_clients_get_a_default_client_for_all_of_them():
 
 
 def test_a_client_without_tenant_ids_reaches_every_tenant():
-    config = MockConfig.from_mapping({
-        "tenants": [{"tenant_id": T1, "name": "One"}, {"tenant_id": T2, "name": "Two"}],
-        "clients": [{"client_id": "A", "client_secret": "a"}, {"client_id": "B", "client_secret": "b",
-                                                                 "tenant_ids": [T2]}],
-    })
+    config = MockConfig.from_mapping(
+        {
+            "tenants": [{"tenant_id": T1, "name": "One"}, {"tenant_id": T2, "name": "Two"}],
+            "clients": [
+                {"client_id": "A", "client_secret": "a"},
+                {"client_id": "B", "client_secret": "b", "tenant_ids": [T2]},
+            ],
+        }
+    )
     assert [c.tenant_ids for c in config.clients] == [(T1, T2), (T2,)]
 
 
@@ -69,16 +80,19 @@ def test_guids_and_countries_are_normalised():
 # --- by environment and file ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variable, value, setting, expected", [
-    ("MOCKXERO_DATA_FILE", "/tmp/book.json", "data_file", "/tmp/book.json"),
-    ("MOCKXERO_TOKEN_TTL", "60", "token_ttl", 60),
-    ("MOCKXERO_REFRESH_TOKEN_TTL", "3600", "refresh_token_ttl", 3600),
-    ("MOCKXERO_REFRESH_GRACE", "0", "refresh_grace", 0),
-    ("MOCKXERO_MAX_BODY_BYTES", "1024", "max_body_bytes", 1024),
-    ("MOCKXERO_UNKNOWN_FIELDS", "reject", "unknown_fields", "reject"),
-    ("MOCKXERO_CLOCK_SCALE", "2.5", "clock_scale", 2.5),
-    ("MOCKXERO_SEED", "7", "seed", 7),
-])
+@pytest.mark.parametrize(
+    "variable, value, setting, expected",
+    [
+        ("MOCKXERO_DATA_FILE", "/tmp/book.json", "data_file", "/tmp/book.json"),
+        ("MOCKXERO_TOKEN_TTL", "60", "token_ttl", 60),
+        ("MOCKXERO_REFRESH_TOKEN_TTL", "3600", "refresh_token_ttl", 3600),
+        ("MOCKXERO_REFRESH_GRACE", "0", "refresh_grace", 0),
+        ("MOCKXERO_MAX_BODY_BYTES", "1024", "max_body_bytes", 1024),
+        ("MOCKXERO_UNKNOWN_FIELDS", "reject", "unknown_fields", "reject"),
+        ("MOCKXERO_CLOCK_SCALE", "2.5", "clock_scale", 2.5),
+        ("MOCKXERO_SEED", "7", "seed", 7),
+    ],
+)
 def test_each_environment_variable_sets_its_setting(variable, value, setting, expected):
     assert getattr(MockConfig.from_env({variable: value}), setting) == expected
 
@@ -88,12 +102,20 @@ def test_empty_environment_variables_are_ignored():
 
 
 def test_identity_variables_override_the_first_tenant_and_client():
-    config = MockConfig.from_env({
-        "MOCKXERO_TENANT_ID": T1, "MOCKXERO_TENANT_NAME": "Env Ltd", "MOCKXERO_COUNTRY": "AU",
-        "MOCKXERO_CLIENT_ID": "ENVCLIENT", "MOCKXERO_CLIENT_SECRET": "env-secret",
-    })
+    config = MockConfig.from_env(
+        {
+            "MOCKXERO_TENANT_ID": T1,
+            "MOCKXERO_TENANT_NAME": "Env Ltd",
+            "MOCKXERO_COUNTRY": "AU",
+            "MOCKXERO_CLIENT_ID": "ENVCLIENT",
+            "MOCKXERO_CLIENT_SECRET": "env-secret",
+        }
+    )
     assert (config.default_tenant.tenant_id, config.default_tenant.name, config.default_tenant.country_code) == (
-        T1, "Env Ltd", "AU")
+        T1,
+        "Env Ltd",
+        "AU",
+    )
     client = config.default_client
     assert (client.client_id, client.client_secret, client.tenant_ids) == ("ENVCLIENT", "env-secret", (T1,))
 
@@ -105,7 +127,10 @@ def write_config(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_yaml_file_with_two_tenants_and_two_clients(tmp_path):
-    file = write_config(tmp_path, "mock.yaml", f"""
+    file = write_config(
+        tmp_path,
+        "mock.yaml",
+        f"""
 token_ttl: 600
 tenants:
   - {{tenant_id: {T1}, name: One Ltd, country_code: NZ}}
@@ -113,7 +138,8 @@ tenants:
 clients:
   - {{client_id: ONE, client_secret: s1, tenant_ids: [{T1}]}}
   - {{client_id: TWO, client_secret: s2, tenant_ids: [{T2}], scopes: [accounting.contacts.read]}}
-""")
+""",
+    )
     config = MockConfig.from_env({}, config_file=file)
     assert config.token_ttl == 600
     assert [(t.name, t.country_code) for t in config.tenants] == [("One Ltd", "NZ"), ("Two Ltd", "US")]
@@ -174,8 +200,10 @@ REFUSED_MAPPINGS = [
     ({"clients": [{"client_id": "A", "tenant_ids": DEFAULT_TENANT_ID}]}, "client 'A': tenant_ids must be a list"),
     ({"clients": [{"client_id": "A", "tenant_ids": ["x"]}]}, "client 'A': tenant_ids must be GUIDs, got 'x'"),
     ({"clients": [{"client_id": "A", "tenant_ids": [T2]}]}, f"client 'A': tenant_ids names unknown tenants: {T2}"),
-    ({"clients": [{"client_id": "A", "scopes": ["accounting.everything"]}]},
-     "client 'A': scopes names unknown scopes accounting.everything"),
+    (
+        {"clients": [{"client_id": "A", "scopes": ["accounting.everything"]}]},
+        "client 'A': scopes names unknown scopes accounting.everything",
+    ),
     ({"clients": [{"client_id": "A", "redirect_uris": [5]}]}, "client 'A': each of redirect_uris must be a non-empty"),
     ({"clients": [{"client_id": "A", "secret": "x"}]}, "unknown key(s) secret"),
     ({"clients": [{"client_id": "A"}, {"client_id": "A"}]}, "clients: client_id must be unique, repeated: A"),
@@ -194,11 +222,14 @@ def test_a_configuration_that_is_not_a_mapping_is_refused():
         MockConfig.from_mapping([])
 
 
-@pytest.mark.parametrize("variable, message", [
-    ("MOCKXERO_TOKEN_TTL", "MOCKXERO_TOKEN_TTL must be a whole number, got 'x'"),
-    ("MOCKXERO_SEED", "MOCKXERO_SEED must be a whole number, got 'x'"),
-    ("MOCKXERO_CLOCK_SCALE", "MOCKXERO_CLOCK_SCALE must be a number, got 'x'"),
-])
+@pytest.mark.parametrize(
+    "variable, message",
+    [
+        ("MOCKXERO_TOKEN_TTL", "MOCKXERO_TOKEN_TTL must be a whole number, got 'x'"),
+        ("MOCKXERO_SEED", "MOCKXERO_SEED must be a whole number, got 'x'"),
+        ("MOCKXERO_CLOCK_SCALE", "MOCKXERO_CLOCK_SCALE must be a number, got 'x'"),
+    ],
+)
 def test_unreadable_environment_values_name_the_variable(variable, message):
     with pytest.raises(ConfigError) as caught:
         MockConfig.from_env({variable: "x"})
@@ -214,12 +245,15 @@ def test_all_scopes_list_is_what_clients_get_by_default():
     assert ClientConfig().scopes == ALL_SCOPES
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("bad.yaml", "tenants: [unclosed", "is not valid yaml"),
-    ("bad.json", "{not json", "is not valid json"),
-    ("list.yaml", "- token_ttl: 5\n", "must hold a mapping of settings"),
-    ("binary.yaml", None, "is not utf-8 text"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("bad.yaml", "tenants: [unclosed", "is not valid yaml"),
+        ("bad.json", "{not json", "is not valid json"),
+        ("list.yaml", "- token_ttl: 5\n", "must hold a mapping of settings"),
+        ("binary.yaml", None, "is not utf-8 text"),
+    ],
+)
 def test_unusable_config_files_are_refused_naming_the_file(tmp_path, name, content, message):
     file = tmp_path / name
     if content is None:

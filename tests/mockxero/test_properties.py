@@ -17,12 +17,14 @@ Each example builds its own emulator with rate limits off (the ``unlimited`` fix
 makes far more than 60 calls on a clock that never moves). Runs are derandomized, so CI sees the same
 sequences every time.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -52,15 +54,18 @@ TAX_TYPES = ["OUTPUT2", "INPUT2", "NONE", "ZERORATED", "BOGUS"]
 MODES = ["Exclusive", "Inclusive", "NoTax"]
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2)
-quantities = st.one_of(st.just(Decimal("1")), st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("25"),
-                                                          places=4))
+quantities = st.one_of(
+    st.just(Decimal("1")), st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("25"), places=4)
+)
 discount_rates = st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=2)
 # Anything goes: unknown, bank and control accounts, bogus or misapplied tax, zero and negative amounts.
 wild_line = st.fixed_dictionaries(
-    {"Description": st.just("Work"),
-     "Quantity": st.decimals(min_value=Decimal("0"), max_value=Decimal("25"), places=4),
-     "UnitAmount": st.decimals(min_value=Decimal("-300"), max_value=Decimal("300"), places=4),
-     "AccountCode": st.sampled_from(LINE_ACCOUNTS)},
+    {
+        "Description": st.just("Work"),
+        "Quantity": st.decimals(min_value=Decimal("0"), max_value=Decimal("25"), places=4),
+        "UnitAmount": st.decimals(min_value=Decimal("-300"), max_value=Decimal("300"), places=4),
+        "AccountCode": st.sampled_from(LINE_ACCOUNTS),
+    },
     optional={"TaxType": st.sampled_from(TAX_TYPES), "DiscountRate": discount_rates},
 )
 
@@ -76,11 +81,19 @@ def lines_for(sales: bool, *, discounts: bool = False, tame: bool = False) -> st
     optional = {"TaxType": st.sampled_from(["OUTPUT2", "ZERORATED", "NONE"] if sales else ["INPUT2", "NONE"])}
     if discounts:
         optional["DiscountRate"] = discount_rates
-    good = st.lists(st.fixed_dictionaries(
-        {"Description": st.just("Work"), "Quantity": quantities, "UnitAmount": money,
-         "AccountCode": st.sampled_from(["200", "260"] if sales else ["310", "404", "429"])},
-        optional=optional,
-    ), min_size=1, max_size=4)
+    good = st.lists(
+        st.fixed_dictionaries(
+            {
+                "Description": st.just("Work"),
+                "Quantity": quantities,
+                "UnitAmount": money,
+                "AccountCode": st.sampled_from(["200", "260"] if sales else ["310", "404", "429"]),
+            },
+            optional=optional,
+        ),
+        min_size=1,
+        max_size=4,
+    )
     if tame:
         return good
     return mostly(good, st.tuples(good, wild_line).map(lambda drawn: [*drawn[0], drawn[1]]))
@@ -88,9 +101,12 @@ def lines_for(sales: bool, *, discounts: bool = False, tame: bool = False) -> st
 
 # Bank accounts: the two default NZD ones, mostly; else a USD one made at start, a non-bank or an unknown code.
 bank_codes = mostly(st.sampled_from(["090", "091"]), st.sampled_from(["USD1", "200", "999"]))
-bank_pairs = mostly(st.sampled_from([("090", "091"), ("091", "090")]),
-                    st.tuples(st.sampled_from(["090", "091", "USD1", "200", "999"]),
-                              st.sampled_from(["090", "091", "USD1", "200", "999"])))
+bank_pairs = mostly(
+    st.sampled_from([("090", "091"), ("091", "090")]),
+    st.tuples(
+        st.sampled_from(["090", "091", "USD1", "200", "999"]), st.sampled_from(["090", "091", "USD1", "200", "999"])
+    ),
+)
 
 # How much of what is outstanding a payment, refund or allocation asks for.
 shares = st.sampled_from(["part", "all", "part", "over", "cent-over"])
@@ -114,10 +130,21 @@ class TransactionBooks(RuleBasedStateMachine):
         self.xero = XeroTestClient(self.client, issue_token(self.client))
         self.contacts_tried = 0
         self.archived_accounts: set[str] = set()
-        self.customer = self.call("PUT", "/Contacts", {"Contacts": [{"Name": CONTACT_NAMES[0]}]},
-                                  expect=200)[1]["Contacts"][0]["ContactID"]
-        self.call("PUT", "/Accounts", {"Code": "USD1", "Name": "USD Account", "Type": "BANK",
-                                       "BankAccountNumber": "0002-0000001", "CurrencyCode": "USD"}, expect=200)
+        self.customer = self.call("PUT", "/Contacts", {"Contacts": [{"Name": CONTACT_NAMES[0]}]}, expect=200)[1][
+            "Contacts"
+        ][0]["ContactID"]
+        self.call(
+            "PUT",
+            "/Accounts",
+            {
+                "Code": "USD1",
+                "Name": "USD Account",
+                "Type": "BANK",
+                "BankAccountNumber": "0002-0000001",
+                "CurrencyCode": "USD",
+            },
+            expect=200,
+        )
 
     # -- plumbing --
 
@@ -155,8 +182,11 @@ class TransactionBooks(RuleBasedStateMachine):
         invoices_by_key: dict[tuple, list[str]] = {}
         for row in open_rows("Invoices"):
             invoices_by_key.setdefault(key(row, row["Type"]), []).append(row["InvoiceID"])
-        return [(row["CreditNoteID"], invoice) for row in open_rows("CreditNotes")
-                for invoice in invoices_by_key.get(key(row, row["Type"].removesuffix("CREDIT")), [])]
+        return [
+            (row["CreditNoteID"], invoice)
+            for row in open_rows("CreditNotes")
+            for invoice in invoices_by_key.get(key(row, row["Type"].removesuffix("CREDIT")), [])
+        ]
 
     @staticmethod
     def messages(body: dict) -> list[str]:
@@ -189,10 +219,14 @@ class TransactionBooks(RuleBasedStateMachine):
         return self._seed("CreditNotes", "ACCRECCREDIT", data)
 
     def _seed(self, kind: str, document_type: str, data) -> str:
-        element = {"Type": document_type, "Contact": {"ContactID": self.customer}, "Status": "AUTHORISED",
-                   "LineAmountTypes": data.draw(st.sampled_from(MODES), label="mode"),
-                   "LineItems": data.draw(lines_for(True, discounts=kind == "Invoices", tame=True), label="lines"),
-                   "DueDate": str(self.today() + timedelta(days=30))}
+        element = {
+            "Type": document_type,
+            "Contact": {"ContactID": self.customer},
+            "Status": "AUTHORISED",
+            "LineAmountTypes": data.draw(st.sampled_from(MODES), label="mode"),
+            "LineItems": data.draw(lines_for(True, discounts=kind == "Invoices", tame=True), label="lines"),
+            "DueDate": str(self.today() + timedelta(days=30)),
+        }
         answer = self.call("PUT", f"/{kind}", {kind: [element]}, expect=200)[1][kind][0]
         return answer["InvoiceID" if kind == "Invoices" else "CreditNoteID"]
 
@@ -203,9 +237,20 @@ class TransactionBooks(RuleBasedStateMachine):
         status, body = self.call("PUT", "/Contacts", {"Contacts": [{"Name": name}]})
         return body["Contacts"][0]["ContactID"] if status == 200 else multiple()
 
-    @rule(data=st.data(), chore=st.sampled_from(["archive contact", "restore contact", "archive account",
-                                                 "restore account", "advance clock", "advance clock",
-                                                 "advance clock"]))
+    @rule(
+        data=st.data(),
+        chore=st.sampled_from(
+            [
+                "archive contact",
+                "restore contact",
+                "archive account",
+                "restore account",
+                "advance clock",
+                "advance clock",
+                "advance clock",
+            ]
+        ),
+    )
     def housekeeping(self, data, chore):
         """The rarer moves, folded into one rule so they do not crowd out the transactions."""
         if chore.endswith("contact"):
@@ -227,15 +272,23 @@ class TransactionBooks(RuleBasedStateMachine):
 
     def _document_element(self, kind: str, data, contact: str, status: str) -> dict:
         sales = data.draw(st.sampled_from([True, True, True, False]), label="sales")
-        types = {("Invoices", True): "ACCREC", ("Invoices", False): "ACCPAY",
-                 ("CreditNotes", True): "ACCRECCREDIT", ("CreditNotes", False): "ACCPAYCREDIT"}
+        types = {
+            ("Invoices", True): "ACCREC",
+            ("Invoices", False): "ACCPAY",
+            ("CreditNotes", True): "ACCRECCREDIT",
+            ("CreditNotes", False): "ACCPAYCREDIT",
+        }
         document_type = types[(kind, sales)]
         # Now and then the contact is named instead: a new name creates it, unless the element fails.
         named = data.draw(st.sampled_from([None, None, None, None, "Walk-in", "Acme Ltd"]), label="by name")
-        element = {"Type": document_type, "Contact": {"Name": named} if named else {"ContactID": contact},
-                   "Status": status, "LineAmountTypes": data.draw(st.sampled_from(MODES), label="mode"),
-                   "LineItems": data.draw(lines_for(sales, discounts=document_type == "ACCREC"), label="lines"),
-                   "DueDate": str(self.today() + timedelta(days=30))}
+        element = {
+            "Type": document_type,
+            "Contact": {"Name": named} if named else {"ContactID": contact},
+            "Status": status,
+            "LineAmountTypes": data.draw(st.sampled_from(MODES), label="mode"),
+            "LineItems": data.draw(lines_for(sales, discounts=document_type == "ACCREC"), label="lines"),
+            "DueDate": str(self.today() + timedelta(days=30)),
+        }
         currency = data.draw(st.sampled_from([None, None, None, "USD"]), label="currency")
         if currency:
             element["CurrencyCode"] = currency
@@ -253,13 +306,21 @@ class TransactionBooks(RuleBasedStateMachine):
         created = [doc for doc in answer[kind] if doc.get("StatusAttributeString", "OK") == "OK"]
         return multiple(*(doc[id_field] for doc in created))
 
-    @rule(target=invoices, data=st.data(), contact=contacts,
-          status=st.sampled_from(["DRAFT", "SUBMITTED", "AUTHORISED", "AUTHORISED", "AUTHORISED"]))
+    @rule(
+        target=invoices,
+        data=st.data(),
+        contact=contacts,
+        status=st.sampled_from(["DRAFT", "SUBMITTED", "AUTHORISED", "AUTHORISED", "AUTHORISED"]),
+    )
     def add_invoice(self, data, contact, status):
         return self._add_documents("Invoices", data, contact, status)
 
-    @rule(target=credit_notes, data=st.data(), contact=contacts,
-          status=st.sampled_from(["DRAFT", "AUTHORISED", "AUTHORISED"]))
+    @rule(
+        target=credit_notes,
+        data=st.data(),
+        contact=contacts,
+        status=st.sampled_from(["DRAFT", "AUTHORISED", "AUTHORISED"]),
+    )
     def add_credit_note(self, data, contact, status):
         return self._add_documents("CreditNotes", data, contact, status)
 
@@ -274,8 +335,19 @@ class TransactionBooks(RuleBasedStateMachine):
     @rule(invoice=invoices, data=st.data(), mode=st.sampled_from(MODES))
     def edit_invoice(self, invoice, data, mode):
         sales = self.document("Invoices", invoice)["Type"] == "ACCREC"
-        self.call("POST", f"/Invoices/{invoice}", {"Invoices": [{
-            "InvoiceID": invoice, "LineItems": data.draw(lines_for(sales, discounts=sales)), "LineAmountTypes": mode}]})
+        self.call(
+            "POST",
+            f"/Invoices/{invoice}",
+            {
+                "Invoices": [
+                    {
+                        "InvoiceID": invoice,
+                        "LineItems": data.draw(lines_for(sales, discounts=sales)),
+                        "LineAmountTypes": mode,
+                    }
+                ]
+            },
+        )
 
     # -- payments and refunds --
 
@@ -284,8 +356,7 @@ class TransactionBooks(RuleBasedStateMachine):
         outstanding = document["AmountDue"] if kind == "Invoices" else document["RemainingCredit"]
         amount = self.amount_for(share, outstanding, part)
         reference = {"InvoiceID": doc_id} if kind == "Invoices" else None
-        body = {"Account": {"Code": bank}, "Amount": amount,
-                "Date": str(self.today() - timedelta(days=days_back))}
+        body = {"Account": {"Code": bank}, "Amount": amount, "Date": str(self.today() - timedelta(days=days_back))}
         if reference:
             body["Invoice"] = reference
         else:
@@ -293,7 +364,8 @@ class TransactionBooks(RuleBasedStateMachine):
         status, answer = self.call("PUT", "/Payments", {"Payments": [body]})
 
         bank_fits = bank in ("090", "091") or (
-            bank == "USD1" and document["CurrencyCode"] == "USD" and "USD1" not in self.archived_accounts)
+            bank == "USD1" and document["CurrencyCode"] == "USD" and "USD1" not in self.archived_accounts
+        )
         if document["Status"] != "AUTHORISED":
             assert status == 400 and NOT_AUTHORISED in self.messages(answer), answer
         elif bank_fits and 0 < amount <= outstanding:
@@ -306,13 +378,27 @@ class TransactionBooks(RuleBasedStateMachine):
             assert status == 400 and OVERPAID in self.messages(answer), answer
         return answer["Payments"][0]["PaymentID"] if status == 200 else multiple()
 
-    @rule(target=payments, data=st.data(), invoice=invoices, share=shares, part=money, bank=bank_codes,
-          days_back=st.integers(min_value=0, max_value=10))
+    @rule(
+        target=payments,
+        data=st.data(),
+        invoice=invoices,
+        share=shares,
+        part=money,
+        bank=bank_codes,
+        days_back=st.integers(min_value=0, max_value=10),
+    )
     def pay_invoice(self, data, invoice, share, part, bank, days_back):
         return self._pay("Invoices", self.open_document(data, "Invoices", invoice), share, part, bank, days_back)
 
-    @rule(target=payments, data=st.data(), credit=credit_notes, share=shares, part=money, bank=bank_codes,
-          days_back=st.integers(min_value=0, max_value=10))
+    @rule(
+        target=payments,
+        data=st.data(),
+        credit=credit_notes,
+        share=shares,
+        part=money,
+        bank=bank_codes,
+        days_back=st.integers(min_value=0, max_value=10),
+    )
     def refund_credit_note(self, data, credit, share, part, bank, days_back):
         return self._pay("CreditNotes", self.open_document(data, "CreditNotes", credit), share, part, bank, days_back)
 
@@ -338,12 +424,18 @@ class TransactionBooks(RuleBasedStateMachine):
         bill = self.document("Invoices", invoice)
         room = min(note["RemainingCredit"], bill["AmountDue"])
         amount = self.amount_for(share, room, part)
-        status, answer = self.call("PUT", f"/CreditNotes/{credit}/Allocations", {"Allocations": [
-            {"Invoice": {"InvoiceID": invoice}, "Amount": amount, "Date": str(self.today())}]})
-        compatible = (note["Status"] == "AUTHORISED" and bill["Status"] == "AUTHORISED"
-                      and bill["Type"] + "CREDIT" == note["Type"]
-                      and bill["Contact"]["ContactID"] == note["Contact"]["ContactID"]
-                      and bill.get("CurrencyCode") == note.get("CurrencyCode"))
+        status, answer = self.call(
+            "PUT",
+            f"/CreditNotes/{credit}/Allocations",
+            {"Allocations": [{"Invoice": {"InvoiceID": invoice}, "Amount": amount, "Date": str(self.today())}]},
+        )
+        compatible = (
+            note["Status"] == "AUTHORISED"
+            and bill["Status"] == "AUTHORISED"
+            and bill["Type"] + "CREDIT" == note["Type"]
+            and bill["Contact"]["ContactID"] == note["Contact"]["ContactID"]
+            and bill.get("CurrencyCode") == note.get("CurrencyCode")
+        )
         if compatible and 0 < amount <= room:
             assert status == 200, answer
             after = self.document("Invoices", invoice)
@@ -359,13 +451,33 @@ class TransactionBooks(RuleBasedStateMachine):
 
     # -- bank transactions and transfers --
 
-    @rule(target=bank_transactions, data=st.data(), kind=st.sampled_from(["SPEND", "RECEIVE"]), contact=contacts,
-          bank=bank_codes, mode=st.sampled_from(MODES), reconciled=st.sampled_from([False, False, True]))
+    @rule(
+        target=bank_transactions,
+        data=st.data(),
+        kind=st.sampled_from(["SPEND", "RECEIVE"]),
+        contact=contacts,
+        bank=bank_codes,
+        mode=st.sampled_from(MODES),
+        reconciled=st.sampled_from([False, False, True]),
+    )
     def add_bank_transaction(self, data, kind, contact, bank, mode, reconciled):
         lines = data.draw(lines_for(sales=kind == "RECEIVE"))
-        status, answer = self.call("PUT", "/BankTransactions", {"BankTransactions": [{
-            "Type": kind, "Contact": {"ContactID": contact}, "BankAccount": {"Code": bank}, "LineAmountTypes": mode,
-            "LineItems": lines, "IsReconciled": reconciled}]})
+        status, answer = self.call(
+            "PUT",
+            "/BankTransactions",
+            {
+                "BankTransactions": [
+                    {
+                        "Type": kind,
+                        "Contact": {"ContactID": contact},
+                        "BankAccount": {"Code": bank},
+                        "LineAmountTypes": mode,
+                        "LineItems": lines,
+                        "IsReconciled": reconciled,
+                    }
+                ]
+            },
+        )
         return answer["BankTransactions"][0]["BankTransactionID"] if status == 200 else multiple()
 
     @rule(transaction=bank_transactions, data=st.data(), delete=st.booleans())
@@ -381,9 +493,20 @@ class TransactionBooks(RuleBasedStateMachine):
     @rule(target=transfers, pair=bank_pairs, amount=money, reconciled=st.sampled_from([False, False, True]))
     def transfer(self, pair, amount, reconciled):
         source, target_code = pair
-        status, answer = self.call("PUT", "/BankTransfers", {"BankTransfers": [{
-            "FromBankAccount": {"Code": source}, "ToBankAccount": {"Code": target_code}, "Amount": amount,
-            "FromIsReconciled": reconciled}]})
+        status, answer = self.call(
+            "PUT",
+            "/BankTransfers",
+            {
+                "BankTransfers": [
+                    {
+                        "FromBankAccount": {"Code": source},
+                        "ToBankAccount": {"Code": target_code},
+                        "Amount": amount,
+                        "FromIsReconciled": reconciled,
+                    }
+                ]
+            },
+        )
         if {source, target_code} == {"090", "091"}:
             assert status == 200, answer
             assert answer["BankTransfers"][0]["Amount"] == amount
@@ -399,13 +522,21 @@ class TransactionBooks(RuleBasedStateMachine):
 
     @invariant()
     def books_pass_the_ledger_check(self):
-        broken = [f"{e.source} {e.entry}: {e.message}" for errors in validate_emulator(self.emulator).values()
-                  for e in errors]
+        broken = [
+            f"{e.source} {e.entry}: {e.message}" for errors in validate_emulator(self.emulator).values() for e in errors
+        ]
         assert not broken, "\n".join(broken)
 
 
 def test_no_sequence_of_transactions_answers_500_or_breaks_the_books():
-    run_state_machine_as_test(TransactionBooks, settings=settings(
-        max_examples=50, stateful_step_count=40, derandomize=True, database=None, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    ))
+    run_state_machine_as_test(
+        TransactionBooks,
+        settings=settings(
+            max_examples=50,
+            stateful_step_count=40,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

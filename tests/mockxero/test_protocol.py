@@ -1,10 +1,12 @@
 """Protocol edges shared by every resource: body limits, routing errors, unreadable bodies, no 500s."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mockxero.config import MAX_BODY_BYTES
 
@@ -50,18 +52,24 @@ def test_an_unknown_path_is_404(client, path):
     assert body["Detail"] == "The resource you're looking for cannot be found"
 
 
-@pytest.mark.parametrize("raw, message", [
-    (b"", "JSON for post data was invalid, the request body is empty"),
-    (b"{not json", "JSON for post data was invalid,"),
-    (b"\xff\xfe\xfa", "JSON for post data was invalid,"),
-    (b"[" * 100_000, "JSON for post data was invalid,the JSON is nested too deeply"),
-    (b"NaN", "JSON for post data was invalid,NaN is not a valid number"),
-    (b"42", "JSON for post data was invalid, expected an object with a 'Contacts' array"),
-    (b'{"Contacts": 5}', "JSON for post data was invalid, 'Contacts' must be an array"),
-    (b'{"Contacts": []}', "JSON for post data was invalid, no Contacts were found in the request"),
-    (b'{"Contacts": [5]}', "JSON for post data was invalid, Contacts[0]: expected an object"),
-    (b'{"Contacts": [{"Name": {"a": 1}}]}', "Contacts[0].Name: Error converting value {dict} to type 'System.String'"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"", "JSON for post data was invalid, the request body is empty"),
+        (b"{not json", "JSON for post data was invalid,"),
+        (b"\xff\xfe\xfa", "JSON for post data was invalid,"),
+        (b"[" * 100_000, "JSON for post data was invalid,the JSON is nested too deeply"),
+        (b"NaN", "JSON for post data was invalid,NaN is not a valid number"),
+        (b"42", "JSON for post data was invalid, expected an object with a 'Contacts' array"),
+        (b'{"Contacts": 5}', "JSON for post data was invalid, 'Contacts' must be an array"),
+        (b'{"Contacts": []}', "JSON for post data was invalid, no Contacts were found in the request"),
+        (b'{"Contacts": [5]}', "JSON for post data was invalid, Contacts[0]: expected an object"),
+        (
+            b'{"Contacts": [{"Name": {"a": 1}}]}',
+            "Contacts[0].Name: Error converting value {dict} to type 'System.String'",
+        ),
+    ],
+)
 def test_garbage_bodies_are_post_data_invalid(xero, raw, message):
     assert message in post_data_invalid(xero.put("/Contacts", data=raw, headers=JSON_HEADERS))
     assert xero.get("/Contacts").json["Contacts"] == []
@@ -74,8 +82,21 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=20,
 )
-contact_fields = st.sampled_from(["Name", "ContactNumber", "EmailAddress", "ContactStatus", "Addresses", "Phones",
-                                  "ContactID", "IsSupplier", "TaxNumberType", "ContactPersons", "UpdatedDateUTC"])
+contact_fields = st.sampled_from(
+    [
+        "Name",
+        "ContactNumber",
+        "EmailAddress",
+        "ContactStatus",
+        "Addresses",
+        "Phones",
+        "ContactID",
+        "IsSupplier",
+        "TaxNumberType",
+        "ContactPersons",
+        "UpdatedDateUTC",
+    ]
+)
 contact_like = st.dictionaries(contact_fields, json_values, max_size=6)
 bodies = (
     st.binary(max_size=200)
@@ -85,9 +106,12 @@ bodies = (
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(raw=bodies, method=st.sampled_from(["PUT", "POST"]),
-       query=st.sampled_from(["", "?summarizeErrors=false"]),
-       content_type=st.sampled_from(["application/json", "text/xml", "application/octet-stream"]))
+@given(
+    raw=bodies,
+    method=st.sampled_from(["PUT", "POST"]),
+    query=st.sampled_from(["", "?summarizeErrors=false"]),
+    content_type=st.sampled_from(["application/json", "text/xml", "application/octet-stream"]),
+)
 def test_no_body_makes_the_contacts_writes_answer_500(xero, unlimited, raw, method, query, content_type):
     response = xero._call(method, "/Contacts" + query, data=raw, headers={"Content-Type": content_type})
     assert response.status_code < 500, response.get_data(as_text=True)

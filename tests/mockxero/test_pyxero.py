@@ -1,4 +1,5 @@
 """The community client pyxero, unmodified, against the served mock: it speaks XML bodies."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,13 +23,16 @@ def exact(number) -> Decimal:
 def credentials(live_server, monkeypatch) -> OAuth2Credentials:
     # requests-oauthlib refuses plain http unless told the transport is local and trusted.
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    token = requests.post(live_server + "/connect/token", data={
-        "grant_type": "client_credentials",
-        "client_id": DEFAULT_CLIENT_ID,
-        "client_secret": DEFAULT_CLIENT_SECRET,
-    }, timeout=10).json()
-    credentials = OAuth2Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, token=token,
-                                    tenant_id=DEFAULT_TENANT_ID)
+    token = requests.post(
+        live_server + "/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+        },
+        timeout=10,
+    ).json()
+    credentials = OAuth2Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, token=token, tenant_id=DEFAULT_TENANT_ID)
     credentials.base_url = live_server  # the only change: where the API lives
     return credentials
 
@@ -60,25 +64,40 @@ def test_contact_validation_error_reaches_pyxero_as_bad_request(pyxero):
 
 def test_create_and_read_an_invoice_over_xml(pyxero):
     contact = pyxero.contacts.put({"Name": "Acme Ltd"})[0]
-    created = pyxero.invoices.put({
-        "Type": "ACCREC",
-        "Contact": {"ContactID": contact["ContactID"]},
-        "Date": date(2026, 1, 15),
-        "DueDate": date(2026, 2, 14),
-        "Status": "AUTHORISED",
-        "LineAmountTypes": "Exclusive",
-        "LineItems": [
-            {"Description": "Pro plan", "Quantity": Decimal("2"), "UnitAmount": Decimal("49.95"),
-             "AccountCode": "200", "TaxType": "OUTPUT2"},
-            {"Description": "Setup", "Quantity": Decimal("1"), "UnitAmount": Decimal("25.06"),
-             "AccountCode": "200", "TaxType": "OUTPUT2"},
-        ],
-    })[0]
+    created = pyxero.invoices.put(
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": date(2026, 1, 15),
+            "DueDate": date(2026, 2, 14),
+            "Status": "AUTHORISED",
+            "LineAmountTypes": "Exclusive",
+            "LineItems": [
+                {
+                    "Description": "Pro plan",
+                    "Quantity": Decimal("2"),
+                    "UnitAmount": Decimal("49.95"),
+                    "AccountCode": "200",
+                    "TaxType": "OUTPUT2",
+                },
+                {
+                    "Description": "Setup",
+                    "Quantity": Decimal("1"),
+                    "UnitAmount": Decimal("25.06"),
+                    "AccountCode": "200",
+                    "TaxType": "OUTPUT2",
+                },
+            ],
+        }
+    )[0]
     assert created["Status"] == "AUTHORISED"
     assert created["InvoiceNumber"] == "INV-0001"
     # 99.90 @ 15 % → 14.99 (14.985 rounds half-up), 25.06 → 3.76: tax per line, then summed
     assert [exact(created[k]) for k in ("SubTotal", "TotalTax", "Total")] == [
-        Decimal("124.96"), Decimal("18.75"), Decimal("143.71")]
+        Decimal("124.96"),
+        Decimal("18.75"),
+        Decimal("143.71"),
+    ]
     fetched = pyxero.invoices.get(created["InvoiceID"])[0]
     assert [exact(line["LineAmount"]) for line in fetched["LineItems"]] == [Decimal("99.90"), Decimal("25.06")]
     assert fetched["Contact"]["Name"] == "Acme Ltd"
@@ -87,9 +106,14 @@ def test_create_and_read_an_invoice_over_xml(pyxero):
 
 def test_invoice_rule_breaks_reach_pyxero_as_bad_request(pyxero):
     contact = pyxero.contacts.put({"Name": "Acme Ltd"})[0]
-    invoice = {"Type": "ACCREC", "Contact": {"ContactID": contact["ContactID"]}, "InvoiceNumber": "INV-9",
-               "LineItems": [{"Description": "x", "Quantity": Decimal("1"), "UnitAmount": Decimal("10"),
-                              "AccountCode": "200"}]}
+    invoice = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": contact["ContactID"]},
+        "InvoiceNumber": "INV-9",
+        "LineItems": [
+            {"Description": "x", "Quantity": Decimal("1"), "UnitAmount": Decimal("10"), "AccountCode": "200"}
+        ],
+    }
     pyxero.invoices.put(invoice)
     with pytest.raises(XeroBadRequest) as caught:
         pyxero.invoices.put(invoice)

@@ -5,6 +5,7 @@ goes to the mock's POST /connect/token instead of identity.xero.com. Every answe
 own deserializer, so a missing required field, an ISO date where it expects ``/Date(ms)/`` or an enum value
 it does not know fails here.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +14,6 @@ from decimal import Decimal
 import pytest
 from xero_python.accounting import (
     Account,
-    AccountingApi,
     AccountType,
     Contact,
     Contacts,
@@ -24,34 +24,9 @@ from xero_python.accounting import (
     TaxRate,
     TaxRates,
 )
-from xero_python.api_client import ApiClient, Configuration
-from xero_python.api_client.oauth2 import OAuth2Token, TokenApi
 from xero_python.exceptions import AccountingBadRequestException, NotFoundException
-from xero_python.identity import IdentityApi
 
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
-
-
-class SDK:
-    def __init__(self, api_client: ApiClient, base_url: str):
-        self.accounting = AccountingApi(api_client, base_url=base_url + "/api.xro/2.0")
-        self.identity = IdentityApi(api_client, base_url=base_url)
-        self.tenant = DEFAULT_TENANT_ID
-
-
-@pytest.fixture
-def sdk(live_server, monkeypatch) -> SDK:
-    monkeypatch.setattr(TokenApi, "client_credentials_token_url", live_server + "/connect/token")
-    tokens: dict = {}
-    api_client = ApiClient(
-        Configuration(oauth2_token=OAuth2Token(client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET)),
-        pool_threads=1,
-        oauth2_token_getter=lambda: tokens,
-        oauth2_token_saver=tokens.update,
-    )
-    api_client.get_client_credentials_token()
-    assert tokens["access_token"]
-    return SDK(api_client, live_server)
+from mockxero.config import DEFAULT_TENANT_ID
 
 
 def test_connections_name_the_mock_tenant(sdk):
@@ -92,15 +67,28 @@ def test_accounts_read_filter_and_create(sdk):
 def test_tax_rates_read_and_create(sdk):
     rates = {r.tax_type: r for r in sdk.accounting.get_tax_rates(sdk.tenant).tax_rates}
     assert rates["OUTPUT2"].effective_rate == Decimal("15.0000")
-    created = sdk.accounting.create_tax_rates(sdk.tenant, TaxRates(tax_rates=[TaxRate(
-        name="Levy", report_tax_type="OUTPUT", tax_components=[TaxComponent(name="Levy", rate=Decimal("2.25"))],
-    )])).tax_rates[0]
+    created = sdk.accounting.create_tax_rates(
+        sdk.tenant,
+        TaxRates(
+            tax_rates=[
+                TaxRate(
+                    name="Levy",
+                    report_tax_type="OUTPUT",
+                    tax_components=[TaxComponent(name="Levy", rate=Decimal("2.25"))],
+                )
+            ]
+        ),
+    ).tax_rates[0]
     assert (created.tax_type, created.status, created.display_tax_rate) == ("TAX001", "ACTIVE", Decimal("2.25"))
 
 
 def test_items_create_and_read(sdk):
-    item = Item(code="GTR", name="Guitar", description="Fender Strat",
-                sales_details=Purchase(unit_price=Decimal("5000.00"), account_code="200", tax_type="OUTPUT2"))
+    item = Item(
+        code="GTR",
+        name="Guitar",
+        description="Fender Strat",
+        sales_details=Purchase(unit_price=Decimal("5000.00"), account_code="200", tax_type="OUTPUT2"),
+    )
     created = sdk.accounting.create_items(sdk.tenant, Items(items=[item])).items[0]
     assert created.item_id and created.is_sold is True and created.is_tracked_as_inventory is False
     (fetched,) = sdk.accounting.get_item(sdk.tenant, created.item_id).items
@@ -169,7 +157,12 @@ def test_every_countrys_settings_deserialize_in_the_sdk(clock, country):
     client = app.test_client()
     xero = XeroTestClient(client, issue_token(client))
     finder = ModelFinder(models)
-    for path, model in (("/Organisation", "Organisations"), ("/Accounts", "Accounts"), ("/TaxRates", "TaxRates"),
-                        ("/Currencies", "Currencies"), ("/Organisation/Actions", "Actions")):
+    for path, model in (
+        ("/Organisation", "Organisations"),
+        ("/Accounts", "Accounts"),
+        ("/TaxRates", "TaxRates"),
+        ("/Currencies", "Currencies"),
+        ("/Organisation/Actions", "Actions"),
+    ):
         body = xero.get(path).json
         assert deserialize(model, body, finder) is not None, path

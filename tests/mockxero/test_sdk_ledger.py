@@ -3,6 +3,7 @@
 Every answer goes through the SDK's own deserializer, so a required field it misses, a date not in
 ``/Date(ms)/`` form or an enum value it does not know fails here.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,28 +23,46 @@ from xero_python.accounting import (
     LineItem,
 )
 
-from tests.mockxero.test_sdk_foundation import sdk  # noqa: F401  (the fixture)
-
 
 def spend(sdk, amount=20):
-    created = sdk.accounting.create_bank_transactions(sdk.tenant, BankTransactions(bank_transactions=[
-        BankTransaction(type="SPEND", contact=Contact(name="Acme"), bank_account=Account(code="090"),
-                        line_amount_types=LineAmountTypes.INCLUSIVE,
-                        line_items=[LineItem(description="Foobar", quantity=1, unit_amount=amount, account_code="429")])
-    ]))
+    created = sdk.accounting.create_bank_transactions(
+        sdk.tenant,
+        BankTransactions(
+            bank_transactions=[
+                BankTransaction(
+                    type="SPEND",
+                    contact=Contact(name="Acme"),
+                    bank_account=Account(code="090"),
+                    line_amount_types=LineAmountTypes.INCLUSIVE,
+                    line_items=[LineItem(description="Foobar", quantity=1, unit_amount=amount, account_code="429")],
+                )
+            ]
+        ),
+    )
     return created.bank_transactions[0]
 
 
 def transfer(sdk, amount="50.00"):
-    created = sdk.accounting.create_bank_transfer(sdk.tenant, BankTransfers(bank_transfers=[
-        BankTransfer(from_bank_account=Account(code="090"), to_bank_account=Account(code="091"), amount=Decimal(amount))
-    ]))
+    created = sdk.accounting.create_bank_transfer(
+        sdk.tenant,
+        BankTransfers(
+            bank_transfers=[
+                BankTransfer(
+                    from_bank_account=Account(code="090"), to_bank_account=Account(code="091"), amount=Decimal(amount)
+                )
+            ]
+        ),
+    )
     return created.bank_transfers[0]
 
 
 def test_bank_transactions_round_trip(sdk):
     created = spend(sdk)
-    assert (created.sub_total, created.total_tax, created.total) == (Decimal("17.39"), Decimal("2.61"), Decimal("20.00"))
+    assert (created.sub_total, created.total_tax, created.total) == (
+        Decimal("17.39"),
+        Decimal("2.61"),
+        Decimal("20.00"),
+    )
     assert created.status == "AUTHORISED" and created.type == "SPEND"
     assert created.bank_account.code == "090" and created.contact.name == "Acme"
     assert isinstance(created.date, date) and created.line_amount_types == LineAmountTypes.INCLUSIVE
@@ -58,11 +77,16 @@ def test_bank_transfers_create_list_and_delete(sdk):
     assert first.amount == Decimal("50.00") and first.from_bank_account.code == "090"
     kinds = {t.type for t in sdk.accounting.get_bank_transactions(sdk.tenant).bank_transactions}
     assert kinds == {"SPEND-TRANSFER", "RECEIVE-TRANSFER"}
-    deleted = sdk.accounting.delete_bank_transfer(sdk.tenant, first.bank_transfer_id,
-                                                  BankTransferDeleteByUrlParam(status="DELETED"))
+    deleted = sdk.accounting.delete_bank_transfer(
+        sdk.tenant, first.bank_transfer_id, BankTransferDeleteByUrlParam(status="DELETED")
+    )
     assert deleted.bank_transfers[0].status == "DELETED"
-    sdk.accounting.delete_bank_transfers(sdk.tenant, BankTransfersDelete(bank_transfers=[
-        BankTransferDelete(bank_transfer_id=second.bank_transfer_id, status="DELETED")]))
+    sdk.accounting.delete_bank_transfers(
+        sdk.tenant,
+        BankTransfersDelete(
+            bank_transfers=[BankTransferDelete(bank_transfer_id=second.bank_transfer_id, status="DELETED")]
+        ),
+    )
     assert sdk.accounting.get_bank_transfers(sdk.tenant).bank_transfers == []
     assert len(sdk.accounting.get_bank_transfers(sdk.tenant, include_deleted=True).bank_transfers) == 2
 

@@ -1,10 +1,11 @@
 """Persistence: the data file is tinydb, survives restarts, is never torn, and nothing is half-written."""
+
 from __future__ import annotations
 
 import json
 import os
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -50,8 +51,12 @@ def test_the_data_file_is_a_tinydb_database(book, clock):
 
 
 def test_values_keep_their_types_across_a_reload(book):
-    record = {"Total": Decimal("10.50"), "Date": date(2026, 1, 31),
-              "At": datetime(2026, 1, 31, 12, 0, tzinfo=timezone.utc), "Lines": [{"Amount": Decimal("0.10")}]}
+    record = {
+        "Total": Decimal("10.50"),
+        "Date": date(2026, 1, 31),
+        "At": datetime(2026, 1, 31, 12, 0, tzinfo=UTC),
+        "Lines": [{"Amount": Decimal("0.10")}],
+    }
     write(Store(book), "t:Things", "k", record)
     assert Store(book).get("t:Things", "k") == record
 
@@ -68,13 +73,26 @@ def test_a_missing_or_empty_file_is_a_new_book(book):
 def test_a_restarted_server_has_the_books_and_honours_its_tokens(book):
     """The real `mockxero serve`, twice, on the same data file."""
     with serve_process("--data-file", str(book)) as first:
-        token = requests.post(first.url + "/connect/token", timeout=10, data={
-            "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET,
-        }).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID,
-                   "Accept": "application/json"}
-        created = requests.put(first.url + "/api.xro/2.0/Contacts", json={"Contacts": [{"Name": "Survivor Ltd"}]},
-                               headers=headers, timeout=10)
+        token = requests.post(
+            first.url + "/connect/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+        ).json()["access_token"]
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "xero-tenant-id": DEFAULT_TENANT_ID,
+            "Accept": "application/json",
+        }
+        created = requests.put(
+            first.url + "/api.xro/2.0/Contacts",
+            json={"Contacts": [{"Name": "Survivor Ltd"}]},
+            headers=headers,
+            timeout=10,
+        )
         assert created.status_code == 200
         assert first.stop()[0] == 0
 
@@ -113,10 +131,9 @@ def test_a_crash_mid_write_leaves_the_previous_file_and_rolls_memory_back(book, 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, broken, crash)
-    with pytest.raises(OSError):
-        with store.transaction():
-            store.put("t:Things", "a", {"Value": 2})
-            store.put("t:Things", "b", {"Value": 3})
+    with pytest.raises(OSError), store.transaction():
+        store.put("t:Things", "a", {"Value": 2})
+        store.put("t:Things", "b", {"Value": 3})
     monkeypatch.undo()
 
     assert book.read_bytes() == before
@@ -134,12 +151,11 @@ def test_a_transaction_that_raises_leaves_nothing_half_written(book):
     store = Store(book)
     store.define_index("Things", "colour", lambda r: r.get("Colour"))
     write(store, "t:Things", "a", {"Colour": "red"})
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.put("t:Things", "a", {"Colour": "blue"})
-            store.put("t:Things", "b", {"Colour": "blue"})
-            store.delete("t:Things", "a")
-            raise RuntimeError("a rule failed half-way")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.put("t:Things", "a", {"Colour": "blue"})
+        store.put("t:Things", "b", {"Colour": "blue"})
+        store.delete("t:Things", "a")
+        raise RuntimeError("a rule failed half-way")
     assert store.get("t:Things", "a") == {"Colour": "red"}
     assert not store.exists("t:Things", "b")
     assert store.keys("t:Things", "colour", "blue") == [] and store.keys("t:Things", "colour", "red") == ["a"]
@@ -150,10 +166,9 @@ def test_a_failed_savepoint_undoes_only_its_own_writes():
     store = Store()
     with store.transaction():
         store.put("t:Things", "kept", {"n": 1})
-        with pytest.raises(ValueError):
-            with store.transaction():
-                store.put("t:Things", "dropped", {"n": 2})
-                raise ValueError("one batch element refused")
+        with pytest.raises(ValueError), store.transaction():
+            store.put("t:Things", "dropped", {"n": 2})
+            raise ValueError("one batch element refused")
         store.put("t:Things", "also kept", {"n": 3})
     assert store.keys("t:Things") == ["kept", "also kept"]
 
@@ -198,17 +213,30 @@ def test_concurrent_writers_over_http_lose_nothing(book, clock):
     failures: list[str] = []
     with EmbeddedServer(app) as server:
         session = requests.Session()
-        token = session.post(server.url + "/connect/token", timeout=10, data={
-            "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET,
-        }).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID,
-                   "Accept": "application/json"}
+        token = session.post(
+            server.url + "/connect/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+        ).json()["access_token"]
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "xero-tenant-id": DEFAULT_TENANT_ID,
+            "Accept": "application/json",
+        }
 
         def create_many(worker: int) -> None:
             with requests.Session() as own:
                 for n in range(per_thread):
-                    response = own.put(server.url + "/api.xro/2.0/Contacts", headers=headers, timeout=30,
-                                       json={"Contacts": [{"Name": f"Worker {worker} contact {n}"}]})
+                    response = own.put(
+                        server.url + "/api.xro/2.0/Contacts",
+                        headers=headers,
+                        timeout=30,
+                        json={"Contacts": [{"Name": f"Worker {worker} contact {n}"}]},
+                    )
                     if response.status_code != 200:
                         failures.append(response.text)
 

@@ -1,4 +1,5 @@
 """Store indexes whose key is a set: one record found under each of its members."""
+
 from mockxero.store import Store
 
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -7,7 +7,10 @@ from mockxero import wire
 
 
 def test_decimals_are_written_with_their_exact_digits():
-    assert wire.dumps({"Total": Decimal("55.00"), "Rate": Decimal("1.0000000000")}) == '{"Total":55.00,"Rate":1.0000000000}'
+    assert (
+        wire.dumps({"Total": Decimal("55.00"), "Rate": Decimal("1.0000000000")})
+        == '{"Total":55.00,"Rate":1.0000000000}'
+    )
 
 
 def test_json_numbers_are_read_as_decimals():
@@ -24,23 +27,26 @@ def test_dates_are_written_as_ms_dates_at_utc_midnight():
 
 
 def test_envelope_datetime_has_no_offset():
-    instant = datetime(2019, 3, 11, 0, 0, 0, 123000, tzinfo=timezone.utc)
+    instant = datetime(2019, 3, 11, 0, 0, 0, 123000, tzinfo=UTC)
     assert wire.ms_envelope_datetime(instant) == "/Date(1552262400123)/"
 
 
-@pytest.mark.parametrize("text", [
-    "2019-03-11",
-    "2019-03-11T00:00:00",
-    "2019-03-11T23:59:59.8149528Z",
-    "/Date(1552262400000)/",
-    "/Date(1552262400000+0000)/",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-03-11",
+        "2019-03-11T00:00:00",
+        "2019-03-11T23:59:59.8149528Z",
+        "/Date(1552262400000)/",
+        "/Date(1552262400000+0000)/",
+    ],
+)
 def test_every_accepted_date_form_reads_as_the_same_day(text):
     assert wire.parse_date(text) == date(2019, 3, 11)
 
 
 def test_ms_datetime_with_offset_is_utc():
-    assert wire.parse_datetime("/Date(1552262400000+1300)/") == datetime(2019, 3, 11, tzinfo=timezone.utc)
+    assert wire.parse_datetime("/Date(1552262400000+1300)/") == datetime(2019, 3, 11, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("text", ["11/03/2019", "", "/Date(abc)/", "2019-13-01"])
@@ -55,12 +61,15 @@ def test_non_numbers_are_refused_as_money(value):
         wire.parse_decimal(value)
 
 
-@pytest.mark.parametrize("text", [
-    "/Date(99999999999999999999)/",          # more milliseconds than a timedelta holds
-    "/Date(253402300800000+0000)/",          # 10000-01-01: past the last day a date can be
-    "9999-12-31T23:00:00-05:00",             # in UTC that is already the year 10000
-    "0001-01-01T00:30:00+01:00",             # in UTC that is still the year 0
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/Date(99999999999999999999)/",  # more milliseconds than a timedelta holds
+        "/Date(253402300800000+0000)/",  # 10000-01-01: past the last day a date can be
+        "9999-12-31T23:00:00-05:00",  # in UTC that is already the year 10000
+        "0001-01-01T00:30:00+01:00",  # in UTC that is still the year 0
+    ],
+)
 def test_instants_outside_the_calendar_are_refused_not_crashed_on(text):
     with pytest.raises(wire.WireFormatError):
         wire.parse_datetime(text)

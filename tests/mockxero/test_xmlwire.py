@@ -12,9 +12,11 @@ def test_wrapped_collection_reads_as_a_json_batch():
 
 
 def test_bare_element_reads_as_one_object():
-    body = (b"<Invoice><Type>ACCREC</Type><Contact><ContactID>abc</ContactID></Contact>"
-            b"<LineItems><LineItem><Quantity>1</Quantity><UnitAmount>100.00</UnitAmount></LineItem></LineItems>"
-            b"</Invoice>")
+    body = (
+        b"<Invoice><Type>ACCREC</Type><Contact><ContactID>abc</ContactID></Contact>"
+        b"<LineItems><LineItem><Quantity>1</Quantity><UnitAmount>100.00</UnitAmount></LineItem></LineItems>"
+        b"</Invoice>"
+    )
     assert xmlwire.parse_body(body) == {
         "Type": "ACCREC",
         "Contact": {"ContactID": "abc"},
@@ -31,11 +33,14 @@ def test_single_child_collections_stay_lists():
     assert xmlwire.parse_body(body) == {"Addresses": [{"City": "Wellington"}]}
 
 
-@pytest.mark.parametrize("body, fragment", [
-    (b"<Contact><Name>x</Contact>", "not well formed"),
-    (b"<Contact><Name>a</Name><Name>b</Name></Contact>", "appears twice"),
-    (b'<!DOCTYPE x [<!ENTITY a "b">]><Contact><Name>&a;</Name></Contact>', "entities"),
-])
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        (b"<Contact><Name>x</Contact>", "not well formed"),
+        (b"<Contact><Name>a</Name><Name>b</Name></Contact>", "appears twice"),
+        (b'<!DOCTYPE x [<!ENTITY a "b">]><Contact><Name>&a;</Name></Contact>', "entities"),
+    ],
+)
 def test_unreadable_xml_is_refused_with_a_reason(body, fragment):
     with pytest.raises(xmlwire.XmlBodyError, match=fragment):
         xmlwire.parse_body(body)
@@ -43,9 +48,19 @@ def test_unreadable_xml_is_refused_with_a_reason(body, fragment):
 
 def test_envelope_renders_as_response_with_singular_children_and_iso_dates():
     body = {
-        "Id": "x", "Status": "OK", "DateTimeUTC": "/Date(1552262400123)/",
-        "Contacts": [{"ContactID": "c1", "Name": "Acme", "IsCustomer": True, "Balance": Decimal("1.50"),
-                      "UpdatedDateUTC": "/Date(1552262400000+0000)/", "Phones": []}],
+        "Id": "x",
+        "Status": "OK",
+        "DateTimeUTC": "/Date(1552262400123)/",
+        "Contacts": [
+            {
+                "ContactID": "c1",
+                "Name": "Acme",
+                "IsCustomer": True,
+                "Balance": Decimal("1.50"),
+                "UpdatedDateUTC": "/Date(1552262400000+0000)/",
+                "Phones": [],
+            }
+        ],
     }
     root = ElementTree.fromstring(xmlwire.render(body))
     assert root.tag == "Response"
@@ -59,8 +74,12 @@ def test_envelope_renders_as_response_with_singular_children_and_iso_dates():
 
 
 def test_validation_errors_render_as_api_exception():
-    body = {"ErrorNumber": 10, "Type": "ValidationException", "Message": "A validation exception occurred",
-            "Elements": [{"ContactID": "z", "ValidationErrors": [{"Message": "Contact Name cannot be empty."}]}]}
+    body = {
+        "ErrorNumber": 10,
+        "Type": "ValidationException",
+        "Message": "A validation exception occurred",
+        "Elements": [{"ContactID": "z", "ValidationErrors": [{"Message": "Contact Name cannot be empty."}]}],
+    }
     root = ElementTree.fromstring(xmlwire.render(body))
     assert root.tag == "ApiException"
     element = root.find("Elements/DataContractBase")
@@ -68,9 +87,17 @@ def test_validation_errors_render_as_api_exception():
     assert element.findtext("ValidationErrors/ValidationError/Message") == "Contact Name cannot be empty."
 
 
-@pytest.mark.parametrize("plural, single", [
-    ("Invoices", "Invoice"), ("Currencies", "Currency"), ("Addresses", "Address"), ("TaxRates", "TaxRate"),
-    ("Tracking", "TrackingCategory"), ("BankTransactions", "BankTransaction"), ("Elements", "DataContractBase"),
-])
+@pytest.mark.parametrize(
+    "plural, single",
+    [
+        ("Invoices", "Invoice"),
+        ("Currencies", "Currency"),
+        ("Addresses", "Address"),
+        ("TaxRates", "TaxRate"),
+        ("Tracking", "TrackingCategory"),
+        ("BankTransactions", "BankTransaction"),
+        ("Elements", "DataContractBase"),
+    ],
+)
 def test_singular_names(plural, single):
     assert xmlwire.singular(plural) == single

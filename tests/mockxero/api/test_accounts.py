@@ -1,4 +1,5 @@
 """/Accounts over HTTP: Xero's chart-of-accounts rules, each accepted and refused."""
+
 from __future__ import annotations
 
 import pytest
@@ -69,12 +70,31 @@ def test_unknown_or_malformed_account_id_is_404(xero):
 
 def test_create_answers_like_the_spec_example(xero):
     account = create(xero, **EXPENSE)
-    assert {k: account[k] for k in ("Code", "Name", "Status", "Type", "Description", "Class",
-                                    "EnablePaymentsToAccount", "ShowInExpenseClaims", "ReportingCode",
-                                    "ReportingCodeName")} == {
-        "Code": "123456", "Name": "Foobar", "Status": "ACTIVE", "Type": "EXPENSE", "Description": "Hello World",
-        "Class": "EXPENSE", "EnablePaymentsToAccount": False, "ShowInExpenseClaims": False,
-        "ReportingCode": "EXP", "ReportingCodeName": "Expense",
+    assert {
+        k: account[k]
+        for k in (
+            "Code",
+            "Name",
+            "Status",
+            "Type",
+            "Description",
+            "Class",
+            "EnablePaymentsToAccount",
+            "ShowInExpenseClaims",
+            "ReportingCode",
+            "ReportingCodeName",
+        )
+    } == {
+        "Code": "123456",
+        "Name": "Foobar",
+        "Status": "ACTIVE",
+        "Type": "EXPENSE",
+        "Description": "Hello World",
+        "Class": "EXPENSE",
+        "EnablePaymentsToAccount": False,
+        "ShowInExpenseClaims": False,
+        "ReportingCode": "EXP",
+        "ReportingCodeName": "Expense",
     }
     assert account["TaxType"] == "INPUT2"  # the organisation's purchases rate, as Xero defaults it
     assert account["UpdatedDateUTC"].endswith("+0000)/")
@@ -92,7 +112,10 @@ def test_class_and_reporting_code_follow_the_type(xero):
     assert create(xero, Code="300", Name="Fit-out", Type="FIXED")["Class"] == "ASSET"
     liability = create(xero, Code="301", Name="Loan", Type="TERMLIAB")
     assert (liability["Class"], liability["ReportingCode"], liability["ReportingCodeName"]) == (
-        "LIABILITY", "LIA", "Liability")
+        "LIABILITY",
+        "LIA",
+        "Liability",
+    )
 
 
 def test_missing_code_is_refused(xero):
@@ -150,7 +173,8 @@ def test_description_of_4000_is_accepted_and_4001_refused(xero):
 def test_tax_type_must_exist(xero):
     response = xero.put("/Accounts", {**EXPENSE, "TaxType": "GST15"})
     assert refused(response) == [
-        "The TaxType code 'GST15' does not exist or cannot be used for this type of transaction."]
+        "The TaxType code 'GST15' does not exist or cannot be used for this type of transaction."
+    ]
 
 
 def test_tax_type_must_fit_the_accounts_class(xero):
@@ -251,10 +275,12 @@ def test_system_account_type_cannot_change(xero):
 def test_bank_accounts_keep_their_type(xero):
     bank = by_code(xero, "090")
     assert refused(update(xero, bank["AccountID"], Type="CURRENT")) == [
-        "Bank accounts cannot become other types of account, nor other accounts bank accounts."]
+        "Bank accounts cannot become other types of account, nor other accounts bank accounts."
+    ]
     account = create(xero, Code="777", Name="Plain", Type="EXPENSE")
     assert refused(update(xero, account["AccountID"], Type="BANK", BankAccountNumber="1")) == [
-        "Bank accounts cannot become other types of account, nor other accounts bank accounts."]
+        "Bank accounts cannot become other types of account, nor other accounts bank accounts."
+    ]
 
 
 # --- status --------------------------------------------------------------------------------------------
@@ -279,7 +305,8 @@ def test_status_cannot_change_with_other_details(xero):
 def test_status_deleted_is_refused_on_update(xero):
     account = create(xero, **EXPENSE)
     assert refused(update(xero, account["AccountID"], Status="DELETED")) == [
-        "An account's Status can only be set to ACTIVE or ARCHIVED; use DELETE to delete it."]
+        "An account's Status can only be set to ACTIVE or ARCHIVED; use DELETE to delete it."
+    ]
 
 
 def test_system_accounts_cannot_be_archived(xero):
@@ -312,7 +339,8 @@ def test_deleted_accounts_cannot_be_updated(xero):
     account = create(xero, **EXPENSE)
     xero.delete(f"/Accounts/{account['AccountID']}")
     assert refused(update(xero, account["AccountID"], Name="Back")) == [
-        "This account has been deleted and cannot be updated."]
+        "This account has been deleted and cannot be updated."
+    ]
 
 
 def test_a_deleted_accounts_code_and_name_can_be_reused(xero):

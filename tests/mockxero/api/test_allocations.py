@@ -1,11 +1,21 @@
 """/CreditNotes/{id}/Allocations: applying credit to invoices, and taking it back."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import validation_messages
 from tests.mockxero.documents_helpers import (
-    D, allocate, create_bill, create_credit_note, create_invoice, get_credit_note, get_invoice, line, ok, pay,
+    D,
+    allocate,
+    create_bill,
+    create_credit_note,
+    create_invoice,
+    get_credit_note,
+    get_invoice,
+    line,
+    ok,
+    pay,
     update_invoice,
 )
 
@@ -51,14 +61,20 @@ def test_invoice_settled_by_credit_is_paid(xero, credit):
     small = create_invoice(xero, LineItems=[line(UnitAmount=D("40.00"))])  # 46.00
     ok(allocate(xero, credit, small, "46.00", date="2026-01-22"), "Allocations")
     inv = get_invoice(xero, small)
-    assert (inv["Status"], inv["AmountDue"], inv["FullyPaidOnDate"]) == ("PAID", D("0.00"), "/Date(1769040000000+0000)/")
+    assert (inv["Status"], inv["AmountDue"], inv["FullyPaidOnDate"]) == (
+        "PAID",
+        D("0.00"),
+        "/Date(1769040000000+0000)/",
+    )
     assert get_credit_note(xero, credit)["Status"] == "PAID"
 
 
 def test_invoice_allocated_with_credit_is_locked(xero, invoice, credit):
     ok(allocate(xero, credit, invoice, "10.00"), "Allocations")
-    rejected(update_invoice(xero, invoice, Status="VOIDED"),
-             "This document cannot be edited as it has a payment or credit note allocated to it.")
+    rejected(
+        update_invoice(xero, invoice, Status="VOIDED"),
+        "This document cannot be edited as it has a payment or credit note allocated to it.",
+    )
 
 
 def test_allocation_over_the_remaining_credit_is_refused(xero, invoice, credit):
@@ -83,7 +99,9 @@ def test_allocation_needs_a_date(xero, invoice, credit):
 
 def test_allocation_to_a_paid_invoice_is_refused(xero, invoice, credit):
     pay(xero, invoice, "115.00")
-    rejected(allocate(xero, credit, invoice, "1.00"), "The invoice you are trying to allocate to has already been paid off")
+    rejected(
+        allocate(xero, credit, invoice, "1.00"), "The invoice you are trying to allocate to has already been paid off"
+    )
 
 
 def test_draft_credit_note_cannot_be_allocated(xero, invoice):
@@ -102,8 +120,10 @@ def test_fully_used_credit_note_cannot_be_allocated_again(xero, invoice, credit)
 
 
 def test_sales_credit_cannot_be_allocated_to_a_bill(xero, credit):
-    rejected(allocate(xero, credit, create_bill(xero, Contact={"Name": "Acme Ltd"}), "1.00"),
-             "Credit Note cannot be allocated to an incorrect invoice type")
+    rejected(
+        allocate(xero, credit, create_bill(xero, Contact={"Name": "Acme Ltd"}), "1.00"),
+        "Credit Note cannot be allocated to an incorrect invoice type",
+    )
 
 
 def test_supplier_credit_can_be_allocated_to_a_bill(xero):
@@ -125,13 +145,17 @@ def test_credit_in_another_currency_is_refused(xero, credit):
 
 def test_allocation_must_name_an_invoice(xero, credit):
     body = {"Allocations": [{"Amount": D("1.00"), "Date": "2026-01-21"}]}
-    rejected(xero.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations", body),
-             "You must specify an Invoice ID or Invoice Number for the allocation")
+    rejected(
+        xero.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations", body),
+        "You must specify an Invoice ID or Invoice Number for the allocation",
+    )
 
 
 def test_allocation_to_an_unknown_invoice_is_refused(xero, credit):
-    rejected(allocate(xero, credit, {"InvoiceID": "00000000-0000-0000-0000-0000000000ee"}, "1.00"),
-             "The invoice specified for this allocation could not be found.")
+    rejected(
+        allocate(xero, credit, {"InvoiceID": "00000000-0000-0000-0000-0000000000ee"}, "1.00"),
+        "The invoice specified for this allocation could not be found.",
+    )
 
 
 def test_invoice_can_be_named_by_number(xero, invoice, credit):
@@ -145,10 +169,12 @@ def test_allocating_from_an_unknown_credit_note_is_404(xero, invoice):
 
 
 def test_batch_with_summarize_errors_false_reports_each_allocation(xero, invoice, credit):
-    body = {"Allocations": [
-        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("40.00"), "Date": "2026-01-21"},
-        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("40.00"), "Date": "2026-01-21"},
-    ]}
+    body = {
+        "Allocations": [
+            {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("40.00"), "Date": "2026-01-21"},
+            {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("40.00"), "Date": "2026-01-21"},
+        ]
+    }
     response = xero.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations?summarizeErrors=false", body)
     assert response.status_code == 200
     good, bad = response.json["Allocations"]
@@ -179,7 +205,11 @@ def test_deleting_an_allocation_restores_both_documents(xero, credit):
     assert delete(xero, credit, allocation["AllocationID"]).status_code == 200
     inv, cn = get_invoice(xero, small), get_credit_note(xero, credit)
     assert (inv["Status"], inv["AmountDue"], inv["AmountCredited"], inv["CreditNotes"]) == (
-        "AUTHORISED", D("46.00"), D("0.00"), [])
+        "AUTHORISED",
+        D("46.00"),
+        D("0.00"),
+        [],
+    )
     assert "FullyPaidOnDate" not in inv
     assert (cn["Status"], cn["RemainingCredit"], cn["Allocations"]) == ("AUTHORISED", D("46.00"), [])
 
@@ -200,5 +230,7 @@ def test_unknown_allocation_is_404(xero, invoice, credit):
 
 
 def test_allocation_amount_too_large_to_calculate_with_is_refused(xero, invoice, credit):
-    rejected(allocate(xero, credit, invoice, "1E+30"),
-             "The Amount value '1000000000000000000000000000000' is out of range: amounts must be below 1,000,000,000,000.")
+    rejected(
+        allocate(xero, credit, invoice, "1E+30"),
+        "The Amount value '1000000000000000000000000000000' is out of range: amounts must be below 1,000,000,000,000.",
+    )

@@ -1,4 +1,5 @@
 """/BankTransactions over HTTP: spend and receive money, Xero's line rules both ways, and their journals."""
+
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -8,8 +9,10 @@ import pytest
 from mockxero.config import DEFAULT_TENANT_ID
 from tests.conftest import validation_messages
 
-CONTACT_NOT_IDENTIFIED = ("The Contact must contain at least 1 of the following elements to identify the contact: "
-                          "Name, ContactID, ContactNumber")
+CONTACT_NOT_IDENTIFIED = (
+    "The Contact must contain at least 1 of the following elements to identify the contact: "
+    "Name, ContactID, ContactNumber"
+)
 
 
 @pytest.fixture
@@ -18,8 +21,12 @@ def books(emulator):
 
 
 def transaction(**overrides):
-    body = {"Type": "SPEND", "Contact": {"Name": "Acme Supplies"}, "BankAccount": {"Code": "090"},
-            "LineItems": [{"Description": "Paper", "Quantity": 1, "UnitAmount": "100.00", "AccountCode": "429"}]}
+    body = {
+        "Type": "SPEND",
+        "Contact": {"Name": "Acme Supplies"},
+        "BankAccount": {"Code": "090"},
+        "LineItems": [{"Description": "Paper", "Quantity": 1, "UnitAmount": "100.00", "AccountCode": "429"}],
+    }
     body.update(overrides)
     return body
 
@@ -68,25 +75,22 @@ def test_spend_is_created_authorised_with_computed_totals(xero, clock):
 
 def test_spend_posts_cashpaid_debiting_lines_and_tax_crediting_the_bank(xero, books):
     created = create(xero)
-    journal, = books.journals_for(created["BankTransactionID"])
+    (journal,) = books.journals_for(created["BankTransactionID"])
     assert journal["SourceType"] == "CASHPAID"
-    assert posted(books, created["BankTransactionID"]) == {"429": D("100.00"), "820": D("15.00"),
-                                                           "090": D("-115.00")}
+    assert posted(books, created["BankTransactionID"]) == {"429": D("100.00"), "820": D("15.00"), "090": D("-115.00")}
 
 
 def test_receive_posts_cashrec_the_mirror(xero, books):
     created = create(xero, Type="RECEIVE", LineItems=[line(AccountCode="200", UnitAmount="40.00")])
-    journal, = books.journals_for(created["BankTransactionID"])
+    (journal,) = books.journals_for(created["BankTransactionID"])
     assert journal["SourceType"] == "CASHREC"
-    assert posted(books, created["BankTransactionID"]) == {"200": D("-40.00"), "820": D("-6.00"),
-                                                           "090": D("46.00")}
+    assert posted(books, created["BankTransactionID"]) == {"200": D("-40.00"), "820": D("-6.00"), "090": D("46.00")}
 
 
 def test_inclusive_amounts_contain_their_tax_as_in_xeros_example(xero, books):
     created = create(xero, LineAmountTypes="Inclusive", LineItems=[line(UnitAmount="20.00")])
     assert (created["SubTotal"], created["TotalTax"], created["Total"]) == (D("17.39"), D("2.61"), D("20.00"))
-    assert posted(books, created["BankTransactionID"]) == {"429": D("17.39"), "820": D("2.61"),
-                                                           "090": D("-20.00")}
+    assert posted(books, created["BankTransactionID"]) == {"429": D("17.39"), "820": D("2.61"), "090": D("-20.00")}
 
 
 def test_no_tax_lines_carry_no_tax(xero):
@@ -107,8 +111,10 @@ def test_quantity_defaults_to_one_and_unit_amounts_round_to_two_places(xero):
 
 
 def test_unitdp_4_keeps_four_places(xero):
-    response = xero.put("/BankTransactions?unitdp=4", {"BankTransactions": [
-        transaction(LineItems=[line(Quantity=3, UnitAmount="1.2345")])]})
+    response = xero.put(
+        "/BankTransactions?unitdp=4",
+        {"BankTransactions": [transaction(LineItems=[line(Quantity=3, UnitAmount="1.2345")])]},
+    )
     item = response.json["BankTransactions"][0]["LineItems"][0]
     assert (item["UnitAmount"], item["LineAmount"]) == (D("1.2345"), D("3.70"))
 
@@ -131,14 +137,25 @@ def test_reference_and_date_are_kept(xero):
 
 def test_an_item_code_fills_the_line_from_the_items_purchase_details(xero, books, emulator):
     with emulator.store.transaction():
-        books._save("Items", "item-1", {"ItemID": "item-1", "Code": "PAPER", "Name": "Paper",
-                                        "PurchaseDescription": "A4 paper",
-                                        "PurchaseDetails": {"UnitPrice": D("8.50"), "AccountCode": "429",
-                                                            "TaxType": "INPUT2"}})
+        books._save(
+            "Items",
+            "item-1",
+            {
+                "ItemID": "item-1",
+                "Code": "PAPER",
+                "Name": "Paper",
+                "PurchaseDescription": "A4 paper",
+                "PurchaseDetails": {"UnitPrice": D("8.50"), "AccountCode": "429", "TaxType": "INPUT2"},
+            },
+        )
     created = create(xero, LineItems=[{"ItemCode": "paper", "Quantity": 2}])
     item = created["LineItems"][0]
     assert (item["ItemCode"], item["Description"], item["UnitAmount"], item["AccountCode"]) == (
-        "PAPER", "A4 paper", D("8.50"), "429")
+        "PAPER",
+        "A4 paper",
+        D("8.50"),
+        "429",
+    )
     assert created["Total"] == D("19.55")
 
 
@@ -175,7 +192,8 @@ def test_a_name_that_matches_nobody_creates_the_contact(xero):
 
 def test_an_unknown_contact_id_is_refused(xero):
     assert refused(xero, Contact={"ContactID": "00000000-0000-0000-0000-00000000abcd"}) == [
-        "The contact with the specified ContactID could not be found."]
+        "The contact with the specified ContactID could not be found."
+    ]
 
 
 def test_an_unknown_contact_number_without_a_name_cannot_create_a_contact(xero):
@@ -188,7 +206,8 @@ def test_an_archived_contact_is_refused(xero):
     xero.post(f"/Contacts/{contact['ContactID']}", {"Contacts": [{"ContactStatus": "ARCHIVED"}]})
     assert refused(xero, Contact={"ContactID": contact["ContactID"]}) == [
         "The contact with the specified contact details has been archived. "
-        "The contact must be un-archived before creating new invoices or credit notes."]
+        "The contact must be un-archived before creating new invoices or credit notes."
+    ]
 
 
 # --- bank account and currency -------------------------------------------------------------------------
@@ -200,12 +219,15 @@ def test_the_bank_account_may_be_named_by_account_id(xero):
     assert again["BankAccount"]["Code"] == "090"
 
 
-@pytest.mark.parametrize("reference, message", [
-    (None, "The BankAccount must be specified with a Code or an AccountID."),
-    ({"Name": "Business Bank Account"}, "The BankAccount must be specified with a Code or an AccountID."),
-    ({"Code": "999"}, "The BankAccount '999' does not match a recognised account."),
-    ({"Code": "200"}, "The BankAccount '200' is not a bank account. Use an account of Type BANK."),
-])
+@pytest.mark.parametrize(
+    "reference, message",
+    [
+        (None, "The BankAccount must be specified with a Code or an AccountID."),
+        ({"Name": "Business Bank Account"}, "The BankAccount must be specified with a Code or an AccountID."),
+        ({"Code": "999"}, "The BankAccount '999' does not match a recognised account."),
+        ({"Code": "200"}, "The BankAccount '200' is not a bank account. Use an account of Type BANK."),
+    ],
+)
 def test_the_bank_account_must_be_an_existing_bank_account(xero, reference, message):
     assert refused(xero, BankAccount=reference) == [message]
 
@@ -214,22 +236,34 @@ def test_an_archived_bank_account_is_refused(xero, books, emulator):
     with emulator.store.transaction():
         account = books.account_by_code("091")
         books._save("Accounts", account["AccountID"], {**account, "Status": "ARCHIVED"})
-    assert refused(xero, BankAccount={"Code": "091"}) == ["The BankAccount '091' has been archived, or has been deleted."]
+    assert refused(xero, BankAccount={"Code": "091"}) == [
+        "The BankAccount '091' has been archived, or has been deleted."
+    ]
 
 
 def test_the_currency_must_match_the_bank_accounts(xero):
     assert create(xero, CurrencyCode="NZD")["CurrencyCode"] == "NZD"
     assert refused(xero, CurrencyCode="USD") == [
-        "The currency USD does not match the currency of the bank account 090 (NZD)."]
+        "The currency USD does not match the currency of the bank account 090 (NZD)."
+    ]
 
 
 def test_a_foreign_currency_bank_account_sets_the_currency(xero, books, emulator):
     with emulator.store.transaction():
-        books._insert_account({"Code": "092", "Name": "USD Account", "Type": "BANK", "CurrencyCode": "USD",
-                               "BankAccountNumber": "1", "BankAccountType": "BANK", "TaxType": "NONE"})
+        books._insert_account(
+            {
+                "Code": "092",
+                "Name": "USD Account",
+                "Type": "BANK",
+                "CurrencyCode": "USD",
+                "BankAccountNumber": "1",
+                "BankAccountType": "BANK",
+                "TaxType": "NONE",
+            }
+        )
     created = create(xero, BankAccount={"Code": "092"})
     assert created["CurrencyCode"] == "USD"
-    journal, = books.journals_for(created["BankTransactionID"])
+    (journal,) = books.journals_for(created["BankTransactionID"])
     assert journal["CurrencyCode"] == "USD"
 
 
@@ -243,33 +277,40 @@ def test_at_least_one_line_item_is_required(xero):
 def test_a_zero_quantity_is_accepted_and_a_negative_one_refused(xero):
     assert create(xero, LineItems=[line(Quantity=0)])["Total"] == D("0.00")
     assert refused(xero, LineItems=[line(Quantity=-1)]) == [
-        "The quantity value '-1.0000' is invalid. Quantity must not be less than zero."]
+        "The quantity value '-1.0000' is invalid. Quantity must not be less than zero."
+    ]
 
 
 @pytest.mark.parametrize("unit_amount", ["0", "-5.00", None])
 def test_the_unit_amount_must_be_greater_than_zero(xero, unit_amount):
     assert refused(xero, LineItems=[line(UnitAmount=unit_amount)]) == [
-        "The UnitAmount of a bank transaction line must be greater than zero."]
+        "The UnitAmount of a bank transaction line must be greater than zero."
+    ]
 
 
 def test_amounts_too_large_to_calculate_with_are_refused(xero):
     assert refused(xero, LineItems=[line(UnitAmount="1e30")]) == [
-        "The UnitAmount value '1E+30' is out of range: amounts must be below 1,000,000,000,000."]
+        "The UnitAmount value '1E+30' is out of range: amounts must be below 1,000,000,000,000."
+    ]
 
 
 def test_a_unit_amount_derived_from_a_tiny_quantity_is_refused_when_too_large(xero):
     # LineAmount / Quantity = 1e15: out of range although both given values are in range.
     lines = [line(UnitAmount=None, Quantity="0.0001", LineAmount="100000000000")]
     assert refused(xero, LineItems=lines) == [
-        "The UnitAmount value '1.00000000000E+15' is out of range: amounts must be below 1,000,000,000,000."]
+        "The UnitAmount value '1.00000000000E+15' is out of range: amounts must be below 1,000,000,000,000."
+    ]
 
 
-@pytest.mark.parametrize("code, message", [
-    (None, "Each line item of a bank transaction must have an AccountCode or AccountID."),
-    ("476", "Account code '476' has been removed as it does not match a recognised account."),
-    ("091", "Account code '091' is not a valid code for this document"),
-    ("610", "Account code '610' is not a valid code for this document"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        (None, "Each line item of a bank transaction must have an AccountCode or AccountID."),
+        ("476", "Account code '476' has been removed as it does not match a recognised account."),
+        ("091", "Account code '091' is not a valid code for this document"),
+        ("610", "Account code '610' is not a valid code for this document"),
+    ],
+)
 def test_line_accounts_must_be_usable(xero, code, message):
     assert refused(xero, LineItems=[line(AccountCode=code)]) == [message]
 
@@ -279,7 +320,8 @@ def test_an_archived_line_account_is_refused_with_xeros_message(xero, books, emu
         account = books.account_by_code("260")
         books._save("Accounts", account["AccountID"], {**account, "Status": "ARCHIVED"})
     assert refused(xero, LineItems=[line(AccountCode="260")]) == [
-        "Account code '260' has been archived, or has been deleted. Each line item must reference a valid account."]
+        "Account code '260' has been archived, or has been deleted. Each line item must reference a valid account."
+    ]
 
 
 def test_a_line_account_may_be_named_by_account_id(xero, books):
@@ -291,12 +333,14 @@ def test_a_line_account_may_be_named_by_account_id(xero, books):
 
 def test_an_unknown_tax_type_is_refused(xero):
     assert refused(xero, LineItems=[line(TaxType="GST on Income")]) == [
-        "The TaxType code 'GST on Income' does not exist or cannot be used for this type of transaction."]
+        "The TaxType code 'GST on Income' does not exist or cannot be used for this type of transaction."
+    ]
 
 
 def test_a_tax_type_that_cannot_apply_to_the_account_is_refused(xero):
     assert refused(xero, LineItems=[line(TaxType="OUTPUT2")]) == [
-        "The TaxType code 'OUTPUT2' cannot be used with account code '429'."]
+        "The TaxType code 'OUTPUT2' cannot be used with account code '429'."
+    ]
 
 
 def test_every_problem_is_reported_at_once(xero):
@@ -311,12 +355,17 @@ def test_every_problem_is_reported_at_once(xero):
 # --- types and statuses --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind, message", [
-    (None, "The Type of a bank transaction must be specified (SPEND or RECEIVE)."),
-    ("SPEND-TRANSFER", "Bank transactions of type SPEND-TRANSFER are created by bank transfers; "
-                       "use the BankTransfers endpoint."),
-    ("RECEIVE-OVERPAYMENT", "Bank transactions of type RECEIVE-OVERPAYMENT are not supported by mockxero."),
-])
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        (None, "The Type of a bank transaction must be specified (SPEND or RECEIVE)."),
+        (
+            "SPEND-TRANSFER",
+            "Bank transactions of type SPEND-TRANSFER are created by bank transfers; use the BankTransfers endpoint.",
+        ),
+        ("RECEIVE-OVERPAYMENT", "Bank transactions of type RECEIVE-OVERPAYMENT are not supported by mockxero."),
+    ],
+)
 def test_only_spend_and_receive_can_be_created(xero, kind, message):
     assert refused(xero, Type=kind) == [message]
 
@@ -341,7 +390,8 @@ def test_get_one_and_list(xero):
     assert one.status_code == 200
     assert one.json["BankTransactions"][0] == created
     assert [t["BankTransactionID"] for t in xero.get("/BankTransactions").json["BankTransactions"]] == [
-        created["BankTransactionID"]]
+        created["BankTransactionID"]
+    ]
 
 
 def test_an_unknown_transaction_is_404(xero):
@@ -370,8 +420,7 @@ def test_an_update_reprices_and_reposts(xero, books):
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.json["BankTransactions"][0]["Total"] == D("230.00")
     assert len(books.journals_for(created["BankTransactionID"])) == 3  # original, reversal, new
-    assert posted(books, created["BankTransactionID"]) == {"429": D("200.00"), "820": D("30.00"),
-                                                           "090": D("-230.00")}
+    assert posted(books, created["BankTransactionID"]) == {"429": D("200.00"), "820": D("30.00"), "090": D("-230.00")}
 
 
 def test_a_reference_only_update_does_not_repost(xero, books):
@@ -383,8 +432,10 @@ def test_a_reference_only_update_does_not_repost(xero, books):
 
 def test_post_collection_updates_by_id_or_creates(xero):
     created = create(xero)
-    response = xero.post("/BankTransactions", {"BankTransactions": [
-        {"BankTransactionID": created["BankTransactionID"], "Reference": "r"}, transaction()]})
+    response = xero.post(
+        "/BankTransactions",
+        {"BankTransactions": [{"BankTransactionID": created["BankTransactionID"], "Reference": "r"}, transaction()]},
+    )
     first, second = response.json["BankTransactions"]
     assert first["BankTransactionID"] == created["BankTransactionID"] and first["Reference"] == "r"
     assert second["BankTransactionID"] != created["BankTransactionID"]
@@ -394,7 +445,8 @@ def test_updating_an_unknown_id_in_the_body_is_refused_and_in_the_path_is_404(xe
     unknown = "00000000-0000-0000-0000-00000000abcd"
     response = xero.post("/BankTransactions", {"BankTransactions": [{"BankTransactionID": unknown, "Reference": "r"}]})
     assert validation_messages(response) == [
-        "An existing Bank Transaction with the specified BankTransactionID could not be found"]
+        "An existing Bank Transaction with the specified BankTransactionID could not be found"
+    ]
     assert update(xero, unknown, Reference="r").status_code == 404
 
 
@@ -432,7 +484,8 @@ def test_a_reconciled_transaction_cannot_be_edited_or_deleted(xero):
         assert validation_messages(response) == ["Spend money transactions cannot be updated"]
     receive = create(xero, Type="RECEIVE", IsReconciled=True, LineItems=[line(AccountCode="200")])
     assert validation_messages(update(xero, receive["BankTransactionID"], Reference="x")) == [
-        "Receive money transactions cannot be updated"]
+        "Receive money transactions cannot be updated"
+    ]
 
 
 def test_unreconciling_then_editing_is_allowed(xero):
@@ -453,8 +506,9 @@ def test_is_reconciled_can_be_set_on_its_own(xero, books):
 
 
 def test_summarize_errors_false_answers_each_element(xero):
-    response = xero.put("/BankTransactions?summarizeErrors=false", {"BankTransactions": [
-        transaction(), transaction(Contact={})]})
+    response = xero.put(
+        "/BankTransactions?summarizeErrors=false", {"BankTransactions": [transaction(), transaction(Contact={})]}
+    )
     assert response.status_code == 200
     good, bad = response.json["BankTransactions"]
     assert good["StatusAttributeString"] == "OK"
@@ -464,8 +518,10 @@ def test_summarize_errors_false_answers_each_element(xero):
 
 
 def test_a_refused_element_leaves_no_contact_or_journal_behind(xero, books):
-    response = xero.put("/BankTransactions", {"BankTransactions": [
-        transaction(Contact={"Name": "Ghost Ltd"}, LineItems=[line(AccountCode="476")])]})
+    response = xero.put(
+        "/BankTransactions",
+        {"BankTransactions": [transaction(Contact={"Name": "Ghost Ltd"}, LineItems=[line(AccountCode="476")])]},
+    )
     assert response.status_code == 400
     assert xero.get("/Contacts").json["Contacts"] == []
     assert list(books.all_journals()) == []

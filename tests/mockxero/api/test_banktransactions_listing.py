@@ -1,4 +1,5 @@
 """GET /BankTransactions through the shared listing: paging, where on the embedded contact and bank account."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -7,8 +8,12 @@ import pytest
 
 
 def create(xero, clock, contact: str, bank: str, amount: str, type_: str = "SPEND") -> dict:
-    body = {"Type": type_, "Contact": {"Name": contact}, "BankAccount": {"Code": bank},
-            "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": amount, "AccountCode": "429"}]}
+    body = {
+        "Type": type_,
+        "Contact": {"Name": contact},
+        "BankAccount": {"Code": bank},
+        "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": amount, "AccountCode": "429"}],
+    }
     response = xero.put("/BankTransactions", {"BankTransactions": [body]})
     assert response.status_code == 200, response.get_data(as_text=True)
     clock.advance(1)
@@ -32,7 +37,8 @@ def totals(response) -> list[str]:
 def test_where_reads_the_embedded_contact_and_bank_account(xero, transactions):
     assert totals(xero.get("/BankTransactions?where=" + quote('Contact.Name == "acme supplies"'))) == ["11.50", "34.50"]
     assert totals(xero.get("/BankTransactions?where=" + quote('BankAccount.Code == "091" AND Type == "SPEND"'))) == [
-        "23.00"]
+        "23.00"
+    ]
 
 
 def test_where_follows_a_contact_rename(xero, transactions):
@@ -49,7 +55,9 @@ def test_order_and_paging(xero, transactions):
 
 def test_if_modified_since(xero, transactions):
     assert totals(xero.get("/BankTransactions", headers={"If-Modified-Since": "2026-01-15T09:00:01Z"})) == [
-        "23.00", "34.50"]
+        "23.00",
+        "34.50",
+    ]
 
 
 def test_a_bad_where_is_a_query_parse_exception(xero, transactions):

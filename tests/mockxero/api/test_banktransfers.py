@@ -1,4 +1,5 @@
 """/BankTransfers over HTTP: two bank transactions, one TRANSFER journal, soft delete (spec 16.1.0)."""
+
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -48,8 +49,11 @@ def test_a_transfer_is_authorised_and_dated_today_by_default(xero):
     assert created["Status"] == "AUTHORISED"
     assert created["Amount"] == D("50.00")
     assert created["DateString"] == "2026-01-15T00:00:00"
-    assert created["FromBankAccount"] == {"AccountID": created["FromBankAccount"]["AccountID"], "Code": "090",
-                                          "Name": "Business Bank Account"}
+    assert created["FromBankAccount"] == {
+        "AccountID": created["FromBankAccount"]["AccountID"],
+        "Code": "090",
+        "Name": "Business Bank Account",
+    }
     assert created["ToBankAccount"]["Code"] == "091"
     assert created["Reference"] == "Sub 098801"
     assert (created["FromIsReconciled"], created["ToIsReconciled"]) == (False, False)
@@ -62,15 +66,18 @@ def test_a_transfer_creates_spend_and_receive_transfer_transactions(xero):
     spend = listed[created["FromBankTransactionID"]]
     receive = listed[created["ToBankTransactionID"]]
     assert (spend["Type"], spend["BankAccount"]["Code"], spend["Total"]) == ("SPEND-TRANSFER", "090", D("50.00"))
-    assert (receive["Type"], receive["BankAccount"]["Code"], receive["Total"]) == ("RECEIVE-TRANSFER", "091",
-                                                                                  D("50.00"))
+    assert (receive["Type"], receive["BankAccount"]["Code"], receive["Total"]) == (
+        "RECEIVE-TRANSFER",
+        "091",
+        D("50.00"),
+    )
     assert spend["DateString"] == receive["DateString"] == "2026-01-10T00:00:00"
     assert spend["LineItems"] == [] and spend["Status"] == "AUTHORISED"
 
 
 def test_one_transfer_journal_debits_to_and_credits_from(xero, books):
     created = create(xero)
-    journal, = books.journals_for(created["BankTransferID"])
+    (journal,) = books.journals_for(created["BankTransferID"])
     assert journal["SourceType"] == "TRANSFER"
     assert nets(books, created["BankTransferID"]) == {"091": D("50.00"), "090": D("-50.00")}
     assert books.journals_for(created["FromBankTransactionID"]) == []
@@ -85,8 +92,11 @@ def test_reconciled_flags_are_set_on_the_two_transactions(xero):
 
 
 def test_accounts_may_be_named_by_account_id(xero, books):
-    created = create(xero, FromBankAccount={"AccountID": books.account_by_code("091")["AccountID"]},
-                     ToBankAccount={"AccountID": books.account_by_code("090")["AccountID"]})
+    created = create(
+        xero,
+        FromBankAccount={"AccountID": books.account_by_code("091")["AccountID"]},
+        ToBankAccount={"AccountID": books.account_by_code("090")["AccountID"]},
+    )
     assert (created["FromBankAccount"]["Code"], created["ToBankAccount"]["Code"]) == ("091", "090")
 
 
@@ -102,7 +112,8 @@ def test_the_amount_must_be_greater_than_zero(xero, amount):
 @pytest.mark.parametrize("side", ["FromBankAccount", "ToBankAccount"])
 def test_both_accounts_must_be_bank_accounts(xero, side):
     assert refused(xero, **{side: {"Code": "200"}}) == [
-        f"The {side} '200' is not a bank account. Use an account of Type BANK."]
+        f"The {side} '200' is not a bank account. Use an account of Type BANK."
+    ]
     assert refused(xero, **{side: {"Code": "999"}}) == [f"The {side} '999' does not match a recognised account."]
     response = xero.put("/BankTransfers", {"BankTransfers": [{**transfer(), side: None}]})
     assert validation_messages(response) == [f"The {side} must be specified with a Code or an AccountID."]
@@ -110,15 +121,26 @@ def test_both_accounts_must_be_bank_accounts(xero, side):
 
 def test_from_and_to_must_differ(xero):
     assert refused(xero, ToBankAccount={"Code": "090"}) == [
-        "The FromBankAccount and ToBankAccount must be different bank accounts."]
+        "The FromBankAccount and ToBankAccount must be different bank accounts."
+    ]
 
 
 def test_accounts_in_different_currencies_are_refused(xero, books, emulator):
     with emulator.store.transaction():
-        books._insert_account({"Code": "092", "Name": "USD Account", "Type": "BANK", "CurrencyCode": "USD",
-                               "BankAccountNumber": "1", "BankAccountType": "BANK", "TaxType": "NONE"})
+        books._insert_account(
+            {
+                "Code": "092",
+                "Name": "USD Account",
+                "Type": "BANK",
+                "CurrencyCode": "USD",
+                "BankAccountNumber": "1",
+                "BankAccountType": "BANK",
+                "TaxType": "NONE",
+            }
+        )
     assert refused(xero, ToBankAccount={"Code": "092"}) == [
-        "Bank transfers between accounts in different currencies are not supported."]
+        "Bank transfers between accounts in different currencies are not supported."
+    ]
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -154,16 +176,24 @@ def test_deleted_transfers_are_listed_only_with_include_deleted(xero):
     xero.post(f"/BankTransfers/{gone['BankTransferID']}", {"Status": "DELETED"})
     assert [t["BankTransferID"] for t in xero.get("/BankTransfers").json["BankTransfers"]] == [kept["BankTransferID"]]
     listed = xero.get("/BankTransfers?includeDeleted=true").json["BankTransfers"]
-    assert [(t["BankTransferID"], t["Status"]) for t in listed] == [(kept["BankTransferID"], "AUTHORISED"),
-                                                                    (gone["BankTransferID"], "DELETED")]
+    assert [(t["BankTransferID"], t["Status"]) for t in listed] == [
+        (kept["BankTransferID"], "AUTHORISED"),
+        (gone["BankTransferID"], "DELETED"),
+    ]
     assert xero.get(f"/BankTransfers/{gone['BankTransferID']}").json["BankTransfers"][0]["Status"] == "DELETED"
 
 
 def test_delete_many_with_the_collection_body(xero):
     first, second = create(xero), create(xero)
-    response = xero.post("/BankTransfers", {"BankTransfers": [
-        {"BankTransferID": first["BankTransferID"], "Status": "DELETED"},
-        {"BankTransferID": second["BankTransferID"], "Status": "DELETED"}]})
+    response = xero.post(
+        "/BankTransfers",
+        {
+            "BankTransfers": [
+                {"BankTransferID": first["BankTransferID"], "Status": "DELETED"},
+                {"BankTransferID": second["BankTransferID"], "Status": "DELETED"},
+            ]
+        },
+    )
     assert response.status_code == 200
     assert [t["Status"] for t in response.json["BankTransfers"]] == ["DELETED", "DELETED"]
     assert xero.get("/BankTransfers").json["BankTransfers"] == []
@@ -171,16 +201,23 @@ def test_delete_many_with_the_collection_body(xero):
 
 def test_delete_many_reports_bad_elements_and_deletes_the_good(xero):
     good = create(xero)
-    response = xero.post("/BankTransfers?summarizeErrors=false", {"BankTransfers": [
-        {"BankTransferID": good["BankTransferID"], "Status": "DELETED"},
-        {"BankTransferID": "00000000-0000-0000-0000-00000000abcd", "Status": "DELETED"},
-        {"Status": "DELETED"}]})
+    response = xero.post(
+        "/BankTransfers?summarizeErrors=false",
+        {
+            "BankTransfers": [
+                {"BankTransferID": good["BankTransferID"], "Status": "DELETED"},
+                {"BankTransferID": "00000000-0000-0000-0000-00000000abcd", "Status": "DELETED"},
+                {"Status": "DELETED"},
+            ]
+        },
+    )
     assert response.status_code == 200
     results = response.json["BankTransfers"]
     assert [r["StatusAttributeString"] for r in results] == ["OK", "ERROR", "ERROR"]
     assert [r.get("ValidationErrors") for r in results[1:]] == [
         [{"Message": "An existing Bank Transfer with the specified BankTransferID could not be found"}],
-        [{"Message": "A BankTransferID must be specified to delete a bank transfer."}]]
+        [{"Message": "A BankTransferID must be specified to delete a bank transfer."}],
+    ]
 
 
 def test_only_status_deleted_is_accepted(xero):
@@ -219,13 +256,15 @@ def test_its_bank_transactions_cannot_be_changed_through_bank_transactions(xero)
     for values in ({"Reference": "x"}, {"Status": "DELETED"}):
         response = xero.post(f"/BankTransactions/{created['FromBankTransactionID']}", {"BankTransactions": [values]})
         assert validation_messages(response) == [
-            "This bank transaction belongs to a bank transfer. Change or delete it through the BankTransfers endpoint."]
+            "This bank transaction belongs to a bank transfer. Change or delete it through the BankTransfers endpoint."
+        ]
 
 
 def test_reconciling_a_side_through_bank_transactions_shows_on_the_transfer(xero):
     created = create(xero)
-    response = xero.post(f"/BankTransactions/{created['ToBankTransactionID']}",
-                         {"BankTransactions": [{"IsReconciled": True}]})
+    response = xero.post(
+        f"/BankTransactions/{created['ToBankTransactionID']}", {"BankTransactions": [{"IsReconciled": True}]}
+    )
     assert response.status_code == 200
     shown = xero.get(f"/BankTransfers/{created['BankTransferID']}").json["BankTransfers"][0]
     assert (shown["FromIsReconciled"], shown["ToIsReconciled"]) == (False, True)

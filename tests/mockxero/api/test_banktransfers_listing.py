@@ -1,4 +1,5 @@
 """GET /BankTransfers through the shared listing: includeDeleted, where on the embedded accounts, order."""
+
 from __future__ import annotations
 
 from urllib.parse import quote

@@ -1,4 +1,5 @@
 """/Contacts over HTTP: Xero's name, number and status rules, both directions."""
+
 from __future__ import annotations
 
 from tests.conftest import validation_messages

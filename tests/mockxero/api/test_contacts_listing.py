@@ -1,12 +1,13 @@
 """GET /Contacts over HTTP: where, order, paging, IDs, includeArchived, searchTerm, If-Modified-Since."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def create(xero, clock, **contact) -> dict:
@@ -38,7 +39,9 @@ def book(xero, clock) -> dict[str, dict]:
 
 def test_where_filters_over_http(xero, book):
     assert listed(xero, "where=" + quote('Name.StartsWith("b") OR ContactNumber == "C-4"')) == [
-        "Beta Traders", "Delta Supplies"]
+        "Beta Traders",
+        "Delta Supplies",
+    ]
     assert listed(xero, "where=" + quote('EmailAddress != null && EmailAddress.EndsWith("ACME.TEST")')) == ["Acme Ltd"]
     assert listed(xero, "Where=" + quote('ContactStatus == "ACTIVE"')) == list(book)
 
@@ -48,12 +51,15 @@ def test_where_on_a_guid(xero, book):
     assert listed(xero, "where=" + quote(f'ContactID == Guid("{contact_id.upper()}")')) == ["gamma co"]
 
 
-@pytest.mark.parametrize("where, message", [
-    ('Name ==', "Expression expected"),
-    ('IsSupplier == "true"', "Operator '==' incompatible with operand types 'Boolean?' and 'String' (at index 11)"),
-    ('Colour == "red"', "No property or field 'Colour' exists in type 'Contact' (at index 0)"),
-    ("Name == 'Acme'", "Character literal must contain exactly one character"),
-])
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("Name ==", "Expression expected"),
+        ('IsSupplier == "true"', "Operator '==' incompatible with operand types 'Boolean?' and 'String' (at index 11)"),
+        ('Colour == "red"', "No property or field 'Colour' exists in type 'Contact' (at index 0)"),
+        ("Name == 'Acme'", "Character literal must contain exactly one character"),
+    ],
+)
 def test_a_bad_where_is_a_400_query_parse_exception(xero, book, where, message):
     response = xero.get("/Contacts?where=" + quote(where))
     assert response.status_code == 400
@@ -75,9 +81,19 @@ def test_a_bad_where_fails_on_an_empty_book_too(xero):
 def test_order_by_several_fields(xero, clock, book):
     create(xero, clock, Name="Acme Holdings", FirstName="Zed")
     assert listed(xero, "order=" + quote("Name DESC")) == [
-        "gamma co", "Delta Supplies", "Beta Traders", "Acme Ltd", "Acme Holdings"]
+        "gamma co",
+        "Delta Supplies",
+        "Beta Traders",
+        "Acme Ltd",
+        "Acme Holdings",
+    ]
     assert listed(xero, "order=" + quote("FirstName DESC, Name ASC")) == [
-        "Acme Holdings", "Acme Ltd", "gamma co", "Beta Traders", "Delta Supplies"]
+        "Acme Holdings",
+        "Acme Ltd",
+        "gamma co",
+        "Beta Traders",
+        "Delta Supplies",
+    ]
 
 
 def test_a_bad_order_is_a_400(xero, book):
@@ -98,19 +114,35 @@ def test_paging_on_an_empty_book(xero):
     assert response.json["pagination"] == {"page": 1, "pageSize": 100, "pageCount": 0, "itemCount": 0}
 
 
-@pytest.mark.parametrize("query, expected, pagination", [
-    ("page=1&pageSize=2", ["Acme Ltd", "Beta Traders"], {"page": 1, "pageSize": 2, "pageCount": 2, "itemCount": 4}),
-    ("page=2&pageSize=2", ["gamma co", "Delta Supplies"], {"page": 2, "pageSize": 2, "pageCount": 2, "itemCount": 4}),
-    ("page=2&pageSize=3", ["Delta Supplies"], {"page": 2, "pageSize": 3, "pageCount": 2, "itemCount": 4}),
-    ("page=3&pageSize=2", [], {"page": 3, "pageSize": 2, "pageCount": 2, "itemCount": 4}),
-    ("page=1", ["Acme Ltd", "Beta Traders", "gamma co", "Delta Supplies"],
-     {"page": 1, "pageSize": 100, "pageCount": 1, "itemCount": 4}),
-    ("page=1&pageSize=5000", ["Acme Ltd", "Beta Traders", "gamma co", "Delta Supplies"],
-     {"page": 1, "pageSize": 1000, "pageCount": 1, "itemCount": 4}),
-    ("page=0&pageSize=0", ["Acme Ltd", "Beta Traders", "gamma co", "Delta Supplies"],
-     {"page": 1, "pageSize": 100, "pageCount": 1, "itemCount": 4}),
-    ("pageSize=1&order=Name%20DESC", ["gamma co"], {"page": 1, "pageSize": 1, "pageCount": 4, "itemCount": 4}),
-])
+@pytest.mark.parametrize(
+    "query, expected, pagination",
+    [
+        ("page=1&pageSize=2", ["Acme Ltd", "Beta Traders"], {"page": 1, "pageSize": 2, "pageCount": 2, "itemCount": 4}),
+        (
+            "page=2&pageSize=2",
+            ["gamma co", "Delta Supplies"],
+            {"page": 2, "pageSize": 2, "pageCount": 2, "itemCount": 4},
+        ),
+        ("page=2&pageSize=3", ["Delta Supplies"], {"page": 2, "pageSize": 3, "pageCount": 2, "itemCount": 4}),
+        ("page=3&pageSize=2", [], {"page": 3, "pageSize": 2, "pageCount": 2, "itemCount": 4}),
+        (
+            "page=1",
+            ["Acme Ltd", "Beta Traders", "gamma co", "Delta Supplies"],
+            {"page": 1, "pageSize": 100, "pageCount": 1, "itemCount": 4},
+        ),
+        (
+            "page=1&pageSize=5000",
+            ["Acme Ltd", "Beta Traders", "gamma co", "Delta Supplies"],
+            {"page": 1, "pageSize": 1000, "pageCount": 1, "itemCount": 4},
+        ),
+        (
+            "page=0&pageSize=0",
+            ["Acme Ltd", "Beta Traders", "gamma co", "Delta Supplies"],
+            {"page": 1, "pageSize": 100, "pageCount": 1, "itemCount": 4},
+        ),
+        ("pageSize=1&order=Name%20DESC", ["gamma co"], {"page": 1, "pageSize": 1, "pageCount": 4, "itemCount": 4}),
+    ],
+)
 def test_paging_edges(xero, book, query, expected, pagination):
     response = xero.get(f"/Contacts?{query}")
     assert names(response) == expected
@@ -120,8 +152,11 @@ def test_paging_edges(xero, book, query, expected, pagination):
 def test_a_non_numeric_page_is_a_400(xero, book):
     response = xero.get("/Contacts?page=first")
     assert response.status_code == 400
-    assert response.json == {"ErrorNumber": 16, "Type": "QueryParseException",
-                             "Message": "The value 'first' is not valid for page."}
+    assert response.json == {
+        "ErrorNumber": 16,
+        "Type": "QueryParseException",
+        "Message": "The value 'first' is not valid for page.",
+    }
 
 
 def test_ids_returns_those_contacts(xero, book):
@@ -147,14 +182,17 @@ def test_archived_contacts_need_include_archived(xero, book):
     assert listed(xero, f"IDs={contact_id}&includeArchived=true") == ["Beta Traders"]
 
 
-@pytest.mark.parametrize("term, expected", [
-    ("acme", ["Acme Ltd"]),           # Name
-    ("GAIL", ["gamma co"]),           # FirstName
-    ("smith", ["Delta Supplies"]),    # LastName
-    ("c-", ["Acme Ltd", "Delta Supplies"]),  # ContactNumber
-    ("beta.test", ["Beta Traders"]),  # EmailAddress
-    ("nobody", []),
-])
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("acme", ["Acme Ltd"]),  # Name
+        ("GAIL", ["gamma co"]),  # FirstName
+        ("smith", ["Delta Supplies"]),  # LastName
+        ("c-", ["Acme Ltd", "Delta Supplies"]),  # ContactNumber
+        ("beta.test", ["Beta Traders"]),  # EmailAddress
+        ("nobody", []),
+    ],
+)
 def test_search_term_covers_xeros_contact_fields(xero, book, term, expected):
     assert listed(xero, f"searchTerm={quote(term)}") == expected
 
@@ -176,8 +214,10 @@ def test_an_update_moves_a_contact_into_if_modified_since(xero, clock, book):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(where=st.text(max_size=40) | st.text(alphabet=st.sampled_from(list('Name.Contains("x")!=<>&|()GUIDnull 0123')),
-                                             max_size=40))
+@given(
+    where=st.text(max_size=40)
+    | st.text(alphabet=st.sampled_from(list('Name.Contains("x")!=<>&|()GUIDnull 0123')), max_size=40)
+)
 def test_no_where_text_causes_a_server_error(xero, book, where, unlimited):
     response = xero.get("/Contacts", query_string={"where": where, "order": where[:5]})
     assert response.status_code in (200, 400), response.get_data(as_text=True)

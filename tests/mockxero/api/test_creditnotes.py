@@ -1,11 +1,20 @@
 """/CreditNotes over HTTP: invoice arithmetic, CN numbers, RemainingCredit and the status rules."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import validation_messages
 from tests.mockxero.documents_helpers import (
-    D, create_credit_note, create_invoice, credit_note_body, get_credit_note, get_invoice, line, ok, pay,
+    D,
+    create_credit_note,
+    create_invoice,
+    credit_note_body,
+    get_credit_note,
+    get_invoice,
+    line,
+    ok,
+    pay,
 )
 
 LOCKED = "This document cannot be edited as it has a payment or credit note allocated to it."
@@ -32,7 +41,11 @@ def test_credit_note_uses_the_invoice_arithmetic(xero):
 def test_new_credit_note_has_all_its_credit_remaining(xero):
     credit = create_credit_note(xero)
     assert (credit["Total"], credit["RemainingCredit"], credit["Allocations"], credit["Payments"]) == (
-        D("46.00"), D("46.00"), [], [])
+        D("46.00"),
+        D("46.00"),
+        [],
+        [],
+    )
     assert credit["ID"] == credit["CreditNoteID"]
 
 
@@ -75,9 +88,11 @@ def test_credit_note_may_leave_the_due_date_out(xero):
 def test_archived_contact_is_refused(xero):
     contact = ok(xero.put("/Contacts", {"Contacts": [{"Name": "Old Co"}]}), "Contacts")
     xero.post(f"/Contacts/{contact['ContactID']}", {"Contacts": [{"ContactStatus": "ARCHIVED"}]})
-    rejected(put(xero, Contact={"ContactID": contact["ContactID"]}),
-             "The contact with the specified contact details has been archived. "
-             "The contact must be un-archived before creating new invoices or credit notes.")
+    rejected(
+        put(xero, Contact={"ContactID": contact["ContactID"]}),
+        "The contact with the specified contact details has been archived. "
+        "The contact must be un-archived before creating new invoices or credit notes.",
+    )
 
 
 def test_get_by_id_and_number_and_404(xero):
@@ -88,8 +103,9 @@ def test_get_by_id_and_number_and_404(xero):
 
 
 def test_unknown_credit_note_id_in_a_post_body_is_refused(xero):
-    response = xero.post("/CreditNotes", {"CreditNotes": [credit_note_body(
-        CreditNoteID="00000000-0000-0000-0000-0000000000dd")]})
+    response = xero.post(
+        "/CreditNotes", {"CreditNotes": [credit_note_body(CreditNoteID="00000000-0000-0000-0000-0000000000dd")]}
+    )
     rejected(response, "An existing Credit Note with the specified CreditNoteID could not be found")
 
 
@@ -128,25 +144,47 @@ def test_credit_note_is_paid_once_refunds_and_allocations_use_it_all(xero):
     credit = create_credit_note(xero)
     invoice = create_invoice(xero)
     pay(xero, credit, "6.00")
-    ok(xero.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations", {"Allocations": [
-        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("40.00"), "Date": "2026-01-25"}]}), "Allocations")
+    ok(
+        xero.put(
+            f"/CreditNotes/{credit['CreditNoteID']}/Allocations",
+            {
+                "Allocations": [
+                    {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("40.00"), "Date": "2026-01-25"}
+                ]
+            },
+        ),
+        "Allocations",
+    )
     after = get_credit_note(xero, credit)
     assert (after["Status"], after["RemainingCredit"], after["FullyPaidOnDate"]) == (
-        "PAID", D("0.00"), "/Date(1769299200000+0000)/")
+        "PAID",
+        D("0.00"),
+        "/Date(1769299200000+0000)/",
+    )
 
 
 def test_allocated_credit_note_is_locked(xero):
     credit, invoice = create_credit_note(xero), create_invoice(xero)
-    ok(xero.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations", {"Allocations": [
-        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("10.00"), "Date": "2026-01-25"}]}), "Allocations")
+    ok(
+        xero.put(
+            f"/CreditNotes/{credit['CreditNoteID']}/Allocations",
+            {
+                "Allocations": [
+                    {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("10.00"), "Date": "2026-01-25"}
+                ]
+            },
+        ),
+        "Allocations",
+    )
     rejected(update(xero, credit, Reference="edit"), LOCKED)
     rejected(update(xero, credit, Status="VOIDED"), LOCKED)
 
 
 def test_allocations_sent_inside_a_new_credit_note_are_applied(xero):
     invoice = create_invoice(xero)
-    credit = create_credit_note(xero, Allocations=[
-        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("46.00"), "Date": "2026-01-16"}])
+    credit = create_credit_note(
+        xero, Allocations=[{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("46.00"), "Date": "2026-01-16"}]
+    )
     assert (credit["RemainingCredit"], credit["Status"]) == (D("0.00"), "PAID")
     assert credit["Allocations"][0]["Invoice"]["InvoiceID"] == invoice["InvoiceID"]
     assert get_invoice(xero, invoice)["AmountCredited"] == D("46.00")
@@ -154,16 +192,25 @@ def test_allocations_sent_inside_a_new_credit_note_are_applied(xero):
 
 def test_allocations_inside_a_draft_credit_note_are_refused(xero):
     invoice = create_invoice(xero)
-    rejected(put(xero, Status="DRAFT", Allocations=[
-        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("10.00"), "Date": "2026-01-16"}]),
-        "Credit Note or Invoice not of valid status for modification")
+    rejected(
+        put(
+            xero,
+            Status="DRAFT",
+            Allocations=[{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("10.00"), "Date": "2026-01-16"}],
+        ),
+        "Credit Note or Invoice not of valid status for modification",
+    )
     assert xero.get("/CreditNotes").json["CreditNotes"] == []
 
 
 def test_inline_allocation_over_the_credit_is_refused_and_nothing_is_kept(xero):
     invoice = create_invoice(xero)
-    rejected(put(xero, Allocations=[
-        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("50.00"), "Date": "2026-01-16"}]),
-        "Credit Note cannot be allocated as amount is greater than amount outstanding")
+    rejected(
+        put(
+            xero,
+            Allocations=[{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": D("50.00"), "Date": "2026-01-16"}],
+        ),
+        "Credit Note cannot be allocated as amount is greater than amount outstanding",
+    )
     assert xero.get("/CreditNotes").json["CreditNotes"] == []
     assert get_invoice(xero, invoice)["AmountDue"] == D("115.00")

@@ -1,4 +1,5 @@
 """/Currencies over HTTP: the enabled currencies, and adding one from Xero's code list."""
+
 from __future__ import annotations
 
 
@@ -59,4 +60,5 @@ def test_a_missing_code_is_a_validation_error(xero):
 
 def test_where_filters_currencies_as_in_the_spec_example(xero):
     assert xero.get('/Currencies?where=Code=="USD"').json["Currencies"] == [
-        {"Code": "USD", "Description": "United States Dollar"}]
+        {"Code": "USD", "Description": "United States Dollar"}
+    ]

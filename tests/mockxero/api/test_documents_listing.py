@@ -1,4 +1,5 @@
 """GET /Invoices, /CreditNotes and /Payments through the shared listing pipeline."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -16,7 +17,9 @@ def test_where_and_order_on_invoices(xero):
     create_invoice(xero, LineItems=[line(Quantity=3)])
     create_invoice(xero)
     assert numbers(xero.get("/Invoices?where=" + quote('Status=="AUTHORISED"') + "&order=Total DESC")) == [
-        "INV-0002", "INV-0003"]
+        "INV-0002",
+        "INV-0003",
+    ]
 
 
 def test_explicit_invoice_parameters(xero):

@@ -1,4 +1,5 @@
 """/Invoices over HTTP: Xero's arithmetic, references, numbering and status machine, both directions."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +8,17 @@ import pytest
 
 from tests.conftest import validation_messages
 from tests.mockxero.documents_helpers import (
-    D, books, create_bill, create_invoice, get_invoice, invoice_body, line, ok, pay, put_record, set_account,
+    D,
+    books,
+    create_bill,
+    create_invoice,
+    get_invoice,
+    invoice_body,
+    line,
+    ok,
+    pay,
+    put_record,
+    set_account,
     update_invoice,
 )
 
@@ -26,9 +37,14 @@ def put(xero, path: str = "/Invoices", **overrides):
 
 
 def test_exclusive_tax_is_rounded_per_line_then_summed(xero):
-    invoice = create_invoice(xero, LineItems=[
-        line(UnitAmount=D("25.06")), line(UnitAmount=D("25.61")), line(UnitAmount=D("25.63")),
-    ])
+    invoice = create_invoice(
+        xero,
+        LineItems=[
+            line(UnitAmount=D("25.06")),
+            line(UnitAmount=D("25.61")),
+            line(UnitAmount=D("25.63")),
+        ],
+    )
     assert [li["TaxAmount"] for li in invoice["LineItems"]] == [D("3.76"), D("3.84"), D("3.84")]
     assert (invoice["SubTotal"], invoice["TotalTax"], invoice["Total"]) == (D("76.30"), D("11.44"), D("87.74"))
     assert invoice["AmountDue"] == D("87.74")
@@ -77,8 +93,10 @@ def test_undiscounted_invoice_is_not_discounted(xero):
 
 
 def test_discounts_are_refused_on_bills(xero):
-    response = xero.put("/Invoices", {"Invoices": [invoice_body(
-        Type="ACCPAY", LineItems=[line(AccountCode="429", DiscountRate=D("5"))])]})
+    response = xero.put(
+        "/Invoices",
+        {"Invoices": [invoice_body(Type="ACCPAY", LineItems=[line(AccountCode="429", DiscountRate=D("5"))])]},
+    )
     rejected(response, "Discounts are only supported on ACCREC invoices.")
 
 
@@ -98,8 +116,9 @@ def test_unit_amounts_are_rounded_to_two_places_half_up(xero):
 
 
 def test_unitdp_4_keeps_four_decimal_unit_amounts(xero):
-    response = xero.put("/Invoices?unitdp=4", {"Invoices": [invoice_body(
-        LineItems=[line(Quantity=3, UnitAmount=D("10.1255"))])]})
+    response = xero.put(
+        "/Invoices?unitdp=4", {"Invoices": [invoice_body(LineItems=[line(Quantity=3, UnitAmount=D("10.1255"))])]}
+    )
     invoice = ok(response, "Invoices")
     assert invoice["LineItems"][0]["UnitAmount"] == D("10.1255")
     assert invoice["LineItems"][0]["LineAmount"] == D("30.38")  # 30.3765, line totals stay at 2 dp
@@ -109,10 +128,19 @@ def test_unitdp_4_keeps_four_decimal_unit_amounts(xero):
 
 
 def test_totals_sent_by_the_client_are_ignored(xero):
-    invoice = create_invoice(xero, SubTotal=D("1"), TotalTax=D("2"), Total=D("999.00"), AmountDue=D("5"),
-                             LineItems=[line(LineAmount=D("500.00"))])
+    invoice = create_invoice(
+        xero,
+        SubTotal=D("1"),
+        TotalTax=D("2"),
+        Total=D("999.00"),
+        AmountDue=D("5"),
+        LineItems=[line(LineAmount=D("500.00"))],
+    )
     assert (invoice["LineItems"][0]["LineAmount"], invoice["Total"], invoice["AmountDue"]) == (
-        D("100.00"), D("115.00"), D("115.00"))
+        D("100.00"),
+        D("115.00"),
+        D("115.00"),
+    )
 
 
 def test_line_amount_alone_prices_one_unit(xero):
@@ -133,7 +161,9 @@ def test_sent_tax_amount_overrides_the_computed_tax(xero):
 
 
 def test_tax_amount_greater_than_the_line_is_refused(xero):
-    rejected(put(xero, LineItems=[line(TaxAmount=D("100.01"))]), "The tax amount cannot be greater than the line amount!")
+    rejected(
+        put(xero, LineItems=[line(TaxAmount=D("100.01"))]), "The tax amount cannot be greater than the line amount!"
+    )
 
 
 def test_negative_total_is_refused(xero):
@@ -151,8 +181,11 @@ def test_negative_line_is_allowed_when_the_total_is_not(xero):
 @pytest.fixture
 def widget(emulator):
     item = {
-        "ItemID": "5b9f7f2e-0000-4000-8000-000000000001", "Code": "WIDGET", "Name": "Widget",
-        "Description": "A widget", "PurchaseDescription": "A widget, bought",
+        "ItemID": "5b9f7f2e-0000-4000-8000-000000000001",
+        "Code": "WIDGET",
+        "Name": "Widget",
+        "Description": "A widget",
+        "PurchaseDescription": "A widget, bought",
         "SalesDetails": {"UnitPrice": D("12.50"), "AccountCode": "260", "TaxType": "OUTPUT2"},
         "PurchaseDetails": {"UnitPrice": D("7.00"), "AccountCode": "310", "TaxType": "INPUT2"},
     }
@@ -164,7 +197,11 @@ def test_item_code_fills_a_sales_line_from_sales_details(xero, widget):
     invoice = create_invoice(xero, LineItems=[{"ItemCode": "WIDGET", "Quantity": 2}])
     li = invoice["LineItems"][0]
     assert (li["Description"], li["UnitAmount"], li["AccountCode"], li["TaxType"]) == (
-        "A widget", D("12.50"), "260", "OUTPUT2")
+        "A widget",
+        D("12.50"),
+        "260",
+        "OUTPUT2",
+    )
     assert li["LineAmount"] == D("25.00")
     assert li["Item"] == {"ItemID": widget["ItemID"], "Code": "WIDGET", "Name": "Widget"}
 
@@ -173,12 +210,26 @@ def test_item_code_fills_a_bill_line_from_purchase_details(xero, widget):
     bill = create_bill(xero, LineItems=[{"ItemCode": "widget", "Quantity": 1}])
     li = bill["LineItems"][0]
     assert (li["Description"], li["UnitAmount"], li["AccountCode"], li["TaxType"]) == (
-        "A widget, bought", D("7.00"), "310", "INPUT2")
+        "A widget, bought",
+        D("7.00"),
+        "310",
+        "INPUT2",
+    )
 
 
 def test_line_values_win_over_item_defaults(xero, widget):
-    invoice = create_invoice(xero, LineItems=[{"ItemCode": "WIDGET", "Quantity": 1, "UnitAmount": D("11.00"),
-                                               "Description": "Special", "AccountCode": "200"}])
+    invoice = create_invoice(
+        xero,
+        LineItems=[
+            {
+                "ItemCode": "WIDGET",
+                "Quantity": 1,
+                "UnitAmount": D("11.00"),
+                "Description": "Special",
+                "AccountCode": "200",
+            }
+        ],
+    )
     li = invoice["LineItems"][0]
     assert (li["Description"], li["UnitAmount"], li["AccountCode"]) == ("Special", D("11.00"), "200")
 
@@ -188,37 +239,49 @@ def test_unknown_item_code_is_refused(xero):
 
 
 def test_unknown_account_code_is_refused(xero):
-    rejected(put(xero, LineItems=[line(AccountCode="476")]),
-             "Account code '476' has been removed as it does not match a recognised account.")
+    rejected(
+        put(xero, LineItems=[line(AccountCode="476")]),
+        "Account code '476' has been removed as it does not match a recognised account.",
+    )
 
 
 def test_account_can_be_named_by_account_id(xero, emulator):
     sales = books(emulator).account_by_code("200")
-    invoice = create_invoice(xero, LineItems=[{"Description": "x", "Quantity": 1, "UnitAmount": 10,
-                                               "AccountID": sales["AccountID"]}])
+    invoice = create_invoice(
+        xero, LineItems=[{"Description": "x", "Quantity": 1, "UnitAmount": 10, "AccountID": sales["AccountID"]}]
+    )
     assert invoice["LineItems"][0]["AccountCode"] == "200"
 
 
 def test_unknown_account_id_is_refused(xero):
-    rejected(put(xero, LineItems=[{"Description": "x", "UnitAmount": 10,
-                                   "AccountID": "00000000-0000-0000-0000-0000000000aa"}]),
-             "AccountID '00000000-0000-0000-0000-0000000000aa' does not match a recognised account.")
+    rejected(
+        put(
+            xero,
+            LineItems=[{"Description": "x", "UnitAmount": 10, "AccountID": "00000000-0000-0000-0000-0000000000aa"}],
+        ),
+        "AccountID '00000000-0000-0000-0000-0000000000aa' does not match a recognised account.",
+    )
 
 
 def test_archived_account_is_refused(xero, emulator):
     set_account(emulator, "260", Status="ARCHIVED")
-    rejected(put(xero, LineItems=[line(AccountCode="260")]),
-             "Account code '260' has been archived, or has been deleted. Each line item must reference a valid account.")
+    rejected(
+        put(xero, LineItems=[line(AccountCode="260")]),
+        "Account code '260' has been archived, or has been deleted. Each line item must reference a valid account.",
+    )
 
 
 @pytest.mark.parametrize("code", ["090", "610"])
 def test_bank_and_control_accounts_are_not_valid_line_accounts(xero, code):
-    rejected(put(xero, LineItems=[line(AccountCode=code)]), f"Account code '{code}' is not a valid code for this document")
+    rejected(
+        put(xero, LineItems=[line(AccountCode=code)]), f"Account code '{code}' is not a valid code for this document"
+    )
 
 
 def test_approved_line_needs_an_account(xero):
-    rejected(put(xero, LineItems=[{"Description": "x", "Quantity": 1, "UnitAmount": 10}]),
-             "Account code must be specified")
+    rejected(
+        put(xero, LineItems=[{"Description": "x", "Quantity": 1, "UnitAmount": 10}]), "Account code must be specified"
+    )
 
 
 def test_draft_line_may_leave_the_account_out(xero):
@@ -227,13 +290,17 @@ def test_draft_line_may_leave_the_account_out(xero):
 
 
 def test_unknown_tax_type_is_refused(xero):
-    rejected(put(xero, LineItems=[line(TaxType="GST on Income")]),
-             "The TaxType code 'GST on Income' does not exist or cannot be used for this type of transaction.")
+    rejected(
+        put(xero, LineItems=[line(TaxType="GST on Income")]),
+        "The TaxType code 'GST on Income' does not exist or cannot be used for this type of transaction.",
+    )
 
 
 def test_tax_type_that_cannot_apply_to_the_account_is_refused(xero):
-    rejected(put(xero, LineItems=[line(TaxType="INPUT2")]),
-             "The TaxType code 'INPUT2' cannot be used with account code '200'.")
+    rejected(
+        put(xero, LineItems=[line(TaxType="INPUT2")]),
+        "The TaxType code 'INPUT2' cannot be used with account code '200'.",
+    )
 
 
 def test_line_tax_type_defaults_to_the_accounts(xero):
@@ -247,14 +314,18 @@ def test_line_tax_type_defaults_to_the_accounts(xero):
 def test_missing_contact_is_refused(xero):
     body = invoice_body()
     del body["Contact"]
-    rejected(xero.put("/Invoices", {"Invoices": [body]}),
-             "The Contact must contain at least 1 of the following elements to identify the contact: "
-             "Name, ContactID, ContactNumber")
+    rejected(
+        xero.put("/Invoices", {"Invoices": [body]}),
+        "The Contact must contain at least 1 of the following elements to identify the contact: "
+        "Name, ContactID, ContactNumber",
+    )
 
 
 def test_unknown_contact_id_is_refused(xero):
-    rejected(put(xero, Contact={"ContactID": "00000000-0000-0000-0000-0000000000bb"}),
-             "The contact with ContactID '00000000-0000-0000-0000-0000000000bb' could not be found.")
+    rejected(
+        put(xero, Contact={"ContactID": "00000000-0000-0000-0000-0000000000bb"}),
+        "The contact with ContactID '00000000-0000-0000-0000-0000000000bb' could not be found.",
+    )
 
 
 def test_contact_name_that_matches_nobody_creates_the_contact(xero):
@@ -277,9 +348,11 @@ def test_unknown_contact_number_without_a_name_cannot_create_a_contact(xero):
 def test_archived_contact_is_refused(xero):
     contact = ok(xero.put("/Contacts", {"Contacts": [{"Name": "Old Co"}]}), "Contacts")
     xero.post(f"/Contacts/{contact['ContactID']}", {"Contacts": [{"ContactStatus": "ARCHIVED"}]})
-    rejected(put(xero, Contact={"ContactID": contact["ContactID"]}),
-             "The contact with the specified contact details has been archived. "
-             "The contact must be un-archived before creating new invoices or credit notes.")
+    rejected(
+        put(xero, Contact={"ContactID": contact["ContactID"]}),
+        "The contact with the specified contact details has been archived. "
+        "The contact must be un-archived before creating new invoices or credit notes.",
+    )
 
 
 def test_bill_marks_its_contact_as_a_supplier(xero):
@@ -328,13 +401,19 @@ def test_draft_may_leave_the_due_date_out_until_it_is_approved(xero):
     draft = ok(xero.put("/Invoices", {"Invoices": [body]}), "Invoices")
     assert "DueDate" not in draft
     rejected(update_invoice(xero, draft, Status="AUTHORISED"), "The document DueDate field must be specified.")
-    assert ok(update_invoice(xero, draft, Status="AUTHORISED", DueDate="2026-03-01"), "Invoices")["Status"] == "AUTHORISED"
+    assert (
+        ok(update_invoice(xero, draft, Status="AUTHORISED", DueDate="2026-03-01"), "Invoices")["Status"] == "AUTHORISED"
+    )
 
 
 def test_reference_and_branding_theme_pass_through(xero):
     theme = "0a1b2c3d-0000-4000-8000-00000000beef"
     invoice = create_invoice(xero, Reference="PO-77", BrandingThemeID=theme, Url="https://billing.test/i/1")
-    assert (invoice["Reference"], invoice["BrandingThemeID"], invoice["Url"]) == ("PO-77", theme, "https://billing.test/i/1")
+    assert (invoice["Reference"], invoice["BrandingThemeID"], invoice["Url"]) == (
+        "PO-77",
+        theme,
+        "https://billing.test/i/1",
+    )
 
 
 # --- type, lines, numbers ------------------------------------------------------------------------------
@@ -399,7 +478,9 @@ def test_get_by_id_and_by_number(xero):
 def test_unknown_invoice_is_404(xero):
     assert xero.get("/Invoices/00000000-0000-0000-0000-0000000000cc").status_code == 404
     assert xero.get("/Invoices/INV-9999").status_code == 404
-    assert update_invoice(xero, {"InvoiceID": "00000000-0000-0000-0000-0000000000cc"}, Status="DELETED").status_code == 404
+    assert (
+        update_invoice(xero, {"InvoiceID": "00000000-0000-0000-0000-0000000000cc"}, Status="DELETED").status_code == 404
+    )
 
 
 def test_unknown_invoice_id_in_a_post_body_is_refused(xero):
@@ -416,26 +497,32 @@ def test_unpaged_list_leaves_line_items_out_and_paged_list_has_them(xero):
 
 def test_invoices_need_the_transactions_scope(client):
     from tests.conftest import XeroTestClient, issue_token
+
     reader = XeroTestClient(client, issue_token(client, scope="accounting.transactions.read"))
     assert reader.get("/Invoices").status_code == 200
     assert reader.put("/Invoices", {"Invoices": [invoice_body()]}).status_code == 401
 
 
 def test_batch_with_summarize_errors_false_reports_each_element(xero):
-    response = xero.put("/Invoices?summarizeErrors=false", {"Invoices": [
-        invoice_body(), invoice_body(LineItems=[line(AccountCode="476")])]})
+    response = xero.put(
+        "/Invoices?summarizeErrors=false",
+        {"Invoices": [invoice_body(), invoice_body(LineItems=[line(AccountCode="476")])]},
+    )
     assert response.status_code == 200
     good, bad = response.json["Invoices"]
     assert (good["StatusAttributeString"], good["InvoiceNumber"]) == ("OK", "INV-0001")
     assert bad["StatusAttributeString"] == "ERROR" and bad["HasErrors"] is True
     assert bad["InvoiceID"] == "00000000-0000-0000-0000-000000000000"
     assert bad["ValidationErrors"] == [
-        {"Message": "Account code '476' has been removed as it does not match a recognised account."}]
+        {"Message": "Account code '476' has been removed as it does not match a recognised account."}
+    ]
 
 
 def test_refused_element_leaves_no_trace(xero):
-    rejected(put(xero, Contact={"Name": "Ghost Ltd"}, LineItems=[line(AccountCode="476")]),
-             "Account code '476' has been removed as it does not match a recognised account.")
+    rejected(
+        put(xero, Contact={"Name": "Ghost Ltd"}, LineItems=[line(AccountCode="476")]),
+        "Account code '476' has been removed as it does not match a recognised account.",
+    )
     assert xero.get("/Contacts").json["Contacts"] == []
     assert create_invoice(xero)["InvoiceNumber"] == "INV-0001"
 
@@ -459,20 +546,35 @@ def test_invoice_cannot_be_created_paid_voided_or_deleted(xero, status):
     rejected(put(xero, Status=status), "Invoice not of valid status for creation")
 
 
-@pytest.mark.parametrize("start, target", [
-    ("DRAFT", "SUBMITTED"), ("DRAFT", "AUTHORISED"), ("DRAFT", "DELETED"),
-    ("SUBMITTED", "AUTHORISED"), ("SUBMITTED", "DRAFT"), ("SUBMITTED", "DELETED"),
-    ("AUTHORISED", "VOIDED"),
-])
+@pytest.mark.parametrize(
+    "start, target",
+    [
+        ("DRAFT", "SUBMITTED"),
+        ("DRAFT", "AUTHORISED"),
+        ("DRAFT", "DELETED"),
+        ("SUBMITTED", "AUTHORISED"),
+        ("SUBMITTED", "DRAFT"),
+        ("SUBMITTED", "DELETED"),
+        ("AUTHORISED", "VOIDED"),
+    ],
+)
 def test_allowed_status_moves(xero, start, target):
     invoice = create_invoice(xero, Status=start)
     assert ok(update_invoice(xero, invoice, Status=target), "Invoices")["Status"] == target
 
 
-@pytest.mark.parametrize("start, target", [
-    ("DRAFT", "VOIDED"), ("DRAFT", "PAID"), ("SUBMITTED", "VOIDED"),
-    ("AUTHORISED", "DRAFT"), ("AUTHORISED", "SUBMITTED"), ("AUTHORISED", "DELETED"), ("AUTHORISED", "PAID"),
-])
+@pytest.mark.parametrize(
+    "start, target",
+    [
+        ("DRAFT", "VOIDED"),
+        ("DRAFT", "PAID"),
+        ("SUBMITTED", "VOIDED"),
+        ("AUTHORISED", "DRAFT"),
+        ("AUTHORISED", "SUBMITTED"),
+        ("AUTHORISED", "DELETED"),
+        ("AUTHORISED", "PAID"),
+    ],
+)
 def test_refused_status_moves(xero, start, target):
     invoice = create_invoice(xero, Status=start)
     rejected(update_invoice(xero, invoice, Status=target), "Invoice not of valid status for modification")
@@ -528,7 +630,10 @@ def test_update_keeps_line_item_ids_that_are_sent_back(xero):
 def test_status_only_update_keeps_the_lines(xero):
     draft = create_invoice(xero, Status="DRAFT", LineItems=[line(TaxAmount=D("14.99"))])
     approved = ok(update_invoice(xero, draft, Status="AUTHORISED"), "Invoices")
-    assert (approved["LineItems"][0]["LineItemID"], approved["Total"]) == (draft["LineItems"][0]["LineItemID"], D("114.99"))
+    assert (approved["LineItems"][0]["LineItemID"], approved["Total"]) == (
+        draft["LineItems"][0]["LineItemID"],
+        D("114.99"),
+    )
 
 
 def test_changing_line_amount_types_reprices_kept_lines(xero):
@@ -539,7 +644,9 @@ def test_changing_line_amount_types_reprices_kept_lines(xero):
 
 def test_type_of_an_invoice_cannot_be_changed(xero):
     invoice = create_invoice(xero, Status="DRAFT")
-    rejected(update_invoice(xero, invoice, Type="ACCPAY"), "The Type of an existing document cannot be changed from ACCREC.")
+    rejected(
+        update_invoice(xero, invoice, Type="ACCPAY"), "The Type of an existing document cannot be changed from ACCREC."
+    )
 
 
 def test_paid_invoice_is_locked(xero):
@@ -587,21 +694,33 @@ def test_amounts_too_large_to_calculate_with_are_refused(xero, field):
     response = put(xero, LineItems=[line(**{field: huge})])
     assert response.status_code == 400
     assert validation_messages(response) == [
-        f"The {field} value '{huge:f}' is out of range: amounts must be below 1,000,000,000,000."]
+        f"The {field} value '{huge:f}' is out of range: amounts must be below 1,000,000,000,000."
+    ]
 
 
-@pytest.mark.parametrize("rate, message", [
-    (D("0"), "The currency rate must be greater than zero."),
-    (D("1E-30"), "The currency rate '1E-30' is out of range: it must be between 0.000001 and 1,000,000,000,000."),
-])
+@pytest.mark.parametrize(
+    "rate, message",
+    [
+        (D("0"), "The currency rate must be greater than zero."),
+        (D("1E-30"), "The currency rate '1E-30' is out of range: it must be between 0.000001 and 1,000,000,000,000."),
+    ],
+)
 def test_unusable_currency_rates_are_refused(xero, rate, message):
     rejected(put(xero, CurrencyCode="USD", CurrencyRate=rate), message)
 
 
-@pytest.mark.parametrize("body", [
-    {"Contact": "Acme"}, {"Contact": {"ContactID": "not-a-guid"}}, {"LineItems": "lots"},
-    {"LineItems": [{"Quantity": "two"}]}, {"Date": "yesterday"}, {"Status": "OPEN"}, {"CurrencyRate": True},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"Contact": "Acme"},
+        {"Contact": {"ContactID": "not-a-guid"}},
+        {"LineItems": "lots"},
+        {"LineItems": [{"Quantity": "two"}]},
+        {"Date": "yesterday"},
+        {"Status": "OPEN"},
+        {"CurrencyRate": True},
+    ],
+)
 def test_unreadable_fields_are_post_data_invalid(xero, body):
     response = put(xero, **body)
     assert response.status_code == 400

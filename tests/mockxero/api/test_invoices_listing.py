@@ -1,4 +1,5 @@
 """GET /Invoices explicit parameters the listing layer owns: createdByMyApp across two apps, ContactIDs by index."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,11 +15,18 @@ OTHER_ID, OTHER_SECRET = "MOCKXERO0OTHER0CLIENT00000000002", "other-secret"
 
 @pytest.fixture
 def two_apps(clock):
-    app = create_app(MockConfig(clock=clock, testing=True, clients=(
-        ClientConfig(), ClientConfig(client_id=OTHER_ID, client_secret=OTHER_SECRET, name="Other app"))))
+    app = create_app(
+        MockConfig(
+            clock=clock,
+            testing=True,
+            clients=(ClientConfig(), ClientConfig(client_id=OTHER_ID, client_secret=OTHER_SECRET, name="Other app")),
+        )
+    )
     client = app.test_client()
-    return (XeroTestClient(client, issue_token(client)),
-            XeroTestClient(client, issue_token(client, OTHER_ID, OTHER_SECRET)))
+    return (
+        XeroTestClient(client, issue_token(client)),
+        XeroTestClient(client, issue_token(client, OTHER_ID, OTHER_SECRET)),
+    )
 
 
 def numbers(response) -> list[str]:
@@ -48,6 +56,7 @@ def test_contact_ids_are_answered_by_the_index(xero, monkeypatch):
         if table.endswith(":Invoices"):
             pytest.fail("ContactIDs must not scan the invoices")
         return real_scan(store, table)
+
     wanted = acme["Contact"]["ContactID"].upper()
     with monkeypatch.context() as patch:  # scoped: the ledger check after the test may scan
         patch.setattr(Store, "scan", scan)

@@ -1,11 +1,16 @@
 """/Items over HTTP: codes, sales and purchase details, tracked inventory, update and delete."""
+
 from __future__ import annotations
 
 from tests.conftest import validation_messages
 
-GUITAR = {"Code": "GTR", "Name": "Guitar", "Description": "Fender Strat",
-          "SalesDetails": {"UnitPrice": 5000, "AccountCode": "200", "TaxType": "OUTPUT2"},
-          "PurchaseDetails": {"UnitPrice": 2500, "AccountCode": "310", "TaxType": "INPUT2"}}
+GUITAR = {
+    "Code": "GTR",
+    "Name": "Guitar",
+    "Description": "Fender Strat",
+    "SalesDetails": {"UnitPrice": 5000, "AccountCode": "200", "TaxType": "OUTPUT2"},
+    "PurchaseDetails": {"UnitPrice": 2500, "AccountCode": "310", "TaxType": "INPUT2"},
+}
 
 
 def create(xero, **item):
@@ -81,7 +86,8 @@ def test_code_is_required(xero):
 def test_code_of_30_is_accepted_and_31_refused(xero):
     assert create(xero, Code="c" * 30)["Code"] == "c" * 30
     assert refused(xero.put("/Items", {"Items": [{"Code": "c" * 31}]})) == [
-        "Item Code must not be more than 30 characters long."]
+        "Item Code must not be more than 30 characters long."
+    ]
 
 
 def test_duplicate_code_gets_xeros_message_with_doubled_quotes(xero):
@@ -93,16 +99,20 @@ def test_duplicate_code_gets_xeros_message_with_doubled_quotes(xero):
 def test_name_of_50_is_accepted_and_51_refused(xero):
     assert create(xero, Code="N", Name="n" * 50)["Name"] == "n" * 50
     assert refused(xero.put("/Items", {"Items": [{"Code": "M", "Name": "n" * 51}]})) == [
-        "Item Name must not be more than 50 characters long."]
+        "Item Name must not be more than 50 characters long."
+    ]
 
 
 def test_descriptions_of_4000_are_accepted_and_4001_refused(xero):
     item = create(xero, Code="D", Description="d" * 4000, PurchaseDescription="p" * 4000)
     assert len(item["Description"]) == len(item["PurchaseDescription"]) == 4000
-    response = xero.put("/Items", {"Items": [{"Code": "E", "Description": "d" * 4001,
-                                              "PurchaseDescription": "p" * 4001}]})
-    assert refused(response) == ["Item Description must not be more than 4000 characters long.",
-                                 "Item PurchaseDescription must not be more than 4000 characters long."]
+    response = xero.put(
+        "/Items", {"Items": [{"Code": "E", "Description": "d" * 4001, "PurchaseDescription": "p" * 4001}]}
+    )
+    assert refused(response) == [
+        "Item Description must not be more than 4000 characters long.",
+        "Item PurchaseDescription must not be more than 4000 characters long.",
+    ]
 
 
 def test_account_code_must_exist_and_be_active(xero):
@@ -117,7 +127,8 @@ def test_account_code_must_exist_and_be_active(xero):
 def test_tax_type_must_be_an_active_rate(xero):
     response = xero.put("/Items", {"Items": [{"Code": "X", "PurchaseDetails": {"TaxType": "GST15"}}]})
     assert refused(response) == [
-        "The TaxType code 'GST15' does not exist or cannot be used for this type of transaction."]
+        "The TaxType code 'GST15' does not exist or cannot be used for this type of transaction."
+    ]
 
 
 def test_not_sold_clears_description_and_sales_details(xero):
@@ -136,21 +147,41 @@ def test_not_purchased_clears_purchase_description_and_details(xero):
 
 
 def test_tracked_inventory_needs_an_inventory_account_and_cogs(xero):
-    item = create(xero, Code="T", InventoryAssetAccountCode="630",
-                  PurchaseDetails={"COGSAccountCode": "310", "UnitPrice": 10})
+    item = create(
+        xero, Code="T", InventoryAssetAccountCode="630", PurchaseDetails={"COGSAccountCode": "310", "UnitPrice": 10}
+    )
     assert item["IsTrackedAsInventory"] is True
     assert str(item["TotalCostPool"]) == "0.00" and str(item["QuantityOnHand"]) == "0.0000"
     assert refused(xero.put("/Items", {"Items": [{"Code": "U", "InventoryAssetAccountCode": "630"}]})) == [
-        "A COGSAccountCode in PurchaseDetails is required to track an item as inventory."]
-    assert refused(xero.put("/Items", {"Items": [{"Code": "U", "InventoryAssetAccountCode": "200",
-                                                  "PurchaseDetails": {"COGSAccountCode": "310"}}]})) == [
-        "The InventoryAssetAccountCode must be an account of type INVENTORY."]
+        "A COGSAccountCode in PurchaseDetails is required to track an item as inventory."
+    ]
+    assert refused(
+        xero.put(
+            "/Items",
+            {
+                "Items": [
+                    {"Code": "U", "InventoryAssetAccountCode": "200", "PurchaseDetails": {"COGSAccountCode": "310"}}
+                ]
+            },
+        )
+    ) == ["The InventoryAssetAccountCode must be an account of type INVENTORY."]
     assert refused(xero.put("/Items", {"Items": [{"Code": "U", "PurchaseDetails": {"COGSAccountCode": "310"}}]})) == [
-        "An InventoryAssetAccountCode is required to track an item as inventory."]
-    assert refused(xero.put("/Items", {"Items": [{"Code": "U", "InventoryAssetAccountCode": "630",
-                                                  "PurchaseDetails": {"COGSAccountCode": "310",
-                                                                      "AccountCode": "429"}}]})) == [
-        "PurchaseDetails AccountCode does not apply to tracked items; use COGSAccountCode."]
+        "An InventoryAssetAccountCode is required to track an item as inventory."
+    ]
+    assert refused(
+        xero.put(
+            "/Items",
+            {
+                "Items": [
+                    {
+                        "Code": "U",
+                        "InventoryAssetAccountCode": "630",
+                        "PurchaseDetails": {"COGSAccountCode": "310", "AccountCode": "429"},
+                    }
+                ]
+            },
+        )
+    ) == ["PurchaseDetails AccountCode does not apply to tracked items; use COGSAccountCode."]
 
 
 def test_post_updates_by_code_and_merges_details(xero):

@@ -1,4 +1,5 @@
 """/Journals over HTTP: the ledger as Xero exposes it, paged by journal number."""
+
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -7,8 +8,13 @@ from tests.conftest import XeroTestClient, issue_token
 
 
 def spend(xero, amount="100.00", **overrides):
-    body = {"Type": "SPEND", "Contact": {"Name": "Acme"}, "BankAccount": {"Code": "090"},
-            "LineItems": [{"Description": "Paper", "UnitAmount": amount, "AccountCode": "429"}], **overrides}
+    body = {
+        "Type": "SPEND",
+        "Contact": {"Name": "Acme"},
+        "BankAccount": {"Code": "090"},
+        "LineItems": [{"Description": "Paper", "UnitAmount": amount, "AccountCode": "429"}],
+        **overrides,
+    }
     response = xero.put("/BankTransactions", {"BankTransactions": [body]})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json["BankTransactions"][0]
@@ -29,15 +35,21 @@ def journals(xero, query=""):
 
 def test_a_journal_shows_its_lines_as_xero_does(xero):
     created = spend(xero)
-    journal, = journals(xero)
+    (journal,) = journals(xero)
     assert journal["JournalNumber"] == 1
     assert journal["SourceID"] == created["BankTransactionID"] and journal["SourceType"] == "CASHPAID"
     assert journal["JournalDate"] == created["Date"]
     expense, tax, bank = journal["JournalLines"]
-    assert (expense["AccountCode"], expense["AccountType"], expense["AccountName"]) == ("429", "EXPENSE",
-                                                                                       "General Expenses")
-    assert (expense["NetAmount"], expense["TaxAmount"], expense["GrossAmount"]) == (D("100.00"), D("15.00"),
-                                                                                   D("115.00"))
+    assert (expense["AccountCode"], expense["AccountType"], expense["AccountName"]) == (
+        "429",
+        "EXPENSE",
+        "General Expenses",
+    )
+    assert (expense["NetAmount"], expense["TaxAmount"], expense["GrossAmount"]) == (
+        D("100.00"),
+        D("15.00"),
+        D("115.00"),
+    )
     assert (expense["TaxType"], expense["TaxName"]) == ("INPUT2", "15% GST on Expenses")
     assert expense["Description"] == "Paper"
     assert expense["TrackingCategories"] == []
@@ -61,7 +73,8 @@ def test_a_reversal_is_a_journal_of_its_own(xero):
     posted, reversal = journals(xero)
     assert reversal["SourceID"] == created["BankTransactionID"]
     assert [line["NetAmount"] for line in reversal["JournalLines"]] == [
-        -line["NetAmount"] for line in posted["JournalLines"]]
+        -line["NetAmount"] for line in posted["JournalLines"]
+    ]
 
 
 def test_payments_only_keeps_journals_of_money_that_moved(xero, emulator):
@@ -81,7 +94,7 @@ def test_if_modified_since_reads_the_created_date(xero, clock):
 
 def test_one_journal_by_id_and_by_number(xero):
     spend(xero)
-    journal, = journals(xero)
+    (journal,) = journals(xero)
     assert xero.get(f"/Journals/{journal['JournalID']}").json["Journals"] == [journal]
     assert xero.get("/Journals/1").json["Journals"] == [journal]
     assert xero.get("/Journals/2").status_code == 404

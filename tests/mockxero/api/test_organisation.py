@@ -1,4 +1,5 @@
 """/Organisation over HTTP: the tenant's organisation, read-only, and its permitted actions."""
+
 from __future__ import annotations
 
 from mockxero.config import DEFAULT_TENANT_ID

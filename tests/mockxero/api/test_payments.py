@@ -1,12 +1,23 @@
 """/Payments over HTTP: what may be paid, from which account, how much, and deleting a payment."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import validation_messages
 from tests.mockxero.documents_helpers import (
-    D, create_bill, create_credit_note, create_invoice, get_credit_note, get_invoice, line, ok, pay, payment_body,
-    set_account, update_invoice,
+    D,
+    create_bill,
+    create_credit_note,
+    create_invoice,
+    get_credit_note,
+    get_invoice,
+    line,
+    ok,
+    pay,
+    payment_body,
+    set_account,
+    update_invoice,
 )
 
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"
@@ -34,7 +45,11 @@ def invoice(xero):
 def test_full_payment_marks_the_invoice_paid(xero, invoice):
     payment = pay(xero, invoice, "115.00")
     assert (payment["PaymentType"], payment["Status"], payment["Amount"], payment["BankAmount"]) == (
-        "ACCRECPAYMENT", "AUTHORISED", D("115.00"), D("115.00"))
+        "ACCRECPAYMENT",
+        "AUTHORISED",
+        D("115.00"),
+        D("115.00"),
+    )
     paid = get_invoice(xero, invoice)
     assert (paid["Status"], paid["AmountDue"], paid["AmountPaid"]) == ("PAID", D("0.00"), D("115.00"))
     assert paid["FullyPaidOnDate"] == payment["Date"] == "/Date(1768867200000+0000)/"
@@ -59,7 +74,10 @@ def test_payment_answer_embeds_the_updated_invoice(xero, invoice):
     assert payment["Invoice"]["InvoiceID"] == invoice["InvoiceID"]
     assert payment["Invoice"]["AmountDue"] == D("100.00")
     assert (payment["Reference"], payment["Account"]["Code"], payment["Account"]["Name"]) == (
-        "DD 42", "090", "Business Bank Account")
+        "DD 42",
+        "090",
+        "Business Bank Account",
+    )
 
 
 def test_overpayment_is_refused(xero, invoice):
@@ -91,18 +109,26 @@ def test_paid_or_voided_invoice_cannot_be_paid(xero, invoice):
 
 
 def test_payment_must_name_a_document(xero):
-    rejected(put(xero, {"Account": {"Code": "090"}, "Date": "2026-01-20", "Amount": D("1.00")}),
-             "You must specify an Invoice ID or Invoice Number for the payment")
+    rejected(
+        put(xero, {"Account": {"Code": "090"}, "Date": "2026-01-20", "Amount": D("1.00")}),
+        "You must specify an Invoice ID or Invoice Number for the payment",
+    )
 
 
 def test_payment_to_an_unknown_document_is_refused(xero):
-    rejected(put(xero, payment_body({"InvoiceID": "00000000-0000-0000-0000-000000000abc"}, "1.00")),
-             "The invoice or credit note specified for this payment could not be found.")
+    rejected(
+        put(xero, payment_body({"InvoiceID": "00000000-0000-0000-0000-000000000abc"}, "1.00")),
+        "The invoice or credit note specified for this payment could not be found.",
+    )
 
 
 def test_invoice_can_be_named_by_number_nested_or_top_level(xero, invoice):
-    nested = {"Invoice": {"InvoiceNumber": "INV-0001"}, "Account": {"Code": "090"}, "Date": "2026-01-20",
-              "Amount": D("1.00")}
+    nested = {
+        "Invoice": {"InvoiceNumber": "INV-0001"},
+        "Account": {"Code": "090"},
+        "Date": "2026-01-20",
+        "Amount": D("1.00"),
+    }
     top = {"InvoiceNumber": "INV-0001", "Account": {"Code": "090"}, "Date": "2026-01-20", "Amount": D("1.00")}
     assert ok(put(xero, nested), "Payments")["Invoice"]["InvoiceID"] == invoice["InvoiceID"]
     assert ok(put(xero, top), "Payments")["Invoice"]["InvoiceID"] == invoice["InvoiceID"]
@@ -118,7 +144,10 @@ def test_credit_note_refund_is_an_arcredit_payment_shown_under_invoice(xero):
     refund = pay(xero, credit, "6.00")
     assert refund["PaymentType"] == "ARCREDITPAYMENT"
     assert (refund["Invoice"]["Type"], refund["Invoice"]["InvoiceID"], refund["Invoice"]["InvoiceNumber"]) == (
-        "ACCRECCREDIT", credit["CreditNoteID"], "CN-0001")
+        "ACCRECCREDIT",
+        credit["CreditNoteID"],
+        "CN-0001",
+    )
     assert "CreditNote" not in refund
     assert get_credit_note(xero, credit)["RemainingCredit"] == D("40.00")
 
@@ -131,8 +160,12 @@ def test_supplier_credit_refund_is_an_apcredit_payment(xero):
 def test_credit_note_can_be_named_by_number_or_under_invoice(xero):
     credit = create_credit_note(xero)
     by_number = {"CreditNoteNumber": "CN-0001", "Account": {"Code": "090"}, "Date": "2026-01-20", "Amount": D("1.00")}
-    by_invoice_id = {"Invoice": {"InvoiceID": credit["CreditNoteID"]}, "Account": {"Code": "090"},
-                     "Date": "2026-01-20", "Amount": D("1.00")}
+    by_invoice_id = {
+        "Invoice": {"InvoiceID": credit["CreditNoteID"]},
+        "Account": {"Code": "090"},
+        "Date": "2026-01-20",
+        "Amount": D("1.00"),
+    }
     ok(put(xero, by_number), "Payments")
     ok(put(xero, by_invoice_id), "Payments")
     assert get_credit_note(xero, credit)["RemainingCredit"] == D("44.00")
@@ -170,13 +203,17 @@ def test_account_code_may_be_sent_top_level(xero, invoice):
 
 
 def test_unknown_account_is_refused(xero, invoice):
-    rejected(put(xero, payment_body(invoice, "1.00", Account={"Code": "999"})),
-             "The account specified for this payment could not be found.")
+    rejected(
+        put(xero, payment_body(invoice, "1.00", Account={"Code": "999"})),
+        "The account specified for this payment could not be found.",
+    )
 
 
 def test_account_that_is_not_a_bank_and_takes_no_payments_is_refused(xero, invoice):
-    rejected(put(xero, payment_body(invoice, "1.00", Account={"Code": "200"})),
-             "The account '200' must be a bank account or have payments to it enabled.")
+    rejected(
+        put(xero, payment_body(invoice, "1.00", Account={"Code": "200"})),
+        "The account '200' must be a bank account or have payments to it enabled.",
+    )
 
 
 def test_account_with_payments_enabled_is_accepted(xero, emulator, invoice):
@@ -186,15 +223,19 @@ def test_account_with_payments_enabled_is_accepted(xero, emulator, invoice):
 
 def test_archived_bank_account_is_refused(xero, emulator, invoice):
     set_account(emulator, "091", Status="ARCHIVED")
-    rejected(put(xero, payment_body(invoice, "1.00", Account={"Code": "091"})),
-             "Account code '091' has been archived, or has been deleted.")
+    rejected(
+        put(xero, payment_body(invoice, "1.00", Account={"Code": "091"})),
+        "Account code '091' has been archived, or has been deleted.",
+    )
 
 
 def test_bank_account_in_a_third_currency_is_refused(xero, emulator):
     set_account(emulator, "091", CurrencyCode="EUR")
     dollars = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.5"))
-    rejected(put(xero, payment_body(dollars, "1.00", Account={"Code": "091"})),
-             "The bank account's currency must be the document's currency or the base currency.")
+    rejected(
+        put(xero, payment_body(dollars, "1.00", Account={"Code": "091"})),
+        "The bank account's currency must be the document's currency or the base currency.",
+    )
 
 
 def test_base_currency_bank_converts_a_foreign_payment(xero):
@@ -225,14 +266,19 @@ def test_post_creates_from_a_bare_payment(xero, invoice):
 
 
 def test_several_errors_of_one_payment_are_reported_together(xero, invoice):
-    rejected(put(xero, {"Invoice": {"InvoiceID": invoice["InvoiceID"]}}),
-             "You must specify an Account ID or Account Code for the payment",
-             "The Date field must be specified.", "Payment amount must be greater than zero.")
+    rejected(
+        put(xero, {"Invoice": {"InvoiceID": invoice["InvoiceID"]}}),
+        "You must specify an Account ID or Account Code for the payment",
+        "The Date field must be specified.",
+        "Payment amount must be greater than zero.",
+    )
 
 
 def test_batch_with_summarize_errors_false_reports_each_payment(xero, invoice):
-    response = xero.put("/Payments?summarizeErrors=false", {"Payments": [
-        payment_body(invoice, "100.00"), payment_body(invoice, "100.00")]})
+    response = xero.put(
+        "/Payments?summarizeErrors=false",
+        {"Payments": [payment_body(invoice, "100.00"), payment_body(invoice, "100.00")]},
+    )
     assert response.status_code == 200
     good, bad = response.json["Payments"]
     assert (good["StatusAttributeString"], bad["StatusAttributeString"]) == ("OK", "ERROR")
@@ -257,7 +303,11 @@ def test_deleting_a_payment_reopens_the_invoice(xero, invoice):
     assert deleted["Invoice"]["Status"] == "AUTHORISED"
     reopened = get_invoice(xero, invoice)
     assert (reopened["Status"], reopened["AmountDue"], reopened["AmountPaid"], reopened["Payments"]) == (
-        "AUTHORISED", D("115.00"), D("0.00"), [])
+        "AUTHORISED",
+        D("115.00"),
+        D("0.00"),
+        [],
+    )
     assert "FullyPaidOnDate" not in reopened
 
 
@@ -317,8 +367,10 @@ def test_delete_body_that_is_not_an_object_is_post_data_invalid(xero, invoice):
 
 
 def test_amount_too_large_to_calculate_with_is_refused(xero, invoice):
-    rejected(put(xero, payment_body(invoice, "1E+30")),
-             "The Amount value '1000000000000000000000000000000' is out of range: amounts must be below 1,000,000,000,000.")
+    rejected(
+        put(xero, payment_body(invoice, "1E+30")),
+        "The Amount value '1000000000000000000000000000000' is out of range: amounts must be below 1,000,000,000,000.",
+    )
 
 
 def test_unusable_payment_rate_falls_back_to_the_documents(xero):

@@ -1,4 +1,5 @@
 """/Reports over HTTP: TrialBalance, BankSummary and AgedReceivablesByContact in Xero's report shape."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,8 +18,14 @@ def books(emulator):
 
 
 def bank_transaction(xero, kind="SPEND", amount="100.00", account="429", day="2026-01-10", bank="090", **extra):
-    body = {"Type": kind, "Contact": {"Name": "Acme"}, "BankAccount": {"Code": bank}, "Date": day,
-            "LineItems": [{"Description": "x", "UnitAmount": amount, "AccountCode": account}], **extra}
+    body = {
+        "Type": kind,
+        "Contact": {"Name": "Acme"},
+        "BankAccount": {"Code": bank},
+        "Date": day,
+        "LineItems": [{"Description": "x", "UnitAmount": amount, "AccountCode": account}],
+        **extra,
+    }
     response = xero.put("/BankTransactions", {"BankTransactions": [body]})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json["BankTransactions"][0]
@@ -27,7 +34,7 @@ def bank_transaction(xero, kind="SPEND", amount="100.00", account="429", day="20
 def report(xero, path):
     response = xero.get(path)
     assert response.status_code == 200, response.get_data(as_text=True)
-    found, = response.json["Reports"]
+    (found,) = response.json["Reports"]
     return found
 
 
@@ -43,8 +50,8 @@ def sections(found):
 
 
 def test_trial_balance_shape_and_totals(xero):
-    bank_transaction(xero)                                                   # spend 100 + 15 GST
-    bank_transaction(xero, kind="RECEIVE", amount="200.00", account="200")   # receive 200 + 30 GST
+    bank_transaction(xero)  # spend 100 + 15 GST
+    bank_transaction(xero, kind="RECEIVE", amount="200.00", account="200")  # receive 200 + 30 GST
     found = report(xero, "/Reports/TrialBalance?date=2026-01-31")
     assert found["ReportType"] == "TrialBalance" and found["ReportName"] == "Trial Balance"
     assert found["ReportTitles"] == ["Trial Balance", "Demo Company (NZ)", "As at 31 January 2026"]
@@ -102,8 +109,17 @@ def test_a_date_before_1900_is_refused(xero):
 
 def test_journals_in_another_currency_are_left_out(xero, books, emulator):
     with emulator.store.transaction():
-        books._insert_account({"Code": "092", "Name": "USD Account", "Type": "BANK", "CurrencyCode": "USD",
-                               "BankAccountNumber": "1", "BankAccountType": "BANK", "TaxType": "NONE"})
+        books._insert_account(
+            {
+                "Code": "092",
+                "Name": "USD Account",
+                "Type": "BANK",
+                "CurrencyCode": "USD",
+                "BankAccountNumber": "1",
+                "BankAccountType": "BANK",
+                "TaxType": "NONE",
+            }
+        )
     bank_transaction(xero, bank="092")
     found = report(xero, "/Reports/TrialBalance?date=2026-01-31")
     assert sections(found) == {"": [["Total", "0.00", "0.00", "0.00", "0.00"]]}
@@ -115,14 +131,29 @@ def test_journals_in_another_currency_are_left_out(xero, books, emulator):
 def test_bank_summary_opening_received_spent_closing(xero):
     bank_transaction(xero, kind="RECEIVE", amount="100.00", account="200", day="2025-12-20")  # 115 in, before
     bank_transaction(xero, kind="RECEIVE", amount="200.00", account="200", day="2026-01-05")  # 230 in
-    bank_transaction(xero, amount="10.00", day="2026-01-06")                                  # 11.50 out
-    xero.put("/BankTransfers", {"BankTransfers": [{"FromBankAccount": {"Code": "090"},
-                                                   "ToBankAccount": {"Code": "091"}, "Amount": "20.00",
-                                                   "Date": "2026-01-07"}]})
+    bank_transaction(xero, amount="10.00", day="2026-01-06")  # 11.50 out
+    xero.put(
+        "/BankTransfers",
+        {
+            "BankTransfers": [
+                {
+                    "FromBankAccount": {"Code": "090"},
+                    "ToBankAccount": {"Code": "091"},
+                    "Amount": "20.00",
+                    "Date": "2026-01-07",
+                }
+            ]
+        },
+    )
     found = report(xero, "/Reports/BankSummary?fromDate=2026-01-01&toDate=2026-01-31")
     assert found["ReportTitles"] == ["Bank Summary", "Demo Company (NZ)", "From 1 January 2026 to 31 January 2026"]
-    assert values(found["Rows"][0]) == ["Bank Accounts", "Opening Balance", "Cash Received", "Cash Spent",
-                                        "Closing Balance"]
+    assert values(found["Rows"][0]) == [
+        "Bank Accounts",
+        "Opening Balance",
+        "Cash Received",
+        "Cash Spent",
+        "Closing Balance",
+    ]
     assert sections(found)[""] == [
         ["Business Bank Account", "115.00", "230.00", "31.50", "313.50"],
         ["Business Savings Account", "0.00", "20.00", "0.00", "20.00"],
@@ -151,24 +182,54 @@ def sales_invoice(books, emulator, contact_id, number, total, day, due, paid=Non
     amount_paid = D(paid or "0.00")
     with emulator.store.transaction():
         invoice_id = books.ids.guid()
-        books._save("Invoices", invoice_id, {
-            "InvoiceID": invoice_id, "InvoiceNumber": number, "Type": "ACCREC", "Contact": {"ContactID": contact_id},
-            "Date": day, "DueDate": due, "Status": "PAID" if amount_paid == total else "AUTHORISED",
-            "Total": total, "AmountPaid": amount_paid, "AmountCredited": D("0.00"), "AmountDue": total - amount_paid,
-            "CurrencyCode": "NZD"})
-        books.post_journal(source_type="ACCREC", source_id=invoice_id, journal_date=day, currency="NZD",
-                           lines=[Line(books.system_account("DEBTORS"), total),
-                                  Line(books.account_by_code("200"), -total)])
+        books._save(
+            "Invoices",
+            invoice_id,
+            {
+                "InvoiceID": invoice_id,
+                "InvoiceNumber": number,
+                "Type": "ACCREC",
+                "Contact": {"ContactID": contact_id},
+                "Date": day,
+                "DueDate": due,
+                "Status": "PAID" if amount_paid == total else "AUTHORISED",
+                "Total": total,
+                "AmountPaid": amount_paid,
+                "AmountCredited": D("0.00"),
+                "AmountDue": total - amount_paid,
+                "CurrencyCode": "NZD",
+            },
+        )
+        books.post_journal(
+            source_type="ACCREC",
+            source_id=invoice_id,
+            journal_date=day,
+            currency="NZD",
+            lines=[Line(books.system_account("DEBTORS"), total), Line(books.account_by_code("200"), -total)],
+        )
         if paid:
             payment_id = books.ids.guid()
             bank = books.account_by_code("090")
-            books._save("Payments", payment_id, {
-                "PaymentID": payment_id, "PaymentType": "ACCRECPAYMENT", "Status": "AUTHORISED", "Date": paid_on,
-                "Amount": amount_paid, "Account": {"AccountID": bank["AccountID"]},
-                "Invoice": {"InvoiceID": invoice_id}})
-            books.post_journal(source_type="ACCRECPAYMENT", source_id=payment_id, journal_date=paid_on,
-                               currency="NZD", lines=[Line(bank, amount_paid),
-                                                      Line(books.system_account("DEBTORS"), -amount_paid)])
+            books._save(
+                "Payments",
+                payment_id,
+                {
+                    "PaymentID": payment_id,
+                    "PaymentType": "ACCRECPAYMENT",
+                    "Status": "AUTHORISED",
+                    "Date": paid_on,
+                    "Amount": amount_paid,
+                    "Account": {"AccountID": bank["AccountID"]},
+                    "Invoice": {"InvoiceID": invoice_id},
+                },
+            )
+            books.post_journal(
+                source_type="ACCRECPAYMENT",
+                source_id=payment_id,
+                journal_date=paid_on,
+                currency="NZD",
+                lines=[Line(bank, amount_paid), Line(books.system_account("DEBTORS"), -amount_paid)],
+            )
     return invoice_id
 
 
@@ -178,20 +239,41 @@ def customer(xero):
 
 
 def test_aged_receivables_lists_what_is_still_owed(xero, books, emulator, customer):
-    first = sales_invoice(books, emulator, customer, "INV-1", "100.00", date(2025, 12, 1), date(2025, 12, 31),
-                          paid="40.00", paid_on=date(2026, 1, 5))
+    first = sales_invoice(
+        books,
+        emulator,
+        customer,
+        "INV-1",
+        "100.00",
+        date(2025, 12, 1),
+        date(2025, 12, 31),
+        paid="40.00",
+        paid_on=date(2026, 1, 5),
+    )
     sales_invoice(books, emulator, customer, "INV-2", "50.00", date(2026, 1, 10), date(2026, 2, 10))
-    sales_invoice(books, emulator, customer, "INV-3", "20.00", date(2026, 1, 11), date(2026, 2, 10),
-                  paid="20.00", paid_on=date(2026, 1, 12))
+    sales_invoice(
+        books,
+        emulator,
+        customer,
+        "INV-3",
+        "20.00",
+        date(2026, 1, 11),
+        date(2026, 2, 10),
+        paid="20.00",
+        paid_on=date(2026, 1, 12),
+    )
     found = report(xero, f"/Reports/AgedReceivablesByContact?contactId={customer}&date=2026-01-15")
-    assert found["ReportTitles"] == ["Invoices", "Customer Ltd", "From 1 December 2025 to 15 January 2026",
-                                     "Showing payments to 15 January 2026"]
+    assert found["ReportTitles"] == [
+        "Invoices",
+        "Customer Ltd",
+        "From 1 December 2025 to 15 January 2026",
+        "Showing payments to 15 January 2026",
+    ]
     assert values(found["Rows"][0]) == ["Date", "Number", "Due Date", "", "Total", "Paid", "Credited", "Due"]
     opening, body, closing = (row["Rows"] for row in found["Rows"][1:])
     assert [values(r) for r in opening] == [["2025-12-01T00:00:00", "Opening Balance", "", "", "", "", "", "0.00"]]
     assert [values(r) for r in body] == [
-        ["2025-12-01T00:00:00", "INV-1", "2025-12-31T00:00:00", "15 days overdue", "100.00", "40.00", "0.00",
-         "60.00"],
+        ["2025-12-01T00:00:00", "INV-1", "2025-12-31T00:00:00", "15 days overdue", "100.00", "40.00", "0.00", "60.00"],
         ["2026-01-10T00:00:00", "INV-2", "2026-02-10T00:00:00", "", "50.00", "0.00", "0.00", "50.00"],
         ["Total", "", "", "", "150.00", "40.00", "0.00", "110.00"],
     ]
@@ -200,8 +282,17 @@ def test_aged_receivables_lists_what_is_still_owed(xero, books, emulator, custom
 
 
 def test_payments_after_the_report_date_do_not_count(xero, books, emulator, customer):
-    sales_invoice(books, emulator, customer, "INV-1", "100.00", date(2026, 1, 1), date(2026, 1, 31),
-                  paid="100.00", paid_on=date(2026, 1, 14))
+    sales_invoice(
+        books,
+        emulator,
+        customer,
+        "INV-1",
+        "100.00",
+        date(2026, 1, 1),
+        date(2026, 1, 31),
+        paid="100.00",
+        paid_on=date(2026, 1, 14),
+    )
     found = report(xero, f"/Reports/AgedReceivablesByContact?contactId={customer}&date=2026-01-13")
     body = found["Rows"][2]["Rows"]
     assert values(body[0])[4:] == ["100.00", "0.00", "0.00", "100.00"]
@@ -210,8 +301,7 @@ def test_payments_after_the_report_date_do_not_count(xero, books, emulator, cust
 def test_documents_before_from_date_make_the_opening_balance(xero, books, emulator, customer):
     sales_invoice(books, emulator, customer, "INV-1", "70.00", date(2025, 11, 1), date(2025, 11, 30))
     sales_invoice(books, emulator, customer, "INV-2", "30.00", date(2026, 1, 2), date(2026, 1, 30))
-    found = report(xero, f"/Reports/AgedReceivablesByContact?contactId={customer}&date=2026-01-15"
-                         "&fromDate=2026-01-01")
+    found = report(xero, f"/Reports/AgedReceivablesByContact?contactId={customer}&date=2026-01-15&fromDate=2026-01-01")
     opening, body, closing = (row["Rows"] for row in found["Rows"][1:])
     assert values(opening[0])[-1] == "70.00"
     assert [values(r)[1] for r in body[:-1]] == ["INV-2"]

@@ -1,23 +1,80 @@
 """No body makes a settings write answer 500: random values under the fields each resource reads."""
+
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=12),
-    st.sampled_from(["", "200", "090", "OUTPUT2", "NONE", "BANK", "EXPENSE", "ACTIVE", "DELETED", "ARCHIVED",
-                     "CREDITCARD", "USD", "JPY", "TAX001", "12.345", "-1", "1e3", "NaN", "/Date(0)/"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "200",
+            "090",
+            "OUTPUT2",
+            "NONE",
+            "BANK",
+            "EXPENSE",
+            "ACTIVE",
+            "DELETED",
+            "ARCHIVED",
+            "CREDITCARD",
+            "USD",
+            "JPY",
+            "TAX001",
+            "12.345",
+            "-1",
+            "1e3",
+            "NaN",
+            "/Date(0)/",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.sampled_from(["Name", "Rate", "IsCompound", "UnitPrice", "AccountCode", "COGSAccountCode", "TaxType"]),
-    inner, max_size=4), max_leaves=8)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["Name", "Rate", "IsCompound", "UnitPrice", "AccountCode", "COGSAccountCode", "TaxType"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=8,
+)
 
 FIELDS = {
-    "/Accounts": ["AccountID", "Code", "Name", "Type", "Status", "Description", "TaxType", "BankAccountNumber",
-                  "BankAccountType", "CurrencyCode", "EnablePaymentsToAccount", "ReportingCode"],
+    "/Accounts": [
+        "AccountID",
+        "Code",
+        "Name",
+        "Type",
+        "Status",
+        "Description",
+        "TaxType",
+        "BankAccountNumber",
+        "BankAccountType",
+        "CurrencyCode",
+        "EnablePaymentsToAccount",
+        "ReportingCode",
+    ],
     "/TaxRates": ["Name", "TaxType", "TaxComponents", "Status", "ReportTaxType"],
-    "/Items": ["ItemID", "Code", "Name", "Description", "PurchaseDescription", "IsSold", "IsPurchased",
-               "SalesDetails", "PurchaseDetails", "InventoryAssetAccountCode"],
+    "/Items": [
+        "ItemID",
+        "Code",
+        "Name",
+        "Description",
+        "PurchaseDescription",
+        "IsSold",
+        "IsPurchased",
+        "SalesDetails",
+        "PurchaseDetails",
+        "InventoryAssetAccountCode",
+    ],
     "/Currencies": ["Code", "Description"],
 }
 COLLECTION = {"/Accounts": "Accounts", "/TaxRates": "TaxRates", "/Items": "Items", "/Currencies": "Currencies"}

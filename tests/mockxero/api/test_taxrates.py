@@ -1,4 +1,5 @@
 """/TaxRates over HTTP: custom rates with Xero's codes and arithmetic, updates, and the system rates."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,7 @@ from mockxero import create_app
 from mockxero.config import MockConfig, TenantConfig
 from tests.conftest import XeroTestClient, issue_token, validation_messages
 
-STATE_TAX = {"Name": "CA State Tax", "ReportTaxType": "OUTPUT",
-             "TaxComponents": [{"Name": "State Tax", "Rate": 2.25}]}
+STATE_TAX = {"Name": "CA State Tax", "ReportTaxType": "OUTPUT", "TaxComponents": [{"Name": "State Tax", "Rate": 2.25}]}
 
 
 def create(xero, **rate):
@@ -73,8 +73,12 @@ def test_codes_continue_after_the_ones_a_us_tenant_already_has(us_xero):
 
 
 def test_effective_rate_applies_compound_components_on_top(xero):
-    rate = create(xero, Name="GST+PST", ReportTaxType="OUTPUT", TaxComponents=[
-        {"Name": "GST", "Rate": 5}, {"Name": "PST", "Rate": 7, "IsCompound": True}])
+    rate = create(
+        xero,
+        Name="GST+PST",
+        ReportTaxType="OUTPUT",
+        TaxComponents=[{"Name": "GST", "Rate": 5}, {"Name": "PST", "Rate": 7, "IsCompound": True}],
+    )
     assert str(rate["DisplayTaxRate"]) == "12.0000"
     assert str(rate["EffectiveRate"]) == "12.3500"
     assert rate["TaxComponents"][1]["IsCompound"] is True
@@ -97,19 +101,28 @@ def test_name_is_required_and_unique(xero):
     assert refused(response) == ["Please enter a Name."]
     create(xero, **STATE_TAX)
     assert refused(xero.put("/TaxRates", {"TaxRates": [{**STATE_TAX, "Name": "ca state tax"}]})) == [
-        "Please enter a unique Name."]
+        "Please enter a unique Name."
+    ]
 
 
 def test_a_rate_needs_components_with_names_and_rates(xero):
     assert refused(xero.put("/TaxRates", {"TaxRates": [{**STATE_TAX, "TaxComponents": []}]})) == [
-        "A tax rate must have at least one tax component."]
+        "A tax rate must have at least one tax component."
+    ]
     response = xero.put("/TaxRates", {"TaxRates": [{**STATE_TAX, "TaxComponents": [{"Rate": 1}, {"Name": "X"}]}]})
     assert refused(response) == ["Each tax component must have a Name.", "Each tax component must have a Rate."]
 
 
-@pytest.mark.parametrize("rate, accepted", [
-    (0, True), (100, True), ("12.3456", True), (-1, False), ("100.0001", False),
-])
+@pytest.mark.parametrize(
+    "rate, accepted",
+    [
+        (0, True),
+        (100, True),
+        ("12.3456", True),
+        (-1, False),
+        ("100.0001", False),
+    ],
+)
 def test_component_rates_lie_between_0_and_100(xero, rate, accepted):
     response = xero.put("/TaxRates", {"TaxRates": [{**STATE_TAX, "TaxComponents": [{"Name": "T", "Rate": rate}]}]})
     if accepted:
@@ -138,8 +151,13 @@ def test_post_updates_by_tax_type(xero):
 
 def test_post_updates_by_name_like_the_spec_example(xero):
     create(xero, **STATE_TAX)
-    response = post(xero, Name="CA State Tax", Status="DELETED", ReportTaxType="INPUT",
-                    TaxComponents=[{"Name": "State Tax", "Rate": 2.25}])
+    response = post(
+        xero,
+        Name="CA State Tax",
+        Status="DELETED",
+        ReportTaxType="INPUT",
+        TaxComponents=[{"Name": "State Tax", "Rate": 2.25}],
+    )
     assert response.status_code == 200
     deleted = response.json["TaxRates"][0]
     assert (deleted["TaxType"], deleted["Status"], deleted["ReportTaxType"]) == ("TAX001", "DELETED", "INPUT")
@@ -165,7 +183,8 @@ def test_archive_and_reactivate_a_custom_rate(xero):
 def test_pending_cannot_be_set(xero):
     create(xero, **STATE_TAX)
     assert refused(post(xero, TaxType="TAX001", Status="PENDING")) == [
-        "A tax rate's Status can only be set to ACTIVE, ARCHIVED or DELETED."]
+        "A tax rate's Status can only be set to ACTIVE, ARCHIVED or DELETED."
+    ]
 
 
 def test_deleted_rates_stay_listed_and_cannot_change(xero):
@@ -173,15 +192,18 @@ def test_deleted_rates_stay_listed_and_cannot_change(xero):
     post(xero, TaxType="TAX001", Status="DELETED")
     assert xero.get("/TaxRates/TAX001").json["TaxRates"][0]["Status"] == "DELETED"
     assert refused(post(xero, TaxType="TAX001", Status="ACTIVE")) == [
-        "This tax rate has been deleted and cannot be changed."]
+        "This tax rate has been deleted and cannot be changed."
+    ]
     assert create(xero, **STATE_TAX)["TaxType"] == "TAX002"  # the name is free again, the code is not
 
 
 def test_system_rates_cannot_be_deleted_or_changed(xero):
     assert refused(post(xero, TaxType="OUTPUT2", Status="DELETED")) == [
-        "System tax rates cannot be changed, archived or deleted."]
+        "System tax rates cannot be changed, archived or deleted."
+    ]
     assert refused(post(xero, TaxType="NONE", TaxComponents=[{"Name": "GST", "Rate": 1}])) == [
-        "System tax rates cannot be changed, archived or deleted."]
+        "System tax rates cannot be changed, archived or deleted."
+    ]
 
 
 def test_echoing_a_system_rate_unchanged_is_accepted(xero):
@@ -196,12 +218,12 @@ def test_a_deleted_rate_cannot_be_used_on_an_account(xero):
     post(xero, TaxType="TAX001", Status="DELETED")
     response = xero.put("/Accounts", {"Code": "201", "Name": "Other", "Type": "REVENUE", "TaxType": "TAX001"})
     assert validation_messages(response) == [
-        "The TaxType code 'TAX001' does not exist or cannot be used for this type of transaction."]
+        "The TaxType code 'TAX001' does not exist or cannot be used for this type of transaction."
+    ]
 
 
 def test_batch_with_summarize_errors_false_reports_each_rate(xero):
-    response = xero.put("/TaxRates?summarizeErrors=false",
-                        {"TaxRates": [STATE_TAX, {**STATE_TAX, "Name": ""}]})
+    response = xero.put("/TaxRates?summarizeErrors=false", {"TaxRates": [STATE_TAX, {**STATE_TAX, "Name": ""}]})
     assert response.status_code == 200
     good, bad = response.json["TaxRates"]
     assert good["TaxType"] == "TAX001" and good["StatusAttributeString"] == "OK"

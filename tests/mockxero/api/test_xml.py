@@ -1,4 +1,5 @@
 """XML bodies in and XML answers out, as Xero speaks them to clients that do not ask for JSON."""
+
 from __future__ import annotations
 
 from xml.etree import ElementTree
@@ -7,16 +8,22 @@ from mockxero import create_app
 
 
 def test_xml_body_creates_a_contact(xero):
-    response = xero.put("/Contacts", data=b"<Contacts><Contact><Name>Acme</Name></Contact></Contacts>",
-                        headers={"Content-Type": "application/xml"})
+    response = xero.put(
+        "/Contacts",
+        data=b"<Contacts><Contact><Name>Acme</Name></Contact></Contacts>",
+        headers={"Content-Type": "application/xml"},
+    )
     assert response.status_code == 200
     assert response.json["Contacts"][0]["Name"] == "Acme"
 
 
 def test_bare_xml_element_as_pyxero_sends_it(xero):
-    response = xero.put("/Contacts", data=b"<Contact><Name>Bare</Name><Phones><Phone><PhoneType>MOBILE</PhoneType>"
-                        b"<PhoneNumber>021</PhoneNumber></Phone></Phones></Contact>",
-                        headers={"Content-Type": "application/xml"})
+    response = xero.put(
+        "/Contacts",
+        data=b"<Contact><Name>Bare</Name><Phones><Phone><PhoneType>MOBILE</PhoneType>"
+        b"<PhoneNumber>021</PhoneNumber></Phone></Phones></Contact>",
+        headers={"Content-Type": "application/xml"},
+    )
     assert response.status_code == 200
     phones = {p["PhoneType"]: p["PhoneNumber"] for p in response.json["Contacts"][0]["Phones"]}
     assert phones["MOBILE"] == "021"

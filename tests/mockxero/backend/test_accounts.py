@@ -1,4 +1,5 @@
 """Account rules that depend on the ledger, driven on the backend directly."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -21,11 +22,21 @@ def books():
 
 def spend(books, account_code: str, bank_code: str = "090") -> None:
     """A real spend-money transaction, so the account gets journal lines the ledger check accepts."""
-    books.create_bank_transaction({
-        "Type": "SPEND", "Contact": {"Name": "Acme Supplies"}, "BankAccount": {"Code": bank_code},
-        "LineItems": [{"Description": "Paper", "Quantity": Decimal(1), "UnitAmount": Decimal("10.00"),
-                       "AccountCode": account_code}],
-    })
+    books.create_bank_transaction(
+        {
+            "Type": "SPEND",
+            "Contact": {"Name": "Acme Supplies"},
+            "BankAccount": {"Code": bank_code},
+            "LineItems": [
+                {
+                    "Description": "Paper",
+                    "Quantity": Decimal(1),
+                    "UnitAmount": Decimal("10.00"),
+                    "AccountCode": account_code,
+                }
+            ],
+        }
+    )
 
 
 def test_an_account_with_journal_lines_cannot_be_deleted_only_archived(books):

@@ -1,4 +1,5 @@
 """Xero's line arithmetic: per-line half-up tax, then sums."""
+
 from decimal import Decimal as D
 
 import pytest
@@ -6,7 +7,9 @@ import pytest
 from mockxero.backend import arithmetic as a
 
 
-@pytest.mark.parametrize("value, expected", [("2.165", "2.17"), ("2.164", "2.16"), ("-2.165", "-2.17"), ("0.005", "0.01")])
+@pytest.mark.parametrize(
+    "value, expected", [("2.165", "2.17"), ("2.164", "2.16"), ("-2.165", "-2.17"), ("0.005", "0.01")]
+)
 def test_round_money_is_half_up(value, expected):
     assert a.round_money(D(value)) == D(expected)
 

@@ -1,4 +1,5 @@
 """What every backend shares: records remember the app that created them (for createdByMyApp)."""
+
 from __future__ import annotations
 
 from mockxero.backend.base import CREATED_BY_APP

@@ -1,10 +1,21 @@
 """The journals invoices, credit notes and payments post (DESIGN §4), read straight from the books."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.mockxero.documents_helpers import (
-    D, allocate, create_bill, create_credit_note, create_invoice, journals, line, net_postings, ok, pay, postings,
+    D,
+    allocate,
+    create_bill,
+    create_credit_note,
+    create_invoice,
+    journals,
+    line,
+    net_postings,
+    ok,
+    pay,
+    postings,
     update_invoice,
 )
 
@@ -43,7 +54,11 @@ def test_inclusive_lines_post_their_net_and_tax_separately(xero, emulator):
     (journal,) = journals(emulator, invoice["InvoiceID"])
     assert postings(journal) == {"610": D("20.00"), "200": D("-17.39"), "820": D("-2.61")}
     sales_line = next(li for li in journal["JournalLines"] if li["AccountCode"] == "200")
-    assert (sales_line["TaxAmount"], sales_line["GrossAmount"], sales_line["TaxType"]) == (D("-2.61"), D("-20.00"), "OUTPUT2")
+    assert (sales_line["TaxAmount"], sales_line["GrossAmount"], sales_line["TaxType"]) == (
+        D("-2.61"),
+        D("-20.00"),
+        "OUTPUT2",
+    )
 
 
 def test_foreign_invoice_posts_in_its_own_currency(xero, emulator):
@@ -96,19 +111,23 @@ def test_moving_the_date_of_an_authorised_invoice_reposts_on_the_new_date(xero, 
     assert dates == ["2026-01-15", "2026-01-15", "2026-01-31"]
 
 
-@pytest.mark.parametrize("make, amount, expected", [
-    ("invoice", "50.00", {"090": D("50.00"), "610": D("-50.00")}),
-    ("bill", "50.00", {"800": D("50.00"), "090": D("-50.00")}),
-    ("credit", "10.00", {"610": D("10.00"), "090": D("-10.00")}),
-    ("supplier_credit", "10.00", {"090": D("10.00"), "800": D("-10.00")}),
-])
+@pytest.mark.parametrize(
+    "make, amount, expected",
+    [
+        ("invoice", "50.00", {"090": D("50.00"), "610": D("-50.00")}),
+        ("bill", "50.00", {"800": D("50.00"), "090": D("-50.00")}),
+        ("credit", "10.00", {"610": D("10.00"), "090": D("-10.00")}),
+        ("supplier_credit", "10.00", {"090": D("10.00"), "800": D("-10.00")}),
+    ],
+)
 def test_payment_journals(xero, emulator, make, amount, expected):
     document = {
         "invoice": lambda: create_invoice(xero),
         "bill": lambda: create_bill(xero),
         "credit": lambda: create_credit_note(xero),
         "supplier_credit": lambda: create_credit_note(
-            xero, Type="ACCPAYCREDIT", LineItems=[line(AccountCode="429", UnitAmount=D("40.00"))]),
+            xero, Type="ACCPAYCREDIT", LineItems=[line(AccountCode="429", UnitAmount=D("40.00"))]
+        ),
     }[make]()
     payment = pay(xero, document, amount)
     (journal,) = journals(emulator, payment["PaymentID"])
@@ -133,8 +152,14 @@ def test_allocations_post_no_journal(xero, emulator):
 
 
 def test_every_journal_balances(xero, emulator):
-    invoice = create_invoice(xero, LineItems=[line(UnitAmount=D("25.06")), line(UnitAmount=D("25.61")),
-                                              line(UnitAmount=D("25.63"), DiscountRate=D("12.5"))])
+    invoice = create_invoice(
+        xero,
+        LineItems=[
+            line(UnitAmount=D("25.06")),
+            line(UnitAmount=D("25.61")),
+            line(UnitAmount=D("25.63"), DiscountRate=D("12.5")),
+        ],
+    )
     pay(xero, invoice, "10.00")
     create_credit_note(xero, LineAmountTypes="Inclusive")
     for journal in emulator.backend(emulator.config.default_tenant.tenant_id).all_journals():

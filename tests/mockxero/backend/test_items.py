@@ -1,4 +1,5 @@
 """The item lookups other resources build on (invoice lines fill themselves from an item's details)."""
+
 from __future__ import annotations
 
 import pytest

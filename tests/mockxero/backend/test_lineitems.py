@@ -1,10 +1,12 @@
 """Xero's line arithmetic as pure functions: half-up rounding per line, then sums."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockxero.backend.arithmetic import line_tax, round_money
 from mockxero.backend.lineitems import line_totals, net_of_tax
@@ -12,9 +14,17 @@ from mockxero.backend.lineitems import line_totals, net_of_tax
 D = Decimal
 
 
-@pytest.mark.parametrize("raw, rounded", [
-    ("2.165", "2.17"), ("2.164", "2.16"), ("2.175", "2.18"), ("-2.165", "-2.17"), ("0.005", "0.01"), ("7", "7.00"),
-])
+@pytest.mark.parametrize(
+    "raw, rounded",
+    [
+        ("2.165", "2.17"),
+        ("2.164", "2.16"),
+        ("2.175", "2.18"),
+        ("-2.165", "-2.17"),
+        ("0.005", "0.01"),
+        ("7", "7.00"),
+    ],
+)
 def test_money_rounds_half_up_to_cents(raw, rounded):
     assert str(round_money(D(raw))) == rounded
 
@@ -38,7 +48,9 @@ def test_no_tax_and_zero_rate_carry_no_tax():
 
 
 def test_totals_sum_rounded_lines_not_a_rounded_total():
-    lines = [{"LineAmount": D(a), "TaxAmount": line_tax(D(a), D("15"), "Exclusive")} for a in ("25.06", "25.61", "25.63")]
+    lines = [
+        {"LineAmount": D(a), "TaxAmount": line_tax(D(a), D("15"), "Exclusive")} for a in ("25.06", "25.61", "25.63")
+    ]
     totals = line_totals(lines, "Exclusive")
     assert (totals["SubTotal"], totals["TotalTax"], totals["Total"]) == (D("76.30"), D("11.44"), D("87.74"))
 

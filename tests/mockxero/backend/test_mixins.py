@@ -1,4 +1,5 @@
 """The resource mixins share one namespace: two defining the same name would silently shadow each other."""
+
 from collections import defaultdict
 
 from mockxero.backend import RESOURCE_BACKENDS

@@ -1,4 +1,5 @@
 """The tax-rate arithmetic as pure functions."""
+
 from decimal import Decimal
 
 from mockxero.backend.taxrates import applies_to, display_rate, effective_rate

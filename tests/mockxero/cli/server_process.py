@@ -1,4 +1,5 @@
 """Run the real ``mockxero serve`` in a subprocess on a free loopback port (shared by CLI and store tests)."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT = 30  # seconds; only a broken start-up ever waits this long
@@ -31,7 +32,8 @@ class ServerProcess:
 @contextmanager
 def serve(*args: str) -> Iterator[ServerProcess]:
     command = [sys.executable, "-m", "mockxero", "serve", "--port", "0", *args]
-    errors = tempfile.TemporaryFile("w+")  # request logs and tracebacks, read only when start-up fails
+    # request logs and tracebacks, read only when start-up fails; closed in the finally below, after the process
+    errors = tempfile.TemporaryFile("w+")  # noqa: SIM115
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
     watchdog = threading.Timer(START_TIMEOUT, process.kill)  # a hung start fails the test instead of hanging it
     watchdog.start()

@@ -1,4 +1,5 @@
 """``mockxero ledger``: against a served mock and against a data file; exit 0, 1 or 2."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,8 @@ from mockxero import create_app
 from mockxero.cli import cli
 from mockxero.config import DEFAULT_TENANT_ID, MockConfig
 from tests.conftest import XeroTestClient, issue_token
-from tests.mockxero.conftest import add_spend as spend, break_first_journal
+from tests.mockxero.conftest import add_spend as spend
+from tests.mockxero.conftest import break_first_journal
 
 
 def run(*args):

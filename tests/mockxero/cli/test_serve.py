@@ -1,4 +1,5 @@
 """``mockxero serve``: flags, their environment variables, the start-up banner and a clean Ctrl-C."""
+
 from __future__ import annotations
 
 import json
@@ -15,15 +16,27 @@ from tests.mockxero.cli.server_process import serve as serve_process
 
 OTHER_TENANT = "0b7a1f52-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
 FLAG_ENV = {
-    "--host": "MOCKXERO_HOST", "--port": "MOCKXERO_PORT", "--data-file": "MOCKXERO_DATA_FILE",
-    "--config": "MOCKXERO_CONFIG_FILE", "--token-ttl": "MOCKXERO_TOKEN_TTL", "--tenant-id": "MOCKXERO_TENANT_ID",
-    "--tenant-name": "MOCKXERO_TENANT_NAME", "--country": "MOCKXERO_COUNTRY", "--client-id": "MOCKXERO_CLIENT_ID",
-    "--client-secret": "MOCKXERO_CLIENT_SECRET", "--unknown-fields": "MOCKXERO_UNKNOWN_FIELDS",
-    "--clock-scale": "MOCKXERO_CLOCK_SCALE", "--seed": "MOCKXERO_SEED",
-    "--rate-limits": "MOCKXERO_RATE_LIMITS", "--rate-limit-minute": "MOCKXERO_RATE_LIMIT_MINUTE",
-    "--rate-limit-day": "MOCKXERO_RATE_LIMIT_DAY", "--rate-limit-concurrent": "MOCKXERO_RATE_LIMIT_CONCURRENT",
-    "--rate-limit-app-minute": "MOCKXERO_RATE_LIMIT_APP_MINUTE", "--idempotency-ttl": "MOCKXERO_IDEMPOTENCY_TTL",
-    "--faults-file": "MOCKXERO_FAULTS_FILE", "--fault-latency": "MOCKXERO_FAULT_LATENCY",
+    "--host": "MOCKXERO_HOST",
+    "--port": "MOCKXERO_PORT",
+    "--data-file": "MOCKXERO_DATA_FILE",
+    "--config": "MOCKXERO_CONFIG_FILE",
+    "--token-ttl": "MOCKXERO_TOKEN_TTL",
+    "--tenant-id": "MOCKXERO_TENANT_ID",
+    "--tenant-name": "MOCKXERO_TENANT_NAME",
+    "--country": "MOCKXERO_COUNTRY",
+    "--client-id": "MOCKXERO_CLIENT_ID",
+    "--client-secret": "MOCKXERO_CLIENT_SECRET",
+    "--unknown-fields": "MOCKXERO_UNKNOWN_FIELDS",
+    "--clock-scale": "MOCKXERO_CLOCK_SCALE",
+    "--seed": "MOCKXERO_SEED",
+    "--rate-limits": "MOCKXERO_RATE_LIMITS",
+    "--rate-limit-minute": "MOCKXERO_RATE_LIMIT_MINUTE",
+    "--rate-limit-day": "MOCKXERO_RATE_LIMIT_DAY",
+    "--rate-limit-concurrent": "MOCKXERO_RATE_LIMIT_CONCURRENT",
+    "--rate-limit-app-minute": "MOCKXERO_RATE_LIMIT_APP_MINUTE",
+    "--idempotency-ttl": "MOCKXERO_IDEMPOTENCY_TTL",
+    "--faults-file": "MOCKXERO_FAULTS_FILE",
+    "--fault-latency": "MOCKXERO_FAULT_LATENCY",
     "--request-log-size": "MOCKXERO_REQUEST_LOG_SIZE",
 }
 
@@ -115,9 +128,26 @@ def test_port_zero_prints_the_port_actually_bound():
 
 def test_flags_reach_the_configuration(started, tmp_path):
     result, server = started(
-        "--data-file", str(tmp_path / "book.json"), "--token-ttl", "60", "--tenant-id", OTHER_TENANT.upper(),
-        "--tenant-name", "Flag Co", "--country", "au", "--client-id", "FLAGCLIENT", "--client-secret", "s3",
-        "--unknown-fields", "reject", "--clock-scale", "60", "--seed", "7",
+        "--data-file",
+        str(tmp_path / "book.json"),
+        "--token-ttl",
+        "60",
+        "--tenant-id",
+        OTHER_TENANT.upper(),
+        "--tenant-name",
+        "Flag Co",
+        "--country",
+        "au",
+        "--client-id",
+        "FLAGCLIENT",
+        "--client-secret",
+        "s3",
+        "--unknown-fields",
+        "reject",
+        "--clock-scale",
+        "60",
+        "--seed",
+        "7",
     )
     assert result.exit_code == 0, result.output
     config = config_of(server)
@@ -130,10 +160,17 @@ def test_flags_reach_the_configuration(started, tmp_path):
 
 
 def test_environment_variables_are_read_and_flags_win(started):
-    result, server = started("--token-ttl", "90", env={
-        "MOCKXERO_TOKEN_TTL": "30", "MOCKXERO_TENANT_NAME": "Env Co", "MOCKXERO_SEED": "3",
-        "MOCKXERO_HOST": "127.0.0.1", "MOCKXERO_PORT": "0",
-    })
+    result, server = started(
+        "--token-ttl",
+        "90",
+        env={
+            "MOCKXERO_TOKEN_TTL": "30",
+            "MOCKXERO_TENANT_NAME": "Env Co",
+            "MOCKXERO_SEED": "3",
+            "MOCKXERO_HOST": "127.0.0.1",
+            "MOCKXERO_PORT": "0",
+        },
+    )
     assert result.exit_code == 0, result.output
     config = config_of(server)
     assert config.token_ttl == 90
@@ -157,20 +194,23 @@ def test_config_file_with_two_tenants_prints_both(started, tmp_path):
     assert f"{OTHER_TENANT}  Second Ltd (GB)" in result.output
 
 
-@pytest.mark.parametrize("args, named", [
-    (["--port", "70000"], "'--port'"),
-    (["--port", "http"], "'--port'"),
-    (["--token-ttl", "0"], "'--token-ttl'"),
-    (["--tenant-id", "not-a-guid"], "'--tenant-id'"),
-    (["--tenant-name", " "], "'--tenant-name'"),
-    (["--country", "FR"], "'--country'"),
-    (["--client-id", ""], "'--client-id'"),
-    (["--unknown-fields", "warn"], "'--unknown-fields'"),
-    (["--clock-scale", "0"], "'--clock-scale'"),
-    (["--seed", "x"], "'--seed'"),
-    (["--config", "/nonexistent/mock.yaml"], "'--config'"),
-    (["--no-such-flag"], "--no-such-flag"),
-])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--port", "70000"], "'--port'"),
+        (["--port", "http"], "'--port'"),
+        (["--token-ttl", "0"], "'--token-ttl'"),
+        (["--tenant-id", "not-a-guid"], "'--tenant-id'"),
+        (["--tenant-name", " "], "'--tenant-name'"),
+        (["--country", "FR"], "'--country'"),
+        (["--client-id", ""], "'--client-id'"),
+        (["--unknown-fields", "warn"], "'--unknown-fields'"),
+        (["--clock-scale", "0"], "'--clock-scale'"),
+        (["--seed", "x"], "'--seed'"),
+        (["--config", "/nonexistent/mock.yaml"], "'--config'"),
+        (["--no-such-flag"], "--no-such-flag"),
+    ],
+)
 def test_bad_flags_are_click_errors_naming_the_flag(started, args, named):
     result, server = started(*args)
     assert result.exit_code == 2
@@ -214,13 +254,23 @@ def test_port_in_use_is_a_clear_error():
 
 def test_real_process_serves_tokens_and_stops_on_ctrl_c():
     with serve_process() as server:
-        token = requests.post(server.url + "/connect/token", timeout=10, data={
-            "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET,
-        })
+        token = requests.post(
+            server.url + "/connect/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+        )
         assert token.status_code == 200
-        organisation = requests.get(server.url + "/connections", timeout=10, headers={
-            "Authorization": "Bearer " + token.json()["access_token"],
-        })
+        organisation = requests.get(
+            server.url + "/connections",
+            timeout=10,
+            headers={
+                "Authorization": "Bearer " + token.json()["access_token"],
+            },
+        )
         assert organisation.json()[0]["tenantId"] == DEFAULT_TENANT_ID
         code, rest = server.stop()
     assert code == 0
@@ -234,17 +284,39 @@ def test_gateway_flags_reach_the_configuration(started, tmp_path):
     faults = tmp_path / "faults.yaml"
     faults.write_text("- effect: drop\n")
     result, server = started(
-        "--no-rate-limits", "--rate-limit-minute", "10", "--rate-limit-day", "100", "--rate-limit-concurrent", "2",
-        "--rate-limit-app-minute", "50", "--idempotency-ttl", "600", "--faults-file", str(faults),
-        "--fault-latency", "sleep", "--request-log-size", "0",
+        "--no-rate-limits",
+        "--rate-limit-minute",
+        "10",
+        "--rate-limit-day",
+        "100",
+        "--rate-limit-concurrent",
+        "2",
+        "--rate-limit-app-minute",
+        "50",
+        "--idempotency-ttl",
+        "600",
+        "--faults-file",
+        str(faults),
+        "--fault-latency",
+        "sleep",
+        "--request-log-size",
+        "0",
     )
     assert result.exit_code == 0, result.output
     config = config_of(server)
     assert config.rate_limits is False
-    assert (config.rate_limit_minute, config.rate_limit_day, config.rate_limit_concurrent,
-            config.rate_limit_app_minute) == (10, 100, 2, 50)
+    assert (
+        config.rate_limit_minute,
+        config.rate_limit_day,
+        config.rate_limit_concurrent,
+        config.rate_limit_app_minute,
+    ) == (10, 100, 2, 50)
     assert (config.idempotency_ttl, config.faults_file, config.fault_latency, config.request_log_size) == (
-        600, str(faults), "sleep", 0)
+        600,
+        str(faults),
+        "sleep",
+        0,
+    )
     assert [r["effect"] for r in server.app.extensions["mockxero"].traffic.faults.rules()] == ["drop"]
     assert "Rate limits     off" in result.output
 

@@ -1,4 +1,5 @@
 """The control API's administration endpoints: tenants, clients, reset, snapshot/restore, clock."""
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,22 @@ def test_tenants_lists_every_configured_tenant_without_a_token(two_tenant_client
     response = two_tenant_client.get("/mock-api/tenants")
     assert response.status_code == 200
     assert response.json["tenants"] == [
-        {"tenant_id": TENANT_A, "name": "Alpha Ltd", "country_code": "NZ", "tenant_type": "ORGANISATION",
-         "base_currency": "NZD", "client_ids": ["CLIENTA"]},
-        {"tenant_id": TENANT_B, "name": "Beta Ltd", "country_code": "GB", "tenant_type": "ORGANISATION",
-         "base_currency": "GBP", "client_ids": ["CLIENTB"]},
+        {
+            "tenant_id": TENANT_A,
+            "name": "Alpha Ltd",
+            "country_code": "NZ",
+            "tenant_type": "ORGANISATION",
+            "base_currency": "NZD",
+            "client_ids": ["CLIENTA"],
+        },
+        {
+            "tenant_id": TENANT_B,
+            "name": "Beta Ltd",
+            "country_code": "GB",
+            "tenant_type": "ORGANISATION",
+            "base_currency": "GBP",
+            "client_ids": ["CLIENTB"],
+        },
     ]
 
 
@@ -48,7 +61,10 @@ def test_clients_shows_ids_names_secrets_and_tenants(two_tenant_client):
 def test_default_client_is_listed(client):
     (only,) = client.get("/mock-api/clients").json["clients"]
     assert (only["client_id"], only["client_secret"], only["tenant_ids"]) == (
-        DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, [DEFAULT_TENANT_ID])
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+        [DEFAULT_TENANT_ID],
+    )
 
 
 # --- reset ---------------------------------------------------------------------------------------------
@@ -85,8 +101,9 @@ def test_reset_one_tenant_leaves_the_other_and_the_tokens(two_tenant_client, xer
 
 def test_reset_of_an_unknown_tenant_is_404_and_changes_nothing(two_tenant_client, xero_a):
     add_contact(xero_a, "Alpha customer")
-    detail = control_error(two_tenant_client.post("/mock-api/reset", json={"tenant_id": UNKNOWN_TENANT}),
-                           404, "unknown_tenant")
+    detail = control_error(
+        two_tenant_client.post("/mock-api/reset", json={"tenant_id": UNKNOWN_TENANT}), 404, "unknown_tenant"
+    )
     assert detail == f"No tenant '{UNKNOWN_TENANT}' is configured here; GET /mock-api/tenants lists them"
     assert contact_names(xero_a) == ["Alpha customer"]
 
@@ -156,22 +173,36 @@ BAD_SNAPSHOTS = {
     "tables not an object": (_whole, lambda s: {**s, "tables": []}, '"tables" must be an object'),
     "unknown tenant": (_whole, lambda s: {**s, "tenant_id": UNKNOWN_TENANT}, "which is not configured here"),
     "table outside the tenant": (
-        _tenant_snapshot, lambda s: {**s, "tables": {**s["tables"], f"{TENANT_B}:Contacts": {}}},
-        f"is outside tenant {TENANT_A}"),
+        _tenant_snapshot,
+        lambda s: {**s, "tables": {**s["tables"], f"{TENANT_B}:Contacts": {}}},
+        f"is outside tenant {TENANT_A}",
+    ),
     "table of an unknown tenant": (
-        _whole, lambda s: {**s, "tables": {**s["tables"], f"{UNKNOWN_TENANT}:Contacts": {}}},
-        "belongs to a tenant that is not configured here"),
+        _whole,
+        lambda s: {**s, "tables": {**s["tables"], f"{UNKNOWN_TENANT}:Contacts": {}}},
+        "belongs to a tenant that is not configured here",
+    ),
     "table name without kind": (_whole, lambda s: {**s, "tables": {"Contacts": {}}}, "is not named"),
-    "rows not an object": (_whole, lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": [1]}},
-                           "must be an object of records"),
-    "record not an object": (_whole, lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": {"k": 5}}},
-                             f"record {TENANT_A}:Contacts/k must be an object"),
+    "rows not an object": (
+        _whole,
+        lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": [1]}},
+        "must be an object of records",
+    ),
+    "record not an object": (
+        _whole,
+        lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": {"k": 5}}},
+        f"record {TENANT_A}:Contacts/k must be an object",
+    ),
     "bad tagged decimal": (
-        _whole, lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": {"k": {"Total": {"$decimal": "ten"}}}}},
-        "is not a valid tagged value"),
+        _whole,
+        lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": {"k": {"Total": {"$decimal": "ten"}}}}},
+        "is not a valid tagged value",
+    ),
     "naive tagged datetime": (
-        _whole, lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": {"k": {"At": {"$datetime": "2026-01-01T00:00"}}}}},
-        "has no time zone"),
+        _whole,
+        lambda s: {**s, "tables": {f"{TENANT_A}:Contacts": {"k": {"At": {"$datetime": "2026-01-01T00:00"}}}}},
+        "has no time zone",
+    ),
 }
 
 
@@ -223,15 +254,20 @@ def test_advancing_the_clock_expires_tokens(client, xero):
 
 
 def test_fractional_seconds_advance_too(client):
-    assert client.post("/mock-api/clock", json={"advance_seconds": 0.5}).json["now"] == "2026-01-15T09:00:00.500000+00:00"
+    assert (
+        client.post("/mock-api/clock", json={"advance_seconds": 0.5}).json["now"] == "2026-01-15T09:00:00.500000+00:00"
+    )
 
 
-@pytest.mark.parametrize("body, message", [
-    ({}, "advance_seconds must be a number of seconds, such as 1800"),
-    ({"advance_seconds": "60"}, "advance_seconds must be a number of seconds, such as 1800"),
-    ({"advance_seconds": True}, "advance_seconds must be a number of seconds, such as 1800"),
-    ({"advance_seconds": -1}, "advance_seconds must be zero or more: the clock only moves forward"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({}, "advance_seconds must be a number of seconds, such as 1800"),
+        ({"advance_seconds": "60"}, "advance_seconds must be a number of seconds, such as 1800"),
+        ({"advance_seconds": True}, "advance_seconds must be a number of seconds, such as 1800"),
+        ({"advance_seconds": -1}, "advance_seconds must be zero or more: the clock only moves forward"),
+    ],
+)
 def test_bad_clock_moves_are_refused(client, clock, body, message):
     before = clock.now()
     assert control_error(client.post("/mock-api/clock", json=body), 400, "invalid_request") == message
@@ -242,7 +278,8 @@ def test_a_move_past_the_year_9999_is_refused_and_the_clock_keeps_working(client
     before = clock.now()
     response = client.post("/mock-api/clock", json={"advance_seconds": 10**15})
     assert control_error(response, 400, "invalid_request") == (
-        "advance_seconds 1000000000000000 would move the clock past the year 9999")
+        "advance_seconds 1000000000000000 would move the clock past the year 9999"
+    )
     assert clock.now() == before
 
 
@@ -250,7 +287,8 @@ def test_the_system_clock_refuses_a_move_past_the_year_9999_and_keeps_working():
     client = create_app({"TESTING": True}).test_client()
     response = client.post("/mock-api/clock", json={"advance_seconds": 10**15})
     assert control_error(response, 400, "invalid_request") == (
-        "advance_seconds 1000000000000000 would move the clock past the year 9999")
+        "advance_seconds 1000000000000000 would move the clock past the year 9999"
+    )
     assert client.get("/mock-api/clock").status_code == 200
 
 
@@ -274,7 +312,8 @@ def test_unknown_control_path_is_404_in_the_control_shape(client):
 
 def test_wrong_method_is_405_in_the_control_shape(client):
     assert control_error(client.delete("/mock-api/tenants"), 405, "method_not_allowed") == (
-        "The method DELETE is not allowed for /mock-api/tenants")
+        "The method DELETE is not allowed for /mock-api/tenants"
+    )
 
 
 def test_reset_everything_also_clears_fault_rules_and_the_request_log(client, xero):

@@ -1,4 +1,5 @@
 """GET /mock-api/ledger: the ledger check on demand, sound books and broken ones."""
+
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -6,7 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from mockxero.config import DEFAULT_TENANT_ID
-from tests.mockxero.conftest import TENANT_A, TENANT_B, add_spend as spend, break_first_journal
+from tests.mockxero.conftest import TENANT_A, TENANT_B, break_first_journal
+from tests.mockxero.conftest import add_spend as spend
 
 
 def test_sound_books_are_balanced_with_balances_and_trial_balance(client, xero):
@@ -15,13 +17,21 @@ def test_sound_books_are_balanced_with_balances_and_trial_balance(client, xero):
     assert response.status_code == 200
     body = response.json
     assert body["balanced"] is True
-    tenant, = body["tenants"]
+    (tenant,) = body["tenants"]
     assert (tenant["tenant_id"], tenant["name"], tenant["balanced"], tenant["errors"]) == (
-        DEFAULT_TENANT_ID, "Demo Company (NZ)", True, [])
-    assert tenant["trial_balance"] == [{"CurrencyCode": "NZD", "Debits": D("115.00"), "Credits": D("115.00"),
-                                        "Difference": D("0.00")}]
+        DEFAULT_TENANT_ID,
+        "Demo Company (NZ)",
+        True,
+        [],
+    )
+    assert tenant["trial_balance"] == [
+        {"CurrencyCode": "NZD", "Debits": D("115.00"), "Credits": D("115.00"), "Difference": D("0.00")}
+    ]
     assert [(a["Code"], a["Balance"]) for a in tenant["accounts"]] == [
-        ("090", D("-115.00")), ("429", D("100.00")), ("820", D("15.00"))]
+        ("090", D("-115.00")),
+        ("429", D("100.00")),
+        ("820", D("15.00")),
+    ]
 
 
 @pytest.mark.ledger_unchecked

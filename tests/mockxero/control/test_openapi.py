@@ -1,4 +1,5 @@
 """The contracts are served by the mock they describe, from the package data."""
+
 from __future__ import annotations
 
 import yaml

@@ -1,4 +1,5 @@
 """/mock-api/rate-limits: see usage, switch limits off or change them, forget counted calls."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,9 @@ def test_shows_limits_and_usage(client, xero):
     body = client.get("/mock-api/rate-limits").json
     assert body["enabled"] is True
     assert body["limits"] == {"minute": 60, "day": 5000, "concurrent": 5, "app_minute": 10000}
-    assert body["tenants"] == [{"client_id": DEFAULT_CLIENT_ID, "tenant_id": DEFAULT_TENANT_ID,
-                                "minute": 1, "day": 1, "in_flight": 0}]
+    assert body["tenants"] == [
+        {"client_id": DEFAULT_CLIENT_ID, "tenant_id": DEFAULT_TENANT_ID, "minute": 1, "day": 1, "in_flight": 0}
+    ]
     assert body["apps"] == [{"client_id": DEFAULT_CLIENT_ID, "minute": 1}]
 
 
@@ -33,12 +35,15 @@ def test_delete_forgets_counted_calls(client, xero):
     assert xero.get("/Contacts").headers["X-MinLimit-Remaining"] == "59"
 
 
-@pytest.mark.parametrize("body, error, message", [
-    ({"enabled": "no"}, "invalid_limits", "enabled must be true or false, got 'no'"),
-    ({"minute": 0}, "invalid_limits", "minute must be a positive whole number, got 0"),
-    ({"hourly": 5}, "invalid_limits", "unknown limit 'hourly'; the limits are minute, day, concurrent, app_minute"),
-    ([1], "invalid_body", 'send an object such as {"enabled": false} or {"minute": 10}'),
-])
+@pytest.mark.parametrize(
+    "body, error, message",
+    [
+        ({"enabled": "no"}, "invalid_limits", "enabled must be true or false, got 'no'"),
+        ({"minute": 0}, "invalid_limits", "minute must be a positive whole number, got 0"),
+        ({"hourly": 5}, "invalid_limits", "unknown limit 'hourly'; the limits are minute, day, concurrent, app_minute"),
+        ([1], "invalid_body", 'send an object such as {"enabled": false} or {"minute": 10}'),
+    ],
+)
 def test_bad_changes_are_refused_and_change_nothing(client, body, error, message):
     response = client.post("/mock-api/rate-limits", json=body)
     assert response.status_code == 400

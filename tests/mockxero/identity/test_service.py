@@ -1,11 +1,17 @@
 """Bearer tokens on accounting calls: expiry on the injected clock, garbled tokens, tenants, scopes, isolation."""
+
 from __future__ import annotations
 
 import pytest
 
 from mockxero import create_app
 from mockxero.config import (
-    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, ClientConfig, MockConfig, TenantConfig,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_TENANT_ID,
+    ClientConfig,
+    MockConfig,
+    TenantConfig,
 )
 from tests.conftest import XeroTestClient, issue_token
 from tests.mockxero.conftest import TENANT_A, TENANT_B, add_contact, contact_names
@@ -33,8 +39,14 @@ def test_a_token_lasts_1800_seconds_by_default(xero, clock):
 
 def test_token_lifetime_is_configurable(clock):
     client = create_app(MockConfig(clock=clock, testing=True, token_ttl=60)).test_client()
-    issued = client.post("/connect/token", data={
-        "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET})
+    issued = client.post(
+        "/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+        },
+    )
     assert issued.json["expires_in"] == 60
     xero = XeroTestClient(client, issued.json["access_token"])
     clock.advance(59)
@@ -46,17 +58,20 @@ def test_token_lifetime_is_configurable(clock):
 # --- authentication ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("authorization", [
-    None,
-    "",
-    "Bearer",
-    "Bearer ",
-    "Basic abc",
-    "Bearer not-a-jwt",
-    "Bearer a.b.c",
-    "Bearer eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ4In0.c2lnbmF0dXJl",
-    "Bearer \u00e9\u00e9.\u00e9\u00e9.\u00e9\u00e9",
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic abc",
+        "Bearer not-a-jwt",
+        "Bearer a.b.c",
+        "Bearer eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ4In0.c2lnbmF0dXJl",
+        "Bearer \u00e9\u00e9.\u00e9\u00e9.\u00e9\u00e9",
+    ],
+)
 def test_missing_unknown_or_garbled_tokens_are_401(client, authorization):
     headers = {"xero-tenant-id": DEFAULT_TENANT_ID, "Accept": "application/json"}
     if authorization is not None:
@@ -98,9 +113,15 @@ def test_a_tenant_dropped_from_the_configuration_is_403_not_500(clock, tmp_path)
     book = str(tmp_path / "book.json")
     old = create_app(MockConfig(clock=clock, testing=True, data_file=book)).test_client()
     token = issue_token(old)
-    new = create_app(MockConfig(clock=clock, testing=True, data_file=book,
-                                tenants=(TenantConfig(TENANT_A, "Other Ltd"),),
-                                clients=(ClientConfig(tenant_ids=(TENANT_A,)),)))
+    new = create_app(
+        MockConfig(
+            clock=clock,
+            testing=True,
+            data_file=book,
+            tenants=(TenantConfig(TENANT_A, "Other Ltd"),),
+            clients=(ClientConfig(tenant_ids=(TENANT_A,)),),
+        )
+    )
     problem(XeroTestClient(new.test_client(), token).get("/Contacts"), 403, "AuthenticationUnsuccessful")
 
 
@@ -142,7 +163,9 @@ def test_neither_tenant_sees_the_others_contacts(xero_a, xero_b):
 def test_a_contact_id_of_one_tenant_is_unknown_in_the_other(two_tenant_client, xero_a):
     contact = add_contact(xero_a, "Alpha's")
     token = issue_token(two_tenant_client, "CLIENTA", "secret-a")
-    assert XeroTestClient(two_tenant_client, token, TENANT_A).get(f"/Contacts/{contact['ContactID']}").status_code == 200
+    assert (
+        XeroTestClient(two_tenant_client, token, TENANT_A).get(f"/Contacts/{contact['ContactID']}").status_code == 200
+    )
     other_app = issue_token(two_tenant_client, "CLIENTB", "secret-b")
     response = XeroTestClient(two_tenant_client, other_app, TENANT_B).get(f"/Contacts/{contact['ContactID']}")
     assert response.status_code == 404

@@ -1,4 +1,5 @@
 """The identity endpoints: /connect/token (three grants), /connect/authorize, /connect/revocation, /connections."""
+
 from __future__ import annotations
 
 import base64
@@ -26,12 +27,24 @@ def post_token(client, headers: dict | None = None, **form):
     return client.post("/connect/token", data=form, headers=headers if headers is not None else basic())
 
 
-def authorize(client, *, scope: str = USER_SCOPES, redirect_uri: str = REDIRECT, state: str = "xyz",
-              client_id: str = DEFAULT_CLIENT_ID):
-    return client.get("/connect/authorize", query_string={
-        "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": scope,
-        "state": state,
-    })
+def authorize(
+    client,
+    *,
+    scope: str = USER_SCOPES,
+    redirect_uri: str = REDIRECT,
+    state: str = "xyz",
+    client_id: str = DEFAULT_CLIENT_ID,
+):
+    return client.get(
+        "/connect/authorize",
+        query_string={
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
+            "state": state,
+        },
+    )
 
 
 def code_from(response) -> str:
@@ -75,8 +88,14 @@ def test_client_credentials_issues_a_bearer_token_without_refresh(client):
 
 
 def test_client_credentials_with_form_fields_instead_of_basic(client):
-    response = post_token(client, headers={}, grant_type="client_credentials", client_id=DEFAULT_CLIENT_ID,
-                          client_secret=DEFAULT_CLIENT_SECRET, scope="accounting.contacts.read")
+    response = post_token(
+        client,
+        headers={},
+        grant_type="client_credentials",
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        scope="accounting.contacts.read",
+    )
     assert response.status_code == 200
     assert response.json["scope"] == "accounting.contacts.read"
 
@@ -122,8 +141,10 @@ def test_a_code_is_single_use(client):
 
 def test_a_refused_exchange_still_uses_up_the_code(client):
     code = code_from(authorize(client))
-    oauth_error(post_token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT + "/other"),
-                "invalid_grant")
+    oauth_error(
+        post_token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT + "/other"),
+        "invalid_grant",
+    )
     oauth_error(post_token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT), "invalid_grant")
 
 
@@ -144,8 +165,13 @@ def test_redirect_uri_must_match_the_authorization_request(client):
 
 def test_a_code_belongs_to_the_client_it_was_issued_to(two_tenant_client):
     code = code_from(authorize(two_tenant_client, client_id="CLIENTA"))
-    response = post_token(two_tenant_client, headers=basic("CLIENTB", "secret-b"), grant_type="authorization_code",
-                          code=code, redirect_uri=REDIRECT)
+    response = post_token(
+        two_tenant_client,
+        headers=basic("CLIENTB", "secret-b"),
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT,
+    )
     oauth_error(response, "invalid_grant")
 
 
@@ -168,8 +194,10 @@ def test_registered_redirect_uris_are_enforced(clock):
     assert authorize(client).status_code == 302
     response = authorize(client, redirect_uri="https://elsewhere.test/cb")
     assert response.status_code == 400
-    assert response.json == {"error": "invalid_request",
-                             "error_description": "redirect_uri is not registered for this client"}
+    assert response.json == {
+        "error": "invalid_request",
+        "error_description": "redirect_uri is not registered for this client",
+    }
 
 
 # --- refresh_token -------------------------------------------------------------------------------------
@@ -208,10 +236,19 @@ def test_an_unused_refresh_token_expires_after_60_days(client, clock):
 
 def test_refresh_tokens_belong_to_their_client(two_tenant_client):
     code = code_from(authorize(two_tenant_client, client_id="CLIENTA"))
-    tokens = post_token(two_tenant_client, headers=basic("CLIENTA", "secret-a"), grant_type="authorization_code",
-                        code=code, redirect_uri=REDIRECT).json
-    response = post_token(two_tenant_client, headers=basic("CLIENTB", "secret-b"), grant_type="refresh_token",
-                          refresh_token=tokens["refresh_token"])
+    tokens = post_token(
+        two_tenant_client,
+        headers=basic("CLIENTA", "secret-a"),
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT,
+    ).json
+    response = post_token(
+        two_tenant_client,
+        headers=basic("CLIENTB", "secret-b"),
+        grant_type="refresh_token",
+        refresh_token=tokens["refresh_token"],
+    )
     oauth_error(response, "invalid_grant")
 
 
@@ -221,8 +258,12 @@ def test_unknown_refresh_token_is_invalid_grant(client):
 
 def test_refresh_may_narrow_but_not_widen_the_scopes(client):
     first = user_tokens(client, scope="offline_access accounting.contacts")["refresh_token"]
-    oauth_error(post_token(client, grant_type="refresh_token", refresh_token=first,
-                           scope="offline_access accounting.transactions"), "invalid_scope")
+    oauth_error(
+        post_token(
+            client, grant_type="refresh_token", refresh_token=first, scope="offline_access accounting.transactions"
+        ),
+        "invalid_scope",
+    )
     narrowed = post_token(client, grant_type="refresh_token", refresh_token=first, scope="accounting.contacts")
     assert narrowed.status_code == 200 and narrowed.json["scope"] == "accounting.contacts"
 
@@ -230,13 +271,16 @@ def test_refresh_may_narrow_but_not_widen_the_scopes(client):
 # --- token endpoint errors -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("headers, form", [
-    (basic(DEFAULT_CLIENT_ID, "wrong"), {}),
-    (basic("NOBODY", DEFAULT_CLIENT_SECRET), {}),
-    ({}, {}),
-    ({}, {"client_id": DEFAULT_CLIENT_ID}),
-    ({"Authorization": "Basic !!!not-base64"}, {}),
-])
+@pytest.mark.parametrize(
+    "headers, form",
+    [
+        (basic(DEFAULT_CLIENT_ID, "wrong"), {}),
+        (basic("NOBODY", DEFAULT_CLIENT_SECRET), {}),
+        ({}, {}),
+        ({}, {"client_id": DEFAULT_CLIENT_ID}),
+        ({"Authorization": "Basic !!!not-base64"}, {}),
+    ],
+)
 def test_bad_client_credentials_are_invalid_client(client, headers, form):
     oauth_error(post_token(client, headers=headers, grant_type="client_credentials", **form), "invalid_client")
 
@@ -272,8 +316,9 @@ def test_revoking_an_unknown_token_is_not_an_error(client):
 
 def test_revocation_needs_the_client_credentials(client):
     tokens = user_tokens(client)
-    response = client.post("/connect/revocation", data={"token": tokens["refresh_token"]},
-                           headers=basic(DEFAULT_CLIENT_ID, "wrong"))
+    response = client.post(
+        "/connect/revocation", data={"token": tokens["refresh_token"]}, headers=basic(DEFAULT_CLIENT_ID, "wrong")
+    )
     oauth_error(response, "invalid_client")
     assert refresh(client, tokens["refresh_token"]).status_code == 200
 
@@ -289,8 +334,15 @@ def test_connections_lists_the_tenants_of_the_grant(client, path):
     response = client.get(path, headers={"Authorization": "Bearer " + tokens["access_token"]})
     assert response.status_code == 200
     (connection,) = response.json
-    assert set(connection) == {"id", "authEventId", "tenantId", "tenantType", "tenantName", "createdDateUtc",
-                               "updatedDateUtc"}
+    assert set(connection) == {
+        "id",
+        "authEventId",
+        "tenantId",
+        "tenantType",
+        "tenantName",
+        "createdDateUtc",
+        "updatedDateUtc",
+    }
     assert connection["tenantId"] == DEFAULT_TENANT_ID
     assert connection["tenantType"] == "ORGANISATION" and connection["tenantName"] == "Demo Company (NZ)"
     assert connection["createdDateUtc"] == "2026-01-15T09:00:00.0000000"
@@ -323,8 +375,10 @@ def test_deleting_a_connection_closes_that_tenant(client):
 
 def test_deleting_an_unknown_connection_is_404(client):
     tokens = user_tokens(client)
-    response = client.delete("/connections/00000000-0000-0000-0000-000000000001",
-                             headers={"Authorization": "Bearer " + tokens["access_token"]})
+    response = client.delete(
+        "/connections/00000000-0000-0000-0000-000000000001",
+        headers={"Authorization": "Bearer " + tokens["access_token"]},
+    )
     assert response.status_code == 404
     assert response.json["Detail"] == "The resource you're looking for cannot be found"
 
@@ -332,7 +386,8 @@ def test_deleting_an_unknown_connection_is_404(client):
 def test_a_connection_of_another_grant_cannot_be_deleted(client):
     mine, theirs = user_tokens(client), user_tokens(client)
     their_connection = client.get("/connections", headers={"Authorization": "Bearer " + theirs["access_token"]}).json[0]
-    response = client.delete(f"/connections/{their_connection['id']}",
-                             headers={"Authorization": "Bearer " + mine["access_token"]})
+    response = client.delete(
+        f"/connections/{their_connection['id']}", headers={"Authorization": "Bearer " + mine["access_token"]}
+    )
     assert response.status_code == 404
     assert api(client, theirs["access_token"]).get("/Contacts").status_code == 200

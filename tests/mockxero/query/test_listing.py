@@ -1,20 +1,21 @@
 """The listing pipeline over a real store: explicit parameters, hidden records, app ownership, paging."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from marshmallow import fields
 
 from mockxero.exceptions import QueryParseException
-from mockxero.query import BY_KEY, Hidden, ListQuery, Listing, Lookup, guid_value, select, upper_value
+from mockxero.query import BY_KEY, Hidden, Listing, ListQuery, Lookup, guid_value, select, upper_value
 from mockxero.query.listing import CREATED_BY_APP, RecordSource
 from mockxero.schemas.base import XeroSchema
 from mockxero.schemas.fields import Choice, Guid, Money, Text, XeroDateTime
 from mockxero.store import Store
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 TABLE = "t1:Bills"
 
@@ -29,7 +30,10 @@ class BillSchema(XeroSchema):
 
 
 LISTING = Listing(
-    "Bills", BillSchema(), kind="Bills", paged=True,
+    "Bills",
+    BillSchema(),
+    kind="Bills",
+    paged=True,
     lookups=(
         Lookup("IDs", "BillID", BY_KEY, guid_value),
         Lookup("SupplierIDs", "SupplierID", "supplier", guid_value),
@@ -54,15 +58,19 @@ def store() -> Store:
     store.define_index("Bills", "supplier", lambda r: r.get("SupplierID"))
     with store.transaction():
         for n in range(1, 8):
-            store.put(TABLE, guid(n), {
-                "BillID": guid(n),
-                "Number": f"BILL-{n:03d}",
-                "Status": "ARCHIVED" if n == 7 else ("DRAFT" if n % 2 else "AUTHORISED"),
-                "SupplierID": SUPPLIER_A if n <= 4 else SUPPLIER_B,
-                "Total": Decimal(n * 10),
-                "UpdatedDateUTC": T0 + timedelta(seconds=n),
-                CREATED_BY_APP: "app-1" if n in (2, 3) else "app-2",
-            })
+            store.put(
+                TABLE,
+                guid(n),
+                {
+                    "BillID": guid(n),
+                    "Number": f"BILL-{n:03d}",
+                    "Status": "ARCHIVED" if n == 7 else ("DRAFT" if n % 2 else "AUTHORISED"),
+                    "SupplierID": SUPPLIER_A if n <= 4 else SUPPLIER_B,
+                    "Total": Decimal(n * 10),
+                    "UpdatedDateUTC": T0 + timedelta(seconds=n),
+                    CREATED_BY_APP: "app-1" if n in (2, 3) else "app-2",
+                },
+            )
     return store
 
 
@@ -93,13 +101,15 @@ def test_a_page_of_everything_is_a_slice_of_the_table_not_a_scan(store, monkeypa
     rows, pagination = run(store, page=page, page_size=size, flags={"includeArchived": True})
     per_page = int(size or 100)
     start = (int(page) - 1) * per_page
-    assert rows == everything[start:start + per_page]
+    assert rows == everything[start : start + per_page]
     assert pagination == {"page": int(page), "pageSize": per_page, "pageCount": -(-7 // per_page), "itemCount": 7}
 
 
 def test_a_page_that_filters_still_counts_only_what_matches(store):
-    assert run(store, page="2", page_size="4") == (["5", "6"], {"page": 2, "pageSize": 4, "pageCount": 2,
-                                                                "itemCount": 6})
+    assert run(store, page="2", page_size="4") == (
+        ["5", "6"],
+        {"page": 2, "pageSize": 4, "pageCount": 2, "itemCount": 6},
+    )
     assert run(store, page="1", page_size="2", order="Total DESC", flags={"includeArchived": True})[0] == ["7", "6"]
 
 
@@ -161,8 +171,12 @@ def test_a_bad_order_fails_even_when_nothing_matches(store):
 
 def test_a_view_may_pass_rows_instead_of_a_table(store):
     rows = [r for r in store.scan(TABLE) if r["Total"] < 40]
-    result = select(RecordSource(rows=rows), LISTING, ListQuery(values={"SupplierIDs": SUPPLIER_A}, order="Total DESC"),
-                    client_id=None)
+    result = select(
+        RecordSource(rows=rows),
+        LISTING,
+        ListQuery(values={"SupplierIDs": SUPPLIER_A}, order="Total DESC"),
+        client_id=None,
+    )
     assert [r["Number"] for r in result.rows] == ["BILL-003", "BILL-002", "BILL-001"]
 
 
@@ -204,14 +218,25 @@ class NameBook:
         return {**record, "Supplier": {"SupplierID": record["SupplierID"], "Name": name}}
 
 
-SHOWN = Listing("Bills", ShownBillSchema(), kind="Bills", present=lambda backend, r: backend.present(r),
-                presented=("Supplier",), search=("Supplier.Name",))
+SHOWN = Listing(
+    "Bills",
+    ShownBillSchema(),
+    kind="Bills",
+    present=lambda backend, r: backend.present(r),
+    presented=("Supplier",),
+    search=("Supplier.Name",),
+)
 
 
 def test_presented_fields_are_read_from_the_wire_view(store):
     book = NameBook()
-    result = select(RecordSource(store, TABLE), SHOWN, ListQuery(where='Supplier.Name == "beta"', order="Supplier.Name DESC, Total"),
-                    client_id=None, backend=book)
+    result = select(
+        RecordSource(store, TABLE),
+        SHOWN,
+        ListQuery(where='Supplier.Name == "beta"', order="Supplier.Name DESC, Total"),
+        client_id=None,
+        backend=book,
+    )
     assert [r["Number"] for r in result.rows] == ["BILL-005", "BILL-006", "BILL-007"]
     assert book.calls == 7  # once per record, although both where and order read it
 
@@ -223,6 +248,11 @@ def test_search_can_look_in_presented_fields(store):
 
 def test_the_wire_view_is_not_built_unless_a_presented_field_is_used(store):
     book = NameBook()
-    select(RecordSource(store, TABLE), SHOWN, ListQuery(where="Total > 10", order="Number DESC"), client_id=None,
-           backend=book)
+    select(
+        RecordSource(store, TABLE),
+        SHOWN,
+        ListQuery(where="Total > 10", order="Number DESC"),
+        client_id=None,
+        backend=book,
+    )
     assert book.calls == 0

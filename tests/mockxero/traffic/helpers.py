@@ -1,4 +1,5 @@
 """Two tenants and two app clients, for the gateway's scoping rules."""
+
 from __future__ import annotations
 
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID, ClientConfig, MockConfig, TenantConfig
@@ -17,8 +18,9 @@ def two_tenant_config(clock, **settings) -> MockConfig:
         tenants=(TenantConfig(tenant_id=TENANT_A), TenantConfig(tenant_id=TENANT_B, name="Second Org")),
         clients=(
             ClientConfig(tenant_ids=(TENANT_A, TENANT_B)),
-            ClientConfig(client_id=CLIENT_B, client_secret=SECRET_B, name="second app",
-                         tenant_ids=(TENANT_A, TENANT_B)),
+            ClientConfig(
+                client_id=CLIENT_B, client_secret=SECRET_B, name="second app", tenant_ids=(TENANT_A, TENANT_B)
+            ),
         ),
         **settings,
     )

@@ -1,4 +1,5 @@
 """Fault injection: each effect, each way of firing, and rules loaded at start."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,13 @@ def test_injected_503_answers_xeros_plain_text_and_runs_nothing(client, xero):
 
 
 def test_injected_status_sends_the_given_headers_and_json_body(client, xero):
-    add_fault(client, effect="status", status=429, headers={"Retry-After": "7", "X-Rate-Limit-Problem": "minute"},
-              body={"Title": "Too Many Requests"})
+    add_fault(
+        client,
+        effect="status",
+        status=429,
+        headers={"Retry-After": "7", "X-Rate-Limit-Problem": "minute"},
+        body={"Title": "Too Many Requests"},
+    )
     response = xero.get("/Contacts")
     assert response.status_code == 429
     assert response.headers["Retry-After"] == "7"
@@ -210,9 +216,15 @@ def test_a_retry_with_the_same_key_after_a_lost_response_is_replayed_not_duplica
 
 
 def live_headers(url):
-    token = requests.post(url + "/connect/token", data={
-        "grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET,
-    }, timeout=5).json()["access_token"]
+    token = requests.post(
+        url + "/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+        },
+        timeout=5,
+    ).json()["access_token"]
     return {"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID, "Accept": "application/json"}
 
 
@@ -230,14 +242,17 @@ def test_drop_over_http_closes_the_socket_without_an_answer(live_server):
 
 def test_lost_response_over_http_commits_the_write_the_client_never_heard_of(live_server):
     headers = live_headers(live_server)
-    requests.post(live_server + "/mock-api/faults", json={"effect": "lost_response", "method": "PUT", "times": 1},
-                  timeout=5)
+    requests.post(
+        live_server + "/mock-api/faults", json={"effect": "lost_response", "method": "PUT", "times": 1}, timeout=5
+    )
     with pytest.raises(requests.ConnectionError):
-        requests.put(live_server + API + "/Contacts", json=ACME, headers={**headers, "Idempotency-Key": "a1"},
-                     timeout=5)
+        requests.put(
+            live_server + API + "/Contacts", json=ACME, headers={**headers, "Idempotency-Key": "a1"}, timeout=5
+        )
     assert live_names(live_server, headers) == ["Acme Ltd"]
-    retried = requests.put(live_server + API + "/Contacts", json=ACME, headers={**headers, "Idempotency-Key": "a1"},
-                           timeout=5)
+    retried = requests.put(
+        live_server + API + "/Contacts", json=ACME, headers={**headers, "Idempotency-Key": "a1"}, timeout=5
+    )
     assert retried.status_code == 200 and retried.headers["Idempotent-Replayed"] == "true"
     assert live_names(live_server, headers) == ["Acme Ltd"]
 

@@ -1,4 +1,5 @@
 """Idempotency-Key on writes: replay, refusal of a reused key, scoping, the window, what is not stored."""
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,7 @@ def test_replay_gets_fresh_rate_limit_headers(xero):
 def test_key_order_and_spacing_do_not_make_a_different_request(xero):
     put(xero, {"Contacts": [{"Name": "Acme Ltd", "EmailAddress": "ap@acme.test"}]}, "k")
     reordered = json.dumps({"Contacts": [{"EmailAddress": "ap@acme.test", "Name": "Acme Ltd"}]}, indent=2)
-    again = xero.put("/Contacts", data=reordered,
-                     headers={"Idempotency-Key": "k", "Content-Type": "application/json"})
+    again = xero.put("/Contacts", data=reordered, headers={"Idempotency-Key": "k", "Content-Type": "application/json"})
     assert again.headers["Idempotent-Replayed"] == "true"
 
 
@@ -59,8 +59,10 @@ def test_same_key_with_a_different_body_is_refused_and_the_first_answer_kept(xer
     reused = put(xero, {"Contacts": [{"Name": "Other Ltd"}]}, "k")
     assert reused.status_code == 422
     assert reused.json["Title"] == "Unprocessable Entity"
-    assert reused.json["Detail"] == ("The Idempotency-Key 'k' was already used for a different request "
-                                     "(PUT /api.xro/2.0/Contacts); use a new key for a new request")
+    assert reused.json["Detail"] == (
+        "The Idempotency-Key 'k' was already used for a different request "
+        "(PUT /api.xro/2.0/Contacts); use a new key for a new request"
+    )
     assert names(xero) == ["Acme Ltd"]
     assert put(xero, ACME, "k").headers["Idempotent-Replayed"] == "true"
 
@@ -226,5 +228,6 @@ def test_resetting_a_tenant_forgets_its_keys(xero, emulator):
 @pytest.mark.parametrize("ttl", [0, -1])
 def test_window_must_be_positive(ttl):
     from mockxero.config import ConfigError
+
     with pytest.raises(ConfigError, match="idempotency_ttl must be at least 1"):
         MockConfig(idempotency_ttl=ttl)

@@ -1,7 +1,8 @@
 """Xero's rate limits: per tenant per app 60/minute, 5 000/day and 5 in flight; per app 10 000/minute."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,8 +19,9 @@ LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-
 
 def xero_for(config, tenant=TENANT_A, client_id=CLIENT_A, secret=None):
     client = create_app(config).test_client()
-    return client, XeroTestClient(client, issue_token(client, client_id, secret or "mockxero-default-client-secret"),
-                                  tenant)
+    return client, XeroTestClient(
+        client, issue_token(client, client_id, secret or "mockxero-default-client-secret"), tenant
+    )
 
 
 def calls(xero, n):
@@ -217,7 +219,7 @@ def test_the_unlimited_fixture_switches_limits_off(xero, unlimited):
 
 
 def test_compressed_clock_compresses_the_windows_and_the_wait():
-    real = [datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)]
+    real = [datetime(2026, 3, 1, 12, 0, tzinfo=UTC)]
     clock = SystemClock(scale=60, _now=lambda: real[0])  # one real second is an emulator minute
     _, xero = xero_for(MockConfig(clock=clock, testing=True, rate_limit_minute=2))
     calls(xero, 2)
@@ -227,7 +229,7 @@ def test_compressed_clock_compresses_the_windows_and_the_wait():
 
 
 def test_day_wait_is_compressed_too():
-    real = [datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)]
+    real = [datetime(2026, 3, 1, 12, 0, tzinfo=UTC)]
     limiter = RateLimiter(SystemClock(scale=60, _now=lambda: real[0]), Limits(day=1))
     limiter.admit(CLIENT_A, TENANT_A).release()
     with pytest.raises(RateLimitExceeded) as refused:
@@ -235,17 +237,28 @@ def test_day_wait_is_compressed_too():
     assert refused.value.retry_after == 86_400 // 60
 
 
-@pytest.mark.parametrize("raw, expected", [("off", False), ("false", False), ("0", False), ("on", True),
-                                           ("TRUE", True)])
+@pytest.mark.parametrize(
+    "raw, expected", [("off", False), ("false", False), ("0", False), ("on", True), ("TRUE", True)]
+)
 def test_rate_limits_switch_from_the_environment(raw, expected):
     assert MockConfig.from_env({"MOCKXERO_RATE_LIMITS": raw}).rate_limits is expected
 
 
 def test_limit_values_from_the_environment():
-    config = MockConfig.from_env({"MOCKXERO_RATE_LIMIT_MINUTE": "10", "MOCKXERO_RATE_LIMIT_DAY": "100",
-                                  "MOCKXERO_RATE_LIMIT_CONCURRENT": "2", "MOCKXERO_RATE_LIMIT_APP_MINUTE": "50"})
-    assert (config.rate_limit_minute, config.rate_limit_day, config.rate_limit_concurrent,
-            config.rate_limit_app_minute) == (10, 100, 2, 50)
+    config = MockConfig.from_env(
+        {
+            "MOCKXERO_RATE_LIMIT_MINUTE": "10",
+            "MOCKXERO_RATE_LIMIT_DAY": "100",
+            "MOCKXERO_RATE_LIMIT_CONCURRENT": "2",
+            "MOCKXERO_RATE_LIMIT_APP_MINUTE": "50",
+        }
+    )
+    assert (
+        config.rate_limit_minute,
+        config.rate_limit_day,
+        config.rate_limit_concurrent,
+        config.rate_limit_app_minute,
+    ) == (10, 100, 2, 50)
 
 
 def test_a_bad_switch_value_names_the_variable():
@@ -253,8 +266,9 @@ def test_a_bad_switch_value_names_the_variable():
         MockConfig.from_env({"MOCKXERO_RATE_LIMITS": "maybe"})
 
 
-@pytest.mark.parametrize("setting", ["rate_limit_minute", "rate_limit_day", "rate_limit_concurrent",
-                                     "rate_limit_app_minute"])
+@pytest.mark.parametrize(
+    "setting", ["rate_limit_minute", "rate_limit_day", "rate_limit_concurrent", "rate_limit_app_minute"]
+)
 def test_limits_must_be_positive(setting):
     with pytest.raises(ConfigError, match=f"{setting} must be at least 1, got 0"):
         MockConfig(**{setting: 0})

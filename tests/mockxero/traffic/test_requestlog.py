@@ -1,4 +1,5 @@
 """The request log: what each call did at the gateway, newest last, bounded, filterable."""
+
 from __future__ import annotations
 
 import pytest
@@ -71,8 +72,8 @@ def test_faults_are_logged_with_the_rule_that_fired(client, xero):
             xero.get("/Contacts")
     assert [(e["status"], e["fault"]) for e in logged(client)[1:]] == [
         (503, "#1 status 503"),
-        (None, "#2 drop"),           # nothing was answered
-        (200, "#3 lost_response"),   # answered, but the answer never left
+        (None, "#2 drop"),  # nothing was answered
+        (200, "#3 lost_response"),  # answered, but the answer never left
     ]
 
 
@@ -96,8 +97,10 @@ def test_filters_by_method_path_glob_tenant_and_sequence(client, xero):
 def test_since_must_be_a_number(client):
     response = client.get("/mock-api/requests?since=yesterday")
     assert response.status_code == 400
-    assert response.json == {"error": "invalid_request",
-                             "detail": "since must be a sequence number (a whole number), got 'yesterday'"}
+    assert response.json == {
+        "error": "invalid_request",
+        "detail": "since must be a sequence number (a whole number), got 'yesterday'",
+    }
 
 
 def test_delete_empties_the_log(client, xero):
