@@ -23,7 +23,8 @@ from .payments import PaymentsBackend
 from .reports import ReportsBackend
 from .taxrates import TaxRatesBackend
 
-RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
+
+class AccountingBackend(
     OrganisationBackend,
     CurrenciesBackend,
     AccountsBackend,
@@ -39,11 +40,11 @@ RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = (
     CreditNotesBackend,
     AllocationsBackend,
     PaymentsBackend,
-)
+):
+    """One tenant's books: every resource mixin, each providing what ``Books`` declares of it."""
 
 
-class AccountingBackend(*RESOURCE_BACKENDS):  # type: ignore[misc]
-    """One tenant's books."""
+RESOURCE_BACKENDS: tuple[type[BackendBase], ...] = AccountingBackend.__bases__
 
 
 def all_indexes() -> list[IndexSpec]:

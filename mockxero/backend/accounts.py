@@ -262,7 +262,7 @@ class AccountsBackend(BackendBase):
         if proposed["Type"] == "BANK":
             if proposed.get("BankAccountType") in (None, "", "NONE"):
                 proposed["BankAccountType"] = "BANK"
-            proposed.setdefault("CurrencyCode", self.base_currency)  # OrganisationBackend
+            proposed.setdefault("CurrencyCode", self.base_currency)
         else:
             for field_name in BANK_ONLY_FIELDS:  # meaningless off a bank account; Xero does not keep them
                 proposed.pop(field_name, None)
@@ -276,7 +276,7 @@ class AccountsBackend(BackendBase):
         if "ReportingCode" not in changes and record.get("ReportingCode") == REPORTING_CODE[old_class]:
             proposed["ReportingCode"] = REPORTING_CODE[new_class]
         if "TaxType" not in changes and new_class != old_class:
-            rate = self.tax_rate(proposed.get("TaxType"))  # TaxRatesBackend
+            rate = self.tax_rate(proposed.get("TaxType"))
             if rate is None or not rate.get(TAX_APPLIES_FLAG[new_class]):
                 proposed["TaxType"] = self._default_account_tax_type(new_class)
         if proposed["Type"] == "BANK" and proposed.get("BankAccountType") in (None, "", "NONE"):
@@ -349,7 +349,7 @@ class AccountsBackend(BackendBase):
             if not (digits.isdigit() and len(digits) > 6):
                 errors.append(MSG_AU_BANK_NUMBER)
         currency = proposed.get("CurrencyCode")
-        if currency and not self.currency_enabled(currency):  # CurrenciesBackend
+        if currency and not self.currency_enabled(currency):
             errors.append(currency_not_enabled_message(currency))
         return errors
 
@@ -357,7 +357,7 @@ class AccountsBackend(BackendBase):
         tax_type = proposed.get("TaxType")
         if not tax_type:
             return []
-        rate = self.tax_rate(tax_type)  # TaxRatesBackend
+        rate = self.tax_rate(tax_type)
         if rate is None or rate.get("Status") != "ACTIVE":
             return [tax_type_unknown_message(tax_type)]
         if not rate.get(TAX_APPLIES_FLAG[ACCOUNT_CLASS[proposed["Type"]]]):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..clock import Clock
 from ..config import TenantConfig
 from ..exceptions import NotFound, ValidationException
 from ..ids import IdGenerator
 from ..store import Store, table_name
+from .books import Books
 
 # The app client that first saved a record, kept on the record for ``createdByMyApp``. Schemas dump declared
 # fields only, so this hidden field never reaches the wire.
@@ -21,7 +22,15 @@ CREATED_BY_APP = "_CreatedByAppID"
 IndexSpec = tuple[str, str, Callable[[dict], Any]]
 
 
-class BackendBase:
+if TYPE_CHECKING:
+    # The type checker sees every mixin as ``Books``, so each cross-resource call is checked against its
+    # declaration. At run time the mixins are plain classes: ``AccountingBackend`` supplies the members.
+    _Declared = Books
+else:
+    _Declared = object
+
+
+class BackendBase(_Declared):
     """One tenant's books. Resource mixins add their rules; ``AccountingBackend`` combines them."""
 
     INDEXES: ClassVar[list[IndexSpec]] = []

@@ -34,5 +34,5 @@ class CreditNotesBackend(DocumentsBackend):
                 raise fail(CREDIT_NOTE.unknown_id)
         record = self.write_document(CREDIT_NOTE, values, existing, unit_places=unit_places)
         for allocation in values.get("Allocations") or []:
-            self.allocate_credit_note(record["CreditNoteID"], allocation)  # AllocationsBackend
+            self.allocate_credit_note(record["CreditNoteID"], allocation)
         return self.credit_note(record["CreditNoteID"]) if values.get("Allocations") else record

@@ -269,7 +269,7 @@ class DocumentsBackend(BackendBase):
         """The contact a document names; a Name that matches nobody creates the contact, as Xero does."""
         if not reference or not any(reference.get(k) for k in ("ContactID", "ContactNumber", "Name")):
             return None, [UNIDENTIFIED_CONTACT]
-        contact = self.resolve_contact(reference)  # ContactsBackend
+        contact = self.resolve_contact(reference)
         if contact is None:
             if reference.get("ContactID"):
                 return None, [f"The contact with ContactID '{reference['ContactID']}' could not be found."]
@@ -282,7 +282,7 @@ class DocumentsBackend(BackendBase):
         return contact, []
 
     def _apply_currency(self, record: dict, values: dict) -> list[str]:
-        base = self.base_currency  # OrganisationBackend
+        base = self.base_currency
         currency = (values.get("CurrencyCode") or record.get("CurrencyCode") or base).upper()
         if not self.currency_enabled(currency):
             return [f"The currency code '{currency}' is not enabled for this organisation."]
@@ -329,7 +329,7 @@ class DocumentsBackend(BackendBase):
             approving=record["Status"] in APPROVED,
         )
         known = frozenset(line["LineItemID"] for line in (existing or {}).get("LineItems", []))
-        priced, errors = self.price_lines(lines, pricing, known)  # LineItemsBackend
+        priced, errors = self.price_lines(lines, pricing, known)
         record["LineItems"] = priced
         record.update(line_totals(priced, mode))
         if record["Total"] < 0:
@@ -385,7 +385,7 @@ class DocumentsBackend(BackendBase):
         record["UpdatedDateUTC"] = self.now()
         self._save(kind.table, record[kind.id_field], record)
         if existing["Status"] in POSTED:
-            self.reverse_journals(record[kind.id_field], record["Date"])  # JournalsBackend
+            self.reverse_journals(record[kind.id_field], record["Date"])
         return record
 
     # -- settlement: payments, refunds and allocations move these figures --

@@ -187,14 +187,14 @@ class ItemsBackend(BackendBase):
         for field_name in ("AccountCode", "COGSAccountCode"):
             errors += self._item_account_code_errors(details.get(field_name))
         tax_type = details.get("TaxType")
-        if tax_type and self.active_tax_rate(tax_type) is None:  # TaxRatesBackend
+        if tax_type and self.active_tax_rate(tax_type) is None:
             errors.append(tax_type_unknown_message(tax_type))
         return errors
 
     def _item_account_code_errors(self, code: str | None) -> list[str]:
         if not code:
             return []
-        account = self.account_by_code(code)  # AccountsBackend
+        account = self.account_by_code(code)
         if account is None:
             return [unknown_account_message(code)]
         if account["Status"] != "ACTIVE":

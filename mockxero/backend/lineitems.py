@@ -97,7 +97,7 @@ class LineItemsBackend(BackendBase):
         item, details = None, {}
         code = line.get("ItemCode")
         if code:
-            item = self.item_by_code(code)  # ItemsBackend
+            item = self.item_by_code(code)
             if item is None:
                 errors.append(f"The Item with code '{code}' could not be found.")
             else:
@@ -153,7 +153,7 @@ class LineItemsBackend(BackendBase):
             if account is None:
                 return None, [f"AccountID '{account_id}' does not match a recognised account."]
         elif code:
-            account = self.account_by_code(code)  # AccountsBackend
+            account = self.account_by_code(code)
             if account is None:
                 return None, [f"Account code '{code}' has been removed as it does not match a recognised account."]
         else:
@@ -169,7 +169,7 @@ class LineItemsBackend(BackendBase):
         return account, []
 
     def _document_line_tax_rate(self, tax_type: str, account: dict | None) -> tuple[dict | None, list[str]]:
-        rate = self.tax_rate(tax_type)  # TaxRatesBackend
+        rate = self.tax_rate(tax_type)
         if rate is None or rate.get("Status", "ACTIVE") != "ACTIVE":
             return None, [
                 f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."

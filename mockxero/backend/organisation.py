@@ -78,7 +78,7 @@ class OrganisationBackend(BackendBase):
         for rate in defaults.tax_rates(country):
             self._save("TaxRates", rate["TaxType"], {**rate, "UpdatedDateUTC": now})
         for account in defaults.chart_of_accounts(country):
-            self._insert_account(account)  # provided by AccountsBackend
+            self._insert_account(account)
 
     def organisation(self) -> dict:
         return self._require("Organisation", ORG_KEY)

@@ -149,7 +149,7 @@ class PaymentsBackend(DocumentsBackend):
         reference = values.get("Account") or ({"Code": values["Code"]} if values.get("Code") else None)
         if not reference or not (reference.get("AccountID") or reference.get("Code")):
             return None, [NO_ACCOUNT]
-        account = self.resolve_account(reference)  # AccountsBackend
+        account = self.resolve_account(reference)
         if account is None:
             return None, [UNKNOWN_ACCOUNT]
         if account.get("Status") != "ACTIVE":
