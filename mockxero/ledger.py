@@ -351,7 +351,7 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
             credited[_ref(allocation, "Invoice", "InvoiceID")] += allocation.get("Amount", ZERO)
             allocated[_ref(allocation, "CreditNote", "CreditNoteID")] += allocation.get("Amount", ZERO)
 
-    errors = []
+    errors: list[LedgerError] = []
     for invoice_id, invoice in book.invoices.items():
         problem = partial(
             _report, errors, "Invoice", f"Invoice {invoice.get('InvoiceNumber') or invoice_id}", invoice_id
@@ -449,10 +449,10 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
 
     for payment_id, payment in book.payments.items():
         label = f"Payment {payment_id} ({payment.get('Status')})"
-        sign = PAYMENT_SIGN.get(payment.get("PaymentType", ""))
+        payment_sign = PAYMENT_SIGN.get(payment.get("PaymentType", ""))
         account_id = payment.get("Account", {}).get("AccountID", "")
-        if payment.get("Status") == "AUTHORISED" and sign:
-            posted("Payment", payment_id, label, [account_id], sign * payment.get("Amount", ZERO))
+        if payment.get("Status") == "AUTHORISED" and payment_sign:
+            posted("Payment", payment_id, label, [account_id], payment_sign * payment.get("Amount", ZERO))
         else:
             nets_to_zero("Payment", payment_id, label)
 

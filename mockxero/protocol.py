@@ -257,7 +257,7 @@ def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Call
         )
     items = []
     for outcome in outcomes:
-        if outcome.ok:
+        if outcome.ok and outcome.record is not None:
             item = dump(outcome.record)
             if not summarize:
                 item["StatusAttributeString"] = "OK"

@@ -142,7 +142,7 @@ class AccountsBackend(BackendBase):
             return None
         found = self.store.find(self.table("Accounts"), "code", code.upper())
         live = [a for a in found if a.get("Status") != "DELETED"]
-        return (live or found or [None])[0]
+        return next(iter(live or found), None)
 
     def system_account(self, system_name: str) -> dict:
         """The account Xero reserves for a purpose: ``DEBTORS``, ``CREDITORS``, ``GST``, ``ROUNDING``."""

@@ -9,6 +9,7 @@ are summarised on both documents (``Invoice.CreditNotes[]`` and ``CreditNote.All
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ..exceptions import NotFound
 from . import arithmetic
@@ -64,7 +65,7 @@ class AllocationsBackend(DocumentsBackend):
             raise fail(*errors)
 
         amount = round_money(values["Amount"])
-        allocation = {
+        allocation: dict[str, Any] = {
             "AllocationID": self.ids.guid(),
             "Amount": amount,
             "Date": when,

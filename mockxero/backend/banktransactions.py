@@ -9,6 +9,7 @@ transactions belong to a bank transfer (``backend/banktransfers.py``), which pos
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ..exceptions import NotFound, ValidationException
 from . import arithmetic
@@ -90,7 +91,7 @@ class BankTransactionsBackend(BackendBase):
         status = values.get("Status")
         if status not in (None, "AUTHORISED"):
             raise fail(f"A bank transaction cannot be created with the status {status}.")
-        record = {
+        record: dict[str, Any] = {
             "BankTransactionID": self.ids.guid(),
             "Status": "AUTHORISED",
             "IsReconciled": False,
@@ -206,6 +207,7 @@ class BankTransactionsBackend(BackendBase):
 
         if errors:
             raise fail(*dict.fromkeys(errors))
+        assert bank is not None  # checked_bank_account recorded why it found none
 
         totals = arithmetic.document_totals(((li["LineAmount"], li["TaxAmount"]) for li in lines), amount_types)
         record.update(
@@ -328,7 +330,7 @@ class BankTransactionsBackend(BackendBase):
                 )
             else:
                 rate = self.effective_rate(tax_rate)
-                if account and tax_rate.get(TAX_APPLIES_TO.get(account.get("Class"), ""), True) is False:
+                if account and tax_rate.get(TAX_APPLIES_TO.get(account.get("Class") or "", ""), True) is False:
                     errors.append(
                         f"The TaxType code '{tax_type}' cannot be used with account code '{account.get('Code')}'."
                     )

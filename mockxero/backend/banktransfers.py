@@ -48,6 +48,8 @@ class BankTransfersBackend(BackendBase):
             errors.append("The Amount of a bank transfer must be greater than zero.")
         if errors:
             raise fail(*dict.fromkeys(errors))
+        # Each check that leaves an account or the amount missing has recorded an error.
+        assert source is not None and target is not None and amount is not None
 
         amount = arithmetic.round_money(amount)
         transfer_id = self.ids.guid()

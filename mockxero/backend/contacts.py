@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..exceptions import NotFound
 from .base import BackendBase, fail
@@ -90,7 +91,7 @@ class ContactsBackend(BackendBase):
     # -- writes --
 
     def create_contact(self, values: dict) -> dict:
-        record = {
+        record: dict[str, Any] = {
             "ContactID": self.ids.guid(),
             "ContactStatus": "ACTIVE",
             "Addresses": [],
@@ -177,7 +178,7 @@ class ContactsBackend(BackendBase):
         # Uniqueness among active contacts, judged on the contact as it will be after this change.
         final_status = status or record.get("ContactStatus", "ACTIVE")
         final_name = changes.get("Name") or record.get("Name")
-        if final_status == "ACTIVE" and name_key(final_name):
+        if final_status == "ACTIVE" and final_name and name_key(final_name):
             clash = self.store.keys(self.table("Contacts"), "active_name", name_key(final_name))
             if any(key != record["ContactID"] for key in clash):
                 errors.append(duplicate_name_message(final_name))

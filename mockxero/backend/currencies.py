@@ -20,7 +20,7 @@ def unknown_currency_message(code: str) -> str:
 
 class CurrenciesBackend(BackendBase):
     def currency_enabled(self, code: str | None) -> bool:
-        return bool(code) and self.store.exists(self.table("Currencies"), code)
+        return bool(code and self.store.exists(self.table("Currencies"), code))
 
     def list_currencies(self) -> list[dict]:
         return list(self.store.scan(self.table("Currencies")))

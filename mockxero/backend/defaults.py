@@ -7,6 +7,23 @@ rounding), so examples from Xero's docs work against a fresh mock tenant unchang
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, TypedDict
+
+
+class CountryDefaults(TypedDict):
+    """What a new organisation of one country starts with."""
+
+    version: str  # Organisation.Version
+    currency: str  # the base currency
+    timezone: str
+    tax_name: str  # the name of the tax on a rate's single component
+    year_end_month: int
+    sales_tax: str  # the TaxType revenue accounts default to
+    purchase_tax: str  # the TaxType expense accounts default to
+    no_tax: str  # the TaxType every other account defaults to
+    # (Name, TaxType, rate in percent, ReportTaxType, which account classes it applies to)
+    tax_rates: list[tuple[str, str, str, str | None, str]]
+
 
 # Xero's account Class follows from its Type.
 ACCOUNT_CLASS = {
@@ -34,7 +51,7 @@ ACCOUNT_CLASS = {
 REPORTING_CODE = {"ASSET": "ASS", "LIABILITY": "LIA", "EQUITY": "EQU", "EXPENSE": "EXP", "REVENUE": "REV"}
 
 
-COUNTRIES = {
+COUNTRIES: dict[str, CountryDefaults] = {
     "NZ": {
         "version": "NZ",
         "currency": "NZD",
@@ -232,11 +249,11 @@ def chart_of_accounts(country: str) -> list[dict]:
 
 def tax_rates(country: str) -> list[dict]:
     rates = []
-    for name, tax_type, rate, report_type, applies in COUNTRIES[country]["tax_rates"]:
-        value = Decimal(rate)
+    for name, tax_type, percent, report_type, applies in COUNTRIES[country]["tax_rates"]:
+        value = Decimal(percent)
         # As in the spec's NZ example: an income rate fits every class but expenses, an expense rate every
         # class but revenue.
-        rate = {
+        rate: dict[str, Any] = {
             "Name": name,
             "TaxType": tax_type,
             "ReportTaxType": report_type,

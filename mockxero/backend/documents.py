@@ -412,9 +412,9 @@ class DocumentsBackend(BackendBase):
         """Reverse the old posting and post the new one, unless the posting did not change."""
         was_posted = existing is not None and existing["Status"] in POSTED
         now_posted = record["Status"] in POSTED
-        if was_posted and now_posted and _posting_key(self, existing) == _posting_key(self, record):
-            return
-        if was_posted:
+        if existing is not None and was_posted:
+            if now_posted and _posting_key(self, existing) == _posting_key(self, record):
+                return
             self.reverse_journals(existing[kind.id_field], existing["Date"])
         if now_posted:
             self.post_journal(

@@ -15,6 +15,7 @@ Rules (xero-api-facts §12, the spec's Item/Purchase schemas and examples):
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ..exceptions import NotFound
 from ..ids import is_guid, normalise_guid
@@ -80,7 +81,7 @@ class ItemsBackend(BackendBase):
     # -- writes --
 
     def create_item(self, values: dict, *, unit_places: int = 2) -> dict:
-        record = {
+        record: dict[str, Any] = {
             "ItemID": self.ids.guid(),
             "IsSold": True,
             "IsPurchased": True,
@@ -207,7 +208,7 @@ class ItemsBackend(BackendBase):
         if not inventory_code:
             return [MSG_COGS_NEEDS_INVENTORY] if cogs_code else []
         errors = self._item_account_code_errors(inventory_code)
-        if not errors and self.account_by_code(inventory_code)["Type"] != "INVENTORY":
+        if not errors and (self.account_by_code(inventory_code) or {}).get("Type") != "INVENTORY":
             errors.append(MSG_INVENTORY_ACCOUNT_TYPE)
         if not cogs_code:
             errors.append(MSG_TRACKED_NEEDS_COGS)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ..exceptions import NotFound
 from .base import BackendBase
@@ -82,7 +83,7 @@ class JournalsBackend(BackendBase):
         if not kept:
             return None
         number = self._next_journal_number()
-        journal = {
+        journal: dict[str, Any] = {
             "JournalID": self.ids.guid(),
             "JournalNumber": number,
             "JournalDate": journal_date,

@@ -94,7 +94,8 @@ class LineItemsBackend(BackendBase):
         line_id = line.get("LineItemID")
         record: dict = {"LineItemID": line_id if line_id in known_ids else self.ids.guid()}
 
-        item, details = None, {}
+        item: dict | None = None
+        details: dict = {}
         code = line.get("ItemCode")
         if code:
             item = self.item_by_code(code)
@@ -175,7 +176,7 @@ class LineItemsBackend(BackendBase):
                 f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."
             ]
         flag = _CAN_APPLY.get(account.get("Class", "")) if account else None
-        if flag and rate.get(flag) is False:
+        if account and flag and rate.get(flag) is False:
             return None, [f"The TaxType code '{tax_type}' cannot be used with account code '{account.get('Code')}'."]
         return rate, []
 
@@ -212,7 +213,7 @@ def _line_amounts(line: dict, item_price: Decimal | None, pricing: LinePricing) 
     if unit is not None:
         unit = round_money(unit, pricing.unit_places)
 
-    if unit is not None:
+    if unit is not None and quantity is not None:
         gross = quantity * unit
         if rate is not None:
             amount = round_money(gross * (HUNDRED - rate) / HUNDRED)

@@ -10,6 +10,7 @@ readable.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from . import arithmetic
 from .arithmetic import round_money
@@ -86,10 +87,11 @@ class PaymentsBackend(DocumentsBackend):
             errors.append(amount_error)
         if errors:
             raise fail(*errors)
+        assert account is not None  # _payment_account recorded why it found none
 
         amount = round_money(values["Amount"])
         rate = self._payment_rate(values, document)
-        payment = {
+        payment: dict[str, Any] = {
             "PaymentID": self.ids.guid(),
             "PaymentType": PAYMENT_TYPE[document["Type"]],
             "Status": "AUTHORISED",
@@ -165,8 +167,9 @@ class PaymentsBackend(DocumentsBackend):
         if document["CurrencyCode"] == self.base_currency:
             return document["CurrencyRate"]
         rate = values.get("CurrencyRate")
-        usable = rate is not None and rate >= MIN_RATE and not arithmetic.out_of_range(rate)
-        return rate if usable else document["CurrencyRate"]
+        if rate is not None and rate >= MIN_RATE and not arithmetic.out_of_range(rate):
+            return rate
+        return document["CurrencyRate"]
 
     def _bank_amount(self, amount: Decimal, rate: Decimal, account: dict, document: dict) -> Decimal:
         """The payment in the bank account's currency: converted only when a base-currency bank pays a

@@ -138,7 +138,7 @@ class ReportsBackend(BackendBase):
                     *debit_credit(year[account_id], year[account_id]),
                 ]
                 for index, value in enumerate(values):
-                    if value != "":
+                    if isinstance(value, Decimal):
                         totals[index] += value
                 label = f"{account['Name']} ({account['Code']})" if account.get("Code") else account["Name"]
                 section_rows.append(row([cell(value, ("account", account_id)) for value in (label, *values)]))

@@ -177,7 +177,7 @@ class TaxRatesBackend(BackendBase):
                         "IsCompound": bool(c.get("IsCompound")),
                         "IsNonRecoverable": bool(c.get("IsNonRecoverable")),
                     }
-                    for c in components
+                    for c in components or []
                 ]
 
         uses_report_type = self.tenant.country_code in COUNTRIES_WITH_REPORT_TAX_TYPE

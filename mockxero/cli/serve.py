@@ -255,7 +255,7 @@ def _serve_until_interrupted(server: BaseWSGIServer) -> None:
     SIGINT gets an explicit handler too: a shell starts background jobs with SIGINT ignored, and
     ``mockxero serve &`` should still stop on ``kill -INT``.
     """
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, _interrupt)

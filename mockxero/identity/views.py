@@ -12,6 +12,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..emulator import get_emulator
 from ..exceptions import NotFound, OAuthError
@@ -62,7 +63,7 @@ def token() -> Response:
 
 
 @bp.get("/connect/authorize")
-def authorize() -> Response:
+def authorize() -> BaseResponse:
     """Consent is automatic: the mock's one user approves every request for the client's tenants."""
     emulator = get_emulator()
     args = request.args
@@ -84,7 +85,7 @@ def authorize() -> Response:
     return _redirect_with(redirect_uri, code=code, scope=args.get("scope"), state=args.get("state"))
 
 
-def _redirect_with(uri: str, **params: str | None) -> Response:
+def _redirect_with(uri: str, **params: str | None) -> BaseResponse:
     parts = urlsplit(uri)
     query = parse_qsl(parts.query) + [(k, v) for k, v in params.items() if v is not None]
     return redirect(urlunsplit(parts._replace(query=urlencode(query))), code=302)

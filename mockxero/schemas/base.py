@@ -52,10 +52,10 @@ def flatten_errors(messages: Any, prefix: str) -> list[tuple[str, str]]:
     if isinstance(messages, list):
         if all(isinstance(m, str) for m in messages):
             return [(prefix, m) for m in messages]
-        out = []
+        pairs: list[tuple[str, str]] = []
         for m in messages:
-            out.extend(flatten_errors(m, prefix))
-        return out
+            pairs.extend(flatten_errors(m, prefix))
+        return pairs
     if isinstance(messages, str):
         return [(prefix, messages)]
     out: list[tuple[str, str]] = []

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response
+from werkzeug.datastructures import Headers
 
 from .. import wire
 from ..clock import Clock
@@ -55,7 +56,7 @@ _NOT_STORED = frozenset(
 _SWEEP_EVERY = timedelta(hours=1)
 
 
-def read_key(headers: Mapping[str, str]) -> str | None:
+def read_key(headers: Mapping[str, str] | Headers) -> str | None:
     """The request's key, if it sent one. A blank header counts as no key."""
     key = headers.get(HEADER)
     if key is None or not key.strip():
