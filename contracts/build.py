@@ -283,6 +283,7 @@ class Components:
         """Xero's property, corrected to what the mock's marshmallow field reads and writes."""
         cleaned = clean_schema(xero_prop) if xero_prop else {}
         read_only = bool(ma_field.dump_only) or not writable
+        prop: dict[str, Any]
         if isinstance(ma_field, DualNested):
             prop = {"$ref": SCHEMAS + self.paired(_target(cleaned), ma_field.load_schema, ma_field.dump_schema)}
         elif isinstance(ma_field, ma_fields.Nested):

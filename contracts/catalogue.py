@@ -1023,7 +1023,7 @@ _CLIENT_FIELDS = {
     "client_id": {"type": "string"},
     "client_secret": {"type": "string"},
 }
-_BASIC_OR_FORM = [{"ClientBasic": []}, {}]
+_BASIC_OR_FORM: list[dict] = [{"ClientBasic": []}, {}]
 
 IDENTITY_PATHS: dict[str, dict] = {
     "/connect/token": {

@@ -147,8 +147,9 @@ class MockConfig:
     request_log_size: int = 1_000  # newest calls kept by GET /mock-api/requests; 0 turns the log off
 
     def __post_init__(self) -> None:
-        if isinstance(self.data_file, os.PathLike):
-            object.__setattr__(self, "data_file", os.fspath(self.data_file))
+        data_file: object = self.data_file  # callers may hand a Path
+        if isinstance(data_file, os.PathLike):
+            object.__setattr__(self, "data_file", os.fspath(data_file))
         if self.data_file is not None and (not isinstance(self.data_file, str) or not self.data_file.strip()):
             raise ConfigError(f"data_file must be a file path, got {self.data_file!r}")
         for key in ("token_ttl", "refresh_token_ttl", "max_body_bytes"):

@@ -114,7 +114,8 @@ class IdentityService:
         return code
 
     def exchange_code(self, client: ClientConfig, code: str | None, redirect_uri: str | None) -> dict:
-        record = self.store.get(T_CODES, code or "")
+        code = code or ""
+        record = self.store.get(T_CODES, code)
         if record is None or record["ClientID"] != client.client_id:
             raise OAuthError("invalid_grant")
         # Single use, even when the exchange fails below (the token view commits a refused exchange).
@@ -137,7 +138,8 @@ class IdentityService:
 
     def refresh(self, client: ClientConfig, refresh_token: str | None, scope: str | None) -> dict:
         now = self.clock.now()
-        record = self.store.get(T_REFRESH, refresh_token or "")
+        refresh_token = refresh_token or ""
+        record = self.store.get(T_REFRESH, refresh_token)
         if record is None or record["ClientID"] != client.client_id or record.get("Revoked"):
             raise OAuthError("invalid_grant")
         if record["ExpiresAt"] <= now:
@@ -172,7 +174,7 @@ class IdentityService:
             self.store.put(T_GRANTS, grant_id, grant)
         for table in (T_ACCESS, T_REFRESH):
             for key in self.store.keys(table, "grant", grant_id):
-                row = self.store.get(table, key)
+                row = self._indexed_row(table, key)
                 row["Revoked"] = True
                 self.store.put(table, key, row)
         for key in self.store.keys(T_CONNECTIONS, "grant", grant_id):
@@ -213,7 +215,7 @@ class IdentityService:
     def _issue(self, client: ClientConfig, grant_id: str, scopes: list[str], *, with_refresh: bool) -> dict:
         now = self.clock.now()
         expires = now + timedelta(seconds=self.config.token_ttl)
-        grant = self.store.get(T_GRANTS, grant_id)
+        grant = self._indexed_row(T_GRANTS, grant_id)
         token_id = self.ids.guid()
         claims = {
             "nbf": int(now.timestamp()),
@@ -314,14 +316,16 @@ class IdentityService:
         if tenant_id not in self.tenants:  # connected once, but no longer configured (a restart with a new config)
             raise Forbidden("AuthenticationUnsuccessful")
         for key in self.store.keys(T_CONNECTIONS, "grant", context.grant_id):
-            if self.store.get(T_CONNECTIONS, key)["TenantID"] == tenant_id:
+            if self._indexed_row(T_CONNECTIONS, key)["TenantID"] == tenant_id:
                 return tenant_id
         raise Forbidden("AuthenticationUnsuccessful")
 
     # -- connections --
 
     def connections(self, context: AccessContext) -> list[dict]:
-        rows = [self.store.get(T_CONNECTIONS, key) for key in self.store.keys(T_CONNECTIONS, "grant", context.grant_id)]
+        rows = [
+            self._indexed_row(T_CONNECTIONS, key) for key in self.store.keys(T_CONNECTIONS, "grant", context.grant_id)
+        ]
         return [row for row in rows if row["TenantID"] in self.tenants]
 
     def delete_connection(self, context: AccessContext, connection_id: str) -> bool:
@@ -336,3 +340,10 @@ class IdentityService:
 
     def all_connections(self) -> Iterable[dict]:
         return self.store.scan(T_CONNECTIONS)
+
+    def _indexed_row(self, table: str, key: str) -> dict:
+        """A row an index or a grant names; the identity tables never keep a key to a missing row."""
+        row = self.store.get(table, key)
+        if row is None:
+            raise LookupError(f"{table} has no row {key!r} though it is referenced")
+        return row

@@ -59,8 +59,12 @@ _COMPARISONS = {
     ">=": operator.ge,
 }
 _EQUALITY = {"==", "=", "!=", "<>"}
-_PREDICATES = {"contains": str.__contains__, "startswith": str.startswith, "endswith": str.endswith}
-_TRANSFORMS = {
+_PREDICATES: dict[str, Callable[[str, str], bool]] = {
+    "contains": str.__contains__,
+    "startswith": str.startswith,
+    "endswith": str.endswith,
+}
+_TRANSFORMS: dict[str, Callable[[str], str]] = {
     "tolower": str.lower,
     "toupper": str.upper,
     "tolowerinvariant": str.lower,
@@ -338,7 +342,9 @@ class Parser:
         if len(numbers) != len(args) or len(args) not in (3, 6):
             raise query_error("No matching constructor in type 'DateTime'", tok.pos)
         try:
-            value = datetime(*(int(n) for n in numbers), tzinfo=UTC)
+            year, month, day, *clock = (int(n) for n in numbers)
+            hour, minute, second = clock or (0, 0, 0)
+            value = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except (ValueError, OverflowError):
             raise query_error(
                 "Year, Month, and Day parameters describe an un-representable DateTime.", tok.pos
@@ -476,9 +482,9 @@ def _compile_compare(node: Compare) -> Getter:
 
 
 def _compile_method(node: Method) -> Getter:
-    target = compile_node(node.target)  # type: ignore[arg-type]
+    target = compile_node(node.target)  # type: ignore[arg-type]  # the parser always sets a method's target
     args = [compile_node(a) for a in node.args]
-    where = node.target.text if isinstance(node.target, FieldRef) else "the value"  # type: ignore[union-attr]
+    where = node.target.text if isinstance(node.target, FieldRef) else "the value"
 
     def value_of(getter: Getter, record: dict, what: str) -> str:
         value = getter(record)
@@ -567,8 +573,12 @@ def compile_path(
 def sort_rows(rows: list[dict], keys: list[OrderKey]) -> list[dict]:
     """Stable multi-key sort; nulls first ascending (last descending), text without regard to case."""
     for key in reversed(keys):
-        rows.sort(key=lambda record, get=key.get: _sort_value(get(record)), reverse=key.descending)
+        rows.sort(key=_sort_key(key.get), reverse=key.descending)
     return rows
+
+
+def _sort_key(get: Getter) -> Callable[[dict], tuple]:
+    return lambda record: _sort_value(get(record))
 
 
 _RANKS = ((bool, 1), ((int, Decimal), 2), (datetime, 3), (str, 4))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from marshmallow import Schema
 
@@ -180,8 +180,8 @@ def select(
     order: list[OrderKey] = compile_order(order_text, listing.catalog, listing.extras, view) if order_text else []
     paging: PageRequest | None = page_request(query.page, query.page_size) if listing.paged else None
     since = parse_if_modified_since(query.if_modified_since) if listing.modified_field else None
-    lookups = [(lookup, _listed(lookup, query.values.get(lookup.param))) for lookup in listing.lookups]
-    lookups = [(lookup, values) for lookup, values in lookups if values is not None]
+    listed = [(lookup, _listed(lookup, query.values.get(lookup.param))) for lookup in listing.lookups]
+    lookups = [(lookup, values) for lookup, values in listed if values is not None]
 
     searching = listing.search and _given(query.search_term)
     mine_only = listing.created_by_my_app and query.flags.get("createdByMyApp", False)
@@ -215,7 +215,7 @@ def select(
         rows = _matching(rows, listing.getter(lookup.field, view), values)
     if since is not None:
         stamp = listing.modified_field
-        rows = (r for r in rows if modified_since(r.get(stamp), since))  # type: ignore[arg-type]
+        rows = (r for r in rows if modified_since(r.get(stamp), since))
     if mine_only:
         rows = (r for r in rows if client_id is not None and r.get(CREATED_BY_APP) == client_id)
     if searching:
@@ -247,7 +247,7 @@ def _view(listing: Listing, backend: Any) -> View | None:
     return View(frozenset(listing.presented), show)
 
 
-def _given(text: str | None) -> bool:
+def _given(text: str | None) -> TypeGuard[str]:
     return text is not None and bool(text.strip())
 
 

@@ -38,8 +38,6 @@ def _http_date(text: str) -> datetime | None:
         parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if parsed is None:  # pragma: no cover - older Pythons returned None instead of raising
-        return None
     if parsed.tzinfo is None:  # "-0000" means UTC with no claim about local time
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

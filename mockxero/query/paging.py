@@ -10,6 +10,7 @@ a non-numeric value is a ``QueryParseException``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from ..exceptions import QueryParseException
 
@@ -37,17 +38,17 @@ class PageRequest:
 
 def page_request(page: str | None, page_size: str | None) -> PageRequest | None:
     """The page asked for, or ``None`` when the request does not page."""
-    if _blank(page) and _blank(page_size):
+    if not _filled(page) and not _filled(page_size):
         return None
-    number = 1 if _blank(page) else max(1, _whole(page, "page"))
-    size = DEFAULT_PAGE_SIZE if _blank(page_size) else _whole(page_size, "pageSize")
+    number = max(1, _whole(page, "page")) if _filled(page) else 1
+    size = _whole(page_size, "pageSize") if _filled(page_size) else DEFAULT_PAGE_SIZE
     if size < 1:
         size = DEFAULT_PAGE_SIZE
     return PageRequest(number, min(size, MAX_PAGE_SIZE))
 
 
-def _blank(raw: str | None) -> bool:
-    return raw is None or not raw.strip()
+def _filled(raw: str | None) -> TypeGuard[str]:
+    return raw is not None and bool(raw.strip())
 
 
 def _whole(raw: str, name: str) -> int:
