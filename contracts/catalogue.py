@@ -826,7 +826,7 @@ def business_rules() -> dict[str, dict[str, dict]]:
     return {
         "Contact": {
             "Name": {"pattern": r"\S"},  # not blank
-            "ContactStatus": {"enum": list(contacts.SETTABLE_STATUSES)},
+            "ContactStatus": {"enum": [str(status) for status in contacts.SETTABLE_STATUSES]},
             "EmailAddress": {"pattern": "^$|" + contacts._EMAIL.pattern},
         },
         "Account": {

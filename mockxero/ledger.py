@@ -35,11 +35,12 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, NamedTuple
 
+from .statuses import AccountStatus, BankTransactionStatus, BankTransferStatus, DocumentStatus, PaymentStatus
 from .store import Store, table_name
 
 ZERO = Decimal("0.00")
-LIVE = ("AUTHORISED", "PAID")  # statuses in which a document counts in the books
-DEAD = ("VOIDED", "DELETED")
+LIVE = (DocumentStatus.AUTHORISED, DocumentStatus.PAID)  # statuses in which a document counts in the books
+DEAD = (DocumentStatus.VOIDED, DocumentStatus.DELETED)
 
 # The sign of a document's amount on its control account (debit > 0).
 INVOICE_CONTROL = {
@@ -223,10 +224,10 @@ def _line_account_errors(book: Book, journal: dict, line: dict) -> list[LedgerEr
                 journal, f"posts to account {line.get('AccountCode') or line.get('AccountID')} that does not exist"
             )
         ]
-    status = account.get("Status", "ACTIVE")
-    if status == "DELETED":
+    status = account.get("Status", AccountStatus.ACTIVE)
+    if status == AccountStatus.DELETED:
         return [_journal_error(journal, f"posts to deleted account {_account_name(account)}")]
-    if status != "ACTIVE" and not journal.get("ReversesJournalID"):
+    if status != AccountStatus.ACTIVE and not journal.get("ReversesJournalID"):
         changed = account.get("UpdatedDateUTC")
         created = journal.get("CreatedDateUTC")
         if changed is not None and created is not None and created > changed:
@@ -343,7 +344,7 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
     credited: dict[str, Decimal] = defaultdict(Decimal)  # by InvoiceID
     allocated: dict[str, Decimal] = defaultdict(Decimal)  # by CreditNoteID
     for payment in book.payments.values():
-        if payment.get("Status") == "AUTHORISED":
+        if payment.get("Status") == PaymentStatus.AUTHORISED:
             document_id = _ref(payment, "Invoice", "InvoiceID") or _ref(payment, "CreditNote", "CreditNoteID")
             paid[document_id] += payment.get("Amount", ZERO)
     for allocation in book.allocations:
@@ -368,7 +369,7 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
                 )
             if due < 0:
                 problem(f"has a negative AmountDue {due}")
-            if (status == "PAID") != (due == 0):
+            if (status == DocumentStatus.PAID) != (due == 0):
                 problem(f"is {status} with AmountDue {due}")
             if amount_paid != paid[invoice_id]:
                 problem(f"has AmountPaid {amount_paid} but its payments sum to {paid[invoice_id]}")
@@ -393,7 +394,7 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
                 )
             if remaining < 0:
                 problem(f"has a negative RemainingCredit {remaining}")
-            if (status == "PAID") != (remaining == 0):
+            if (status == DocumentStatus.PAID) != (remaining == 0):
                 problem(f"is {status} with RemainingCredit {remaining}")
         elif status in DEAD and remaining != 0:
             problem(f"is {status} but still has RemainingCredit {remaining}")
@@ -451,7 +452,7 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
         label = f"Payment {payment_id} ({payment.get('Status')})"
         payment_sign = PAYMENT_SIGN.get(payment.get("PaymentType", ""))
         account_id = payment.get("Account", {}).get("AccountID", "")
-        if payment.get("Status") == "AUTHORISED" and payment_sign:
+        if payment.get("Status") == PaymentStatus.AUTHORISED and payment_sign:
             posted("Payment", payment_id, label, [account_id], payment_sign * payment.get("Amount", ZERO))
         else:
             nets_to_zero("Payment", payment_id, label)
@@ -459,7 +460,7 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
     for transaction_id, transaction in book.bank_transactions.items():
         label = f"Bank transaction {transaction_id} ({transaction.get('Type')}, {transaction.get('Status')})"
         kind = transaction.get("Type", "")
-        if transaction.get("Status") == "AUTHORISED" and kind in ("SPEND", "RECEIVE"):
+        if transaction.get("Status") == BankTransactionStatus.AUTHORISED and kind in ("SPEND", "RECEIVE"):
             sign = 1 if kind == "RECEIVE" else -1
             posted(
                 "BankTransaction",
@@ -474,7 +475,7 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
 
     for transfer_id, transfer in book.bank_transfers.items():
         label = f"Bank transfer {transfer_id} ({transfer.get('Status')})"
-        if transfer.get("Status") == "AUTHORISED":
+        if transfer.get("Status") == BankTransferStatus.AUTHORISED:
             amount = transfer.get("Amount", ZERO)
             posted("BankTransfer", transfer_id, label, [transfer.get("ToBankAccount", {}).get("AccountID", "")], amount)
             posted(

@@ -7,6 +7,7 @@ from flask import Blueprint
 from ..protocol import BatchShape, batch_write, envelope, list_response, operation
 from ..query import Hidden, Listing
 from ..schemas.banktransactions import BankTransferDeleteSchema, BankTransferSchema
+from ..statuses import BankTransferStatus
 
 bp = Blueprint("banktransfers", __name__)
 SCOPE = "accounting.transactions"
@@ -17,7 +18,7 @@ LISTING = Listing(
     "BankTransfers",
     schema,
     kind="BankTransfers",
-    hidden=(Hidden("includeDeleted", lambda record: record.get("Status") == "DELETED"),),
+    hidden=(Hidden("includeDeleted", lambda record: record.get("Status") == BankTransferStatus.DELETED),),
     present=lambda backend, record: backend.present_bank_transfer(record),
     presented=("FromBankAccount", "ToBankAccount"),
 )

@@ -7,6 +7,7 @@ from flask import Blueprint
 from ..protocol import BatchShape, batch_write, envelope, list_response, operation
 from ..query import BY_KEY, Hidden, Listing, Lookup, guid_value
 from ..schemas.contacts import ContactSchema
+from ..statuses import ContactStatus
 
 bp = Blueprint("contacts", __name__)
 SCOPE = "accounting.contacts"
@@ -18,7 +19,7 @@ LISTING = Listing(
     kind="Contacts",
     paged=True,
     lookups=(Lookup("IDs", "ContactID", BY_KEY, guid_value),),
-    hidden=(Hidden("includeArchived", lambda r: r.get("ContactStatus") == "ARCHIVED"),),
+    hidden=(Hidden("includeArchived", lambda r: r.get("ContactStatus") == ContactStatus.ARCHIVED),),
     search=("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress"),
 )
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from ..statuses import AccountStatus, TaxRateStatus
 from .base import BackendBase, fail
 from .defaults import ACCOUNT_CLASS, COUNTRIES, REPORTING_CODE
 
@@ -27,7 +28,7 @@ CODE_MAX = 10
 NAME_MAX = 150
 DESCRIPTION_MAX = 4000
 _ALPHANUMERIC = re.compile(r"^[A-Za-z0-9]+$")
-SETTABLE_STATUSES = ("ACTIVE", "ARCHIVED")
+SETTABLE_STATUSES = (AccountStatus.ACTIVE, AccountStatus.ARCHIVED)
 CREATABLE_BANK_TYPES = ("BANK", "PAYPAL")
 # Fields an update may change; sending any of them with Status is refused, as Xero does.
 DETAIL_FIELDS = (
@@ -89,7 +90,7 @@ def _name_key(name: str | None) -> str | None:
 
 def _live_name_key(record: dict):
     """Deleted accounts give up their name (and code) for reuse."""
-    return None if record.get("Status") == "DELETED" else _name_key(record.get("Name"))
+    return None if record.get("Status") == AccountStatus.DELETED else _name_key(record.get("Name"))
 
 
 def currency_not_enabled_message(code: str) -> str:
@@ -117,7 +118,7 @@ class AccountsBackend(BackendBase):
         account_class = ACCOUNT_CLASS[account_type]
         record = {
             "AccountID": values.get("AccountID") or self.ids.guid(),
-            "Status": "ACTIVE",
+            "Status": AccountStatus.ACTIVE,
             "Class": account_class,
             "EnablePaymentsToAccount": False,
             "ShowInExpenseClaims": False,
@@ -141,7 +142,7 @@ class AccountsBackend(BackendBase):
         if not code:
             return None
         found = self.store.find(self.table("Accounts"), "code", code.upper())
-        live = [a for a in found if a.get("Status") != "DELETED"]
+        live = [a for a in found if a.get("Status") != AccountStatus.DELETED]
         return next(iter(live or found), None)
 
     def system_account(self, system_name: str) -> dict:
@@ -165,7 +166,11 @@ class AccountsBackend(BackendBase):
 
     def chart_of_accounts(self, *, include_deleted: bool = False) -> list[dict]:
         """What ``GET /Accounts`` lists: deleted accounts only when asked for."""
-        return [a for a in self.store.scan(self.table("Accounts")) if include_deleted or a.get("Status") != "DELETED"]
+        return [
+            a
+            for a in self.store.scan(self.table("Accounts"))
+            if include_deleted or a.get("Status") != AccountStatus.DELETED
+        ]
 
     def account_has_transactions(self, account_id: str) -> bool:
         return bool(self.store.keys(self.table("Journals"), "account", account_id))
@@ -191,7 +196,7 @@ class AccountsBackend(BackendBase):
     def update_account(self, account_id: str, values: dict) -> dict:
         """``POST /Accounts/{AccountID}``: change details, or the status alone."""
         record = self.account(account_id)
-        if record["Status"] == "DELETED":
+        if record["Status"] == AccountStatus.DELETED:
             raise fail(MSG_DELETED)
         # null means "leave as is", except that a null Description clears it.
         changes = {k: v for k, v in values.items() if k in DETAIL_FIELDS and (v is not None or k == "Description")}
@@ -230,13 +235,13 @@ class AccountsBackend(BackendBase):
         Deleting an already deleted account answers it again, so a retried DELETE is harmless.
         """
         record = self.account(account_id)
-        if record["Status"] == "DELETED":
+        if record["Status"] == AccountStatus.DELETED:
             return record
         if record.get("SystemAccount"):
             raise fail(MSG_SYSTEM_DELETE)
         if self.account_has_transactions(account_id):
             raise fail(MSG_HAS_TRANSACTIONS)
-        record["Status"] = "DELETED"
+        record["Status"] = AccountStatus.DELETED
         record["UpdatedDateUTC"] = self.now()
         return self._save("Accounts", account_id, record)
 
@@ -247,7 +252,7 @@ class AccountsBackend(BackendBase):
             raise fail(MSG_STATUS_WITH_DETAILS)
         if status not in SETTABLE_STATUSES:
             raise fail(MSG_STATUS_NOT_SETTABLE)
-        if status == "ARCHIVED" and record.get("SystemAccount"):
+        if status == AccountStatus.ARCHIVED and record.get("SystemAccount"):
             raise fail(MSG_SYSTEM_ARCHIVE)
         if record["Status"] != status:
             record["Status"] = status
@@ -331,7 +336,7 @@ class AccountsBackend(BackendBase):
         code = proposed.get("Code")
         if code:
             for other in self.store.find(self.table("Accounts"), "code", code.upper()):
-                if other["AccountID"] != account_id and other.get("Status") != "DELETED":
+                if other["AccountID"] != account_id and other.get("Status") != AccountStatus.DELETED:
                     errors.append(MSG_CODE_NOT_UNIQUE)
                     break
         key = _name_key(proposed.get("Name"))
@@ -358,7 +363,7 @@ class AccountsBackend(BackendBase):
         if not tax_type:
             return []
         rate = self.tax_rate(tax_type)
-        if rate is None or rate.get("Status") != "ACTIVE":
+        if rate is None or rate.get("Status") != TaxRateStatus.ACTIVE:
             return [tax_type_unknown_message(tax_type)]
         if not rate.get(TAX_APPLIES_FLAG[ACCOUNT_CLASS[proposed["Type"]]]):
             return [tax_type_not_for_account_message(tax_type, account_label)]

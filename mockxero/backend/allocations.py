@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..exceptions import NotFound
+from ..statuses import DocumentStatus
 from . import arithmetic
 from .arithmetic import round_money
 from .base import fail
@@ -35,12 +36,12 @@ class AllocationsBackend(DocumentsBackend):
     def allocate_credit_note(self, credit_note_id: str, values: dict) -> dict:
         """Apply part of an authorised credit note to an authorised invoice."""
         credit = self.document(CREDIT_NOTE, credit_note_id)
-        if credit["Status"] not in ("AUTHORISED", "PAID"):
+        if credit["Status"] not in (DocumentStatus.AUTHORISED, DocumentStatus.PAID):
             raise fail(NOT_ALLOCATABLE)
         invoice = self._allocation_invoice(values.get("Invoice") or {})
-        if invoice["Status"] == "PAID":
+        if invoice["Status"] == DocumentStatus.PAID:
             raise fail(ALREADY_PAID)
-        if invoice["Status"] != "AUTHORISED":
+        if invoice["Status"] != DocumentStatus.AUTHORISED:
             raise fail(NOT_ALLOCATABLE)
         if invoice["Type"] != _INVOICE_TYPE_FOR[credit["Type"]]:
             raise fail(WRONG_INVOICE_TYPE)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..exceptions import NotFound, ValidationException
+from ..statuses import AccountStatus, BankTransactionStatus, ContactStatus, TaxRateStatus
 from . import arithmetic
 from .base import BackendBase, fail
 from .journals import Line
@@ -89,11 +90,11 @@ class BankTransactionsBackend(BackendBase):
 
     def create_bank_transaction(self, values: dict, *, unitdp: int = 2) -> dict:
         status = values.get("Status")
-        if status not in (None, "AUTHORISED"):
+        if status not in (None, BankTransactionStatus.AUTHORISED):
             raise fail(f"A bank transaction cannot be created with the status {status}.")
         record: dict[str, Any] = {
             "BankTransactionID": self.ids.guid(),
-            "Status": "AUTHORISED",
+            "Status": BankTransactionStatus.AUTHORISED,
             "IsReconciled": False,
             "HasAttachments": False,
         }
@@ -117,8 +118,8 @@ class BankTransactionsBackend(BackendBase):
     def _update_bank_transaction(self, record: dict, values: dict, *, unitdp: int) -> dict:
         status = values.get("Status")
         edits = self._bank_transaction_edits(record, values)
-        if record["Status"] == "DELETED":
-            if edits - {"Status"} or status not in (None, "DELETED"):
+        if record["Status"] == BankTransactionStatus.DELETED:
+            if edits - {"Status"} or status not in (None, BankTransactionStatus.DELETED):
                 raise fail("This Bank Transaction has been deleted and cannot be changed.")
             return record  # deleting twice is harmless, so a retried delete succeeds
         if record["Type"] in TRANSFER_TYPES and edits:
@@ -135,11 +136,11 @@ class BankTransactionsBackend(BackendBase):
                 record = self.set_bank_transaction_reconciled(record["BankTransactionID"], values["IsReconciled"])
                 self.sync_transfer_reconciliation(record)
             return record
-        if status == "VOIDED":
+        if status == BankTransactionStatus.VOIDED:
             raise fail("Bank transactions cannot be voided; delete them with the status DELETED.")
-        if status == "DELETED":
+        if status == BankTransactionStatus.DELETED:
             self.reverse_journals(record["BankTransactionID"], record["Date"])
-            record["Status"] = "DELETED"
+            record["Status"] = BankTransactionStatus.DELETED
             record["UpdatedDateUTC"] = self.now()
             return self._save("BankTransactions", record["BankTransactionID"], record)
 
@@ -246,7 +247,7 @@ class BankTransactionsBackend(BackendBase):
             except ValidationException as exc:  # the contact's own rule ("Contact Name cannot be empty.")
                 errors.extend(exc.messages)
                 return {"ContactID": None}
-        if contact.get("ContactStatus") == "ARCHIVED":
+        if contact.get("ContactStatus") == ContactStatus.ARCHIVED:
             errors.append(CONTACT_ARCHIVED)
         return contact
 
@@ -263,7 +264,7 @@ class BankTransactionsBackend(BackendBase):
         if account["Type"] != "BANK":
             errors.append(f"The {field} '{shown}' is not a bank account. Use an account of Type BANK.")
             return None
-        if account.get("Status", "ACTIVE") != "ACTIVE":
+        if account.get("Status", AccountStatus.ACTIVE) != AccountStatus.ACTIVE:
             errors.append(f"The {field} '{shown}' has been archived, or has been deleted.")
             return None
         return account
@@ -324,7 +325,7 @@ class BankTransactionsBackend(BackendBase):
         rate = arithmetic.ZERO
         if tax_type:
             tax_rate = self.tax_rate(tax_type)
-            if tax_rate is None or tax_rate.get("Status", "ACTIVE") != "ACTIVE":
+            if tax_rate is None or tax_rate.get("Status", TaxRateStatus.ACTIVE) != TaxRateStatus.ACTIVE:
                 errors.append(
                     f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."
                 )
@@ -363,7 +364,7 @@ class BankTransactionsBackend(BackendBase):
             errors.append(f"Account code '{shown}' has been removed as it does not match a recognised account.")
             return None
         shown = account.get("Code") or shown
-        if account.get("Status", "ACTIVE") != "ACTIVE":
+        if account.get("Status", AccountStatus.ACTIVE) != AccountStatus.ACTIVE:
             errors.append(
                 f"Account code '{shown}' has been archived, or has been deleted. "
                 "Each line item must reference a valid account."

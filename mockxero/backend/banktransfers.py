@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..exceptions import NotFound
+from ..statuses import BankTransactionStatus, BankTransferStatus
 from . import arithmetic
 from .base import BackendBase, fail
 from .journals import Line
@@ -66,7 +67,7 @@ class BankTransfersBackend(BackendBase):
         record = {
             "BankTransferID": transfer_id,
             "Date": transfer_date,
-            "Status": "AUTHORISED",
+            "Status": BankTransferStatus.AUTHORISED,
             "FromBankAccount": {"AccountID": source["AccountID"]},
             "ToBankAccount": {"AccountID": target["AccountID"]},
             "Amount": amount,
@@ -105,9 +106,9 @@ class BankTransfersBackend(BackendBase):
             if path_id:
                 raise NotFound()
             raise fail("An existing Bank Transfer with the specified BankTransferID could not be found")
-        if values.get("Status") != "DELETED":
+        if values.get("Status") != BankTransferStatus.DELETED:
             raise fail("Bank transfers can only be deleted: the Status must be DELETED.")
-        if record["Status"] == "DELETED":
+        if record["Status"] == BankTransferStatus.DELETED:
             return record  # deleting twice is harmless, so a retried delete succeeds
         if self._transfer_reconciled(record):
             raise fail("This bank transfer has been reconciled and cannot be deleted.")
@@ -115,10 +116,10 @@ class BankTransfersBackend(BackendBase):
         now = self.now()
         for side in ("From", "To"):
             transaction = self.bank_transaction(record[f"{side}BankTransactionID"])
-            transaction["Status"] = "DELETED"
+            transaction["Status"] = BankTransactionStatus.DELETED
             transaction["UpdatedDateUTC"] = now
             self._save("BankTransactions", transaction["BankTransactionID"], transaction)
-        record["Status"] = "DELETED"
+        record["Status"] = BankTransferStatus.DELETED
         record["UpdatedDateUTC"] = now
         return self._save("BankTransfers", transfer_id, record)
 
@@ -155,7 +156,7 @@ class BankTransfersBackend(BackendBase):
             "Type": transaction_type,
             "BankAccount": {"AccountID": account["AccountID"]},
             "Date": transfer_date,
-            "Status": "AUTHORISED",
+            "Status": BankTransferStatus.AUTHORISED,
             "IsReconciled": reconciled,
             "LineAmountTypes": arithmetic.NO_TAX,
             "LineItems": [],

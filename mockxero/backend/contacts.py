@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..exceptions import NotFound
+from ..statuses import ContactStatus
 from .base import BackendBase, fail
 
 NAME_MAX = 255
@@ -34,7 +35,7 @@ ADDRESS_LIMITS = {
     "Country": 50,
 }
 PHONE_LIMITS = {"PhoneNumber": 50, "PhoneAreaCode": 10, "PhoneCountryCode": 20}
-SETTABLE_STATUSES = ("ACTIVE", "ARCHIVED")
+SETTABLE_STATUSES = (ContactStatus.ACTIVE, ContactStatus.ARCHIVED)
 
 
 def name_key(name: str | None) -> str | None:
@@ -43,7 +44,7 @@ def name_key(name: str | None) -> str | None:
 
 
 def _active_name(record: dict) -> str | None:
-    return name_key(record.get("Name")) if record.get("ContactStatus") == "ACTIVE" else None
+    return name_key(record.get("Name")) if record.get("ContactStatus") == ContactStatus.ACTIVE else None
 
 
 def duplicate_name_message(name: str) -> str:
@@ -93,7 +94,7 @@ class ContactsBackend(BackendBase):
     def create_contact(self, values: dict) -> dict:
         record: dict[str, Any] = {
             "ContactID": self.ids.guid(),
-            "ContactStatus": "ACTIVE",
+            "ContactStatus": ContactStatus.ACTIVE,
             "Addresses": [],
             "Phones": [],
             "IsSupplier": False,
@@ -176,9 +177,9 @@ class ContactsBackend(BackendBase):
             errors.extend(_limit_errors(phones, PHONE_LIMITS, "Phone"))
 
         # Uniqueness among active contacts, judged on the contact as it will be after this change.
-        final_status = status or record.get("ContactStatus", "ACTIVE")
+        final_status = status or record.get("ContactStatus", ContactStatus.ACTIVE)
         final_name = changes.get("Name") or record.get("Name")
-        if final_status == "ACTIVE" and final_name and name_key(final_name):
+        if final_status == ContactStatus.ACTIVE and final_name and name_key(final_name):
             clash = self.store.keys(self.table("Contacts"), "active_name", name_key(final_name))
             if any(key != record["ContactID"] for key in clash):
                 errors.append(duplicate_name_message(final_name))

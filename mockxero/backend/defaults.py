@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from ..statuses import TaxRateStatus
+
 
 class CountryDefaults(TypedDict):
     """What a new organisation of one country starts with."""
@@ -257,7 +259,7 @@ def tax_rates(country: str) -> list[dict]:
             "Name": name,
             "TaxType": tax_type,
             "ReportTaxType": report_type,
-            "Status": "ACTIVE",
+            "Status": TaxRateStatus.ACTIVE,
             "TaxComponents": [
                 {"Name": COUNTRIES[country]["tax_name"], "Rate": value, "IsCompound": False, "IsNonRecoverable": False}
             ],

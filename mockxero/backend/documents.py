@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..exceptions import NotFound, ValidationException
+from ..statuses import ContactStatus, DocumentStatus
 from ..store import clone
 from . import arithmetic
 from .arithmetic import ZERO, round_money
@@ -25,19 +26,29 @@ from .base import BackendBase, fail
 from .journals import Line
 from .lineitems import LinePricing, line_totals, net_of_tax
 
-CREATE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
+CREATE_STATUSES = (DocumentStatus.DRAFT, DocumentStatus.SUBMITTED, DocumentStatus.AUTHORISED)
 # Where a POST may move a document. PAID is reached only by settling it; VOIDED and DELETED are final.
-TRANSITIONS = {
-    "DRAFT": ("DRAFT", "SUBMITTED", "AUTHORISED", "DELETED"),
-    "SUBMITTED": ("SUBMITTED", "DRAFT", "AUTHORISED", "DELETED"),
-    "AUTHORISED": ("AUTHORISED", "VOIDED"),
-    "PAID": (),
-    "VOIDED": (),
-    "DELETED": (),
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    DocumentStatus.DRAFT: (
+        DocumentStatus.DRAFT,
+        DocumentStatus.SUBMITTED,
+        DocumentStatus.AUTHORISED,
+        DocumentStatus.DELETED,
+    ),
+    DocumentStatus.SUBMITTED: (
+        DocumentStatus.SUBMITTED,
+        DocumentStatus.DRAFT,
+        DocumentStatus.AUTHORISED,
+        DocumentStatus.DELETED,
+    ),
+    DocumentStatus.AUTHORISED: (DocumentStatus.AUTHORISED, DocumentStatus.VOIDED),
+    DocumentStatus.PAID: (),
+    DocumentStatus.VOIDED: (),
+    DocumentStatus.DELETED: (),
 }
-APPROVED = ("SUBMITTED", "AUTHORISED")  # statuses whose lines must be complete
-POSTED = ("AUTHORISED", "PAID")  # statuses whose journal is live in the ledger
-RETIRED = ("VOIDED", "DELETED")  # statuses that owe nothing
+APPROVED = (DocumentStatus.SUBMITTED, DocumentStatus.AUTHORISED)  # statuses whose lines must be complete
+POSTED = (DocumentStatus.AUTHORISED, DocumentStatus.PAID)  # statuses whose journal is live in the ledger
+RETIRED = (DocumentStatus.VOIDED, DocumentStatus.DELETED)  # statuses that owe nothing
 
 LOCKED = "This document cannot be edited as it has a payment or credit note allocated to it."
 UNIDENTIFIED_CONTACT = (
@@ -146,7 +157,7 @@ class DocumentsBackend(BackendBase):
         matches = [
             doc
             for doc in self.store.find(self.table(kind.table), "number", number.strip().casefold())
-            if doc["Status"] != "DELETED" and (doc_type is None or doc["Type"] == doc_type)
+            if doc["Status"] != DocumentStatus.DELETED and (doc_type is None or doc["Type"] == doc_type)
         ]
         matches.sort(key=lambda doc: doc["Type"] != kind.sales_type)
         return matches[0] if matches else None
@@ -176,7 +187,7 @@ class DocumentsBackend(BackendBase):
         if existing is not None:
             self._check_editable(kind, existing)
         old_status = existing["Status"] if existing else None
-        status = values.get("Status") or old_status or "DRAFT"
+        status = values.get("Status") or old_status or DocumentStatus.DRAFT
         self._check_status_move(kind, old_status, status)
         if existing is not None and status in RETIRED:
             return self._retire(kind, existing, status)
@@ -222,10 +233,10 @@ class DocumentsBackend(BackendBase):
             raise fail(*dict.fromkeys(errors))
 
         self._refresh_balance(record)
-        if record["Status"] == "AUTHORISED" and record["AmountDue"] == 0:
+        if record["Status"] == DocumentStatus.AUTHORISED and record["AmountDue"] == 0:
             # Nothing to settle (a zero total): Xero marks the approved document paid at once, which also
             # keeps "PAID exactly when settled" true for it.
-            record["Status"] = "PAID"
+            record["Status"] = DocumentStatus.PAID
             record["FullyPaidOnDate"] = record["Date"]
         record["UpdatedDateUTC"] = self.now()
         self._save(kind.table, record[kind.id_field], record)
@@ -277,7 +288,7 @@ class DocumentsBackend(BackendBase):
                 contact = self.create_contact({k: v for k, v in reference.items() if k != "ContactID"})
             except ValidationException as exc:
                 return None, exc.messages
-        if contact.get("ContactStatus") == "ARCHIVED":
+        if contact.get("ContactStatus") == ContactStatus.ARCHIVED:
             return None, [ARCHIVED_CONTACT]
         return contact, []
 
@@ -352,7 +363,9 @@ class DocumentsBackend(BackendBase):
     def _number_taken(self, kind: DocumentKind, number: str, except_id: str | None) -> bool:
         key = number.strip().casefold()
         return any(
-            doc[kind.id_field] != except_id and doc["Type"] == kind.sales_type and doc["Status"] != "DELETED"
+            doc[kind.id_field] != except_id
+            and doc["Type"] == kind.sales_type
+            and doc["Status"] != DocumentStatus.DELETED
             for doc in self.store.find(self.table(kind.table), "number", key)
         )
 
@@ -397,11 +410,11 @@ class DocumentsBackend(BackendBase):
         """
         record[field_name] = round_money(record[field_name] + amount)
         self._refresh_balance(record)
-        if record["Status"] == "AUTHORISED" and record["AmountDue"] == 0:
-            record["Status"] = "PAID"
+        if record["Status"] == DocumentStatus.AUTHORISED and record["AmountDue"] == 0:
+            record["Status"] = DocumentStatus.PAID
             record["FullyPaidOnDate"] = max(_settlement_dates(record))
-        elif record["Status"] == "PAID" and record["AmountDue"] != 0:
-            record["Status"] = "AUTHORISED"
+        elif record["Status"] == DocumentStatus.PAID and record["AmountDue"] != 0:
+            record["Status"] = DocumentStatus.AUTHORISED
             record.pop("FullyPaidOnDate", None)
         record["UpdatedDateUTC"] = self.now()
         return self._save(kind.table, record[kind.id_field], record)

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..exceptions import NotFound
 from ..ids import is_guid, normalise_guid
+from ..statuses import AccountStatus
 from .accounts import tax_type_unknown_message
 from .arithmetic import out_of_range, out_of_range_message, round_money
 from .base import BackendBase, fail
@@ -198,7 +199,7 @@ class ItemsBackend(BackendBase):
         account = self.account_by_code(code)
         if account is None:
             return [unknown_account_message(code)]
-        if account["Status"] != "ACTIVE":
+        if account["Status"] != AccountStatus.ACTIVE:
             return [inactive_account_message(code)]
         return []
 

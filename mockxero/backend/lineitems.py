@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..statuses import AccountStatus, TaxRateStatus
 from . import arithmetic
 from .arithmetic import HUNDRED, ZERO, line_net, line_tax, round_money
 from .base import BackendBase
@@ -160,7 +161,7 @@ class LineItemsBackend(BackendBase):
         else:
             return None, []
         shown = account.get("Code") or account["AccountID"]
-        if account.get("Status") != "ACTIVE":
+        if account.get("Status") != AccountStatus.ACTIVE:
             return None, [
                 f"Account code '{shown}' has been archived, or has been deleted. "
                 "Each line item must reference a valid account."
@@ -171,7 +172,7 @@ class LineItemsBackend(BackendBase):
 
     def _document_line_tax_rate(self, tax_type: str, account: dict | None) -> tuple[dict | None, list[str]]:
         rate = self.tax_rate(tax_type)
-        if rate is None or rate.get("Status", "ACTIVE") != "ACTIVE":
+        if rate is None or rate.get("Status", TaxRateStatus.ACTIVE) != TaxRateStatus.ACTIVE:
             return None, [
                 f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."
             ]

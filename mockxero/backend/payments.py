@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..statuses import AccountStatus, DocumentStatus, PaymentStatus
 from . import arithmetic
 from .arithmetic import round_money
 from .base import fail
@@ -68,7 +69,7 @@ class PaymentsBackend(DocumentsBackend):
 
     def create_payment(self, values: dict) -> dict:
         kind, document = self._paid_document(values)
-        if document["Status"] != "AUTHORISED":
+        if document["Status"] != DocumentStatus.AUTHORISED:
             raise fail(NOT_AUTHORISED)
 
         errors: list[str] = []
@@ -94,7 +95,7 @@ class PaymentsBackend(DocumentsBackend):
         payment: dict[str, Any] = {
             "PaymentID": self.ids.guid(),
             "PaymentType": PAYMENT_TYPE[document["Type"]],
-            "Status": "AUTHORISED",
+            "Status": PaymentStatus.AUTHORISED,
             "Date": when,
             "Amount": amount,
             "BankAmount": self._bank_amount(amount, rate, account, document),
@@ -154,7 +155,7 @@ class PaymentsBackend(DocumentsBackend):
         account = self.resolve_account(reference)
         if account is None:
             return None, [UNKNOWN_ACCOUNT]
-        if account.get("Status") != "ACTIVE":
+        if account.get("Status") != AccountStatus.ACTIVE:
             return None, [f"Account code '{account.get('Code')}' has been archived, or has been deleted."]
         if account.get("Type") != "BANK" and not account.get("EnablePaymentsToAccount"):
             return None, [not_payable_account_message(account)]
@@ -204,9 +205,9 @@ class PaymentsBackend(DocumentsBackend):
         sent = {key for key, value in fields.items() if value is not None}
         if sent - _DELETE_KEYS:
             raise fail(ONLY_STATUS)
-        if fields.get("Status") != "DELETED":
+        if fields.get("Status") != PaymentStatus.DELETED:
             raise fail(ONLY_DELETE)
-        if payment["Status"] == "DELETED":
+        if payment["Status"] == PaymentStatus.DELETED:
             return payment
         if payment.get("IsReconciled"):
             raise fail(RECONCILED)
@@ -214,7 +215,7 @@ class PaymentsBackend(DocumentsBackend):
         kind, document = self.payment_document(payment)
         document["Payments"] = [p for p in document["Payments"] if p["PaymentID"] != payment_id]
         self.settle(kind, document, "AmountPaid", -payment["Amount"])
-        payment["Status"] = "DELETED"
+        payment["Status"] = PaymentStatus.DELETED
         payment["UpdatedDateUTC"] = self.now()
         self._save("Payments", payment_id, payment)
         self.reverse_journals(payment_id, payment["Date"])

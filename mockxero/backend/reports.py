@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..exceptions import NotFound
+from ..statuses import AccountStatus, DocumentStatus, PaymentStatus
 from .base import BackendBase
 
 ZERO = Decimal("0.00")
@@ -27,7 +28,7 @@ SECTIONS = (
     ("LIABILITY", "Liabilities"),
     ("EQUITY", "Equity"),
 )
-LIVE = ("AUTHORISED", "PAID")
+LIVE = (DocumentStatus.AUTHORISED, DocumentStatus.PAID)
 
 
 def financial_year_start(day: date, end_month: int, end_day: int) -> date:
@@ -187,7 +188,7 @@ class ReportsBackend(BackendBase):
         rows = []
         for account in sorted(banks.values(), key=lambda a: a["Name"].casefold()):
             account_id = account["AccountID"]
-            active = account.get("Status", "ACTIVE") == "ACTIVE"
+            active = account.get("Status", AccountStatus.ACTIVE) == AccountStatus.ACTIVE
             values = [opening[account_id], received[account_id], spent[account_id]]
             values.append(values[0] + values[1] - values[2])
             if not active and not any(values):
@@ -305,7 +306,7 @@ class ReportsBackend(BackendBase):
         paid: dict[str, Decimal] = defaultdict(Decimal)
         credited: dict[str, Decimal] = defaultdict(Decimal)
         for payment in self.store.scan(self.table("Payments")):
-            if payment.get("Status") == "AUTHORISED" and payment.get("Date") and payment["Date"] <= as_at:
+            if payment.get("Status") == PaymentStatus.AUTHORISED and payment.get("Date") and payment["Date"] <= as_at:
                 for field, id_field in (("Invoice", "InvoiceID"), ("CreditNote", "CreditNoteID")):
                     if (payment.get(field) or {}).get(id_field):
                         paid[payment[field][id_field]] += payment.get("Amount", ZERO)

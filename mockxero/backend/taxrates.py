@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..statuses import TaxRateStatus
 from .arithmetic import round_money
 from .base import BackendBase, fail
 from .defaults import COUNTRIES
@@ -27,7 +28,7 @@ from .defaults import COUNTRIES
 HUNDRED = Decimal(100)
 RATE_PLACES = 4
 CUSTOM_TAX_TYPE = "TAX{:03d}"
-SETTABLE_STATUSES = ("ACTIVE", "ARCHIVED", "DELETED")
+SETTABLE_STATUSES = (TaxRateStatus.ACTIVE, TaxRateStatus.ARCHIVED, TaxRateStatus.DELETED)
 CLIENT_FIELDS = ("Name", "TaxComponents", "ReportTaxType", "Status")
 COUNTRIES_WITH_REPORT_TAX_TYPE = ("AU", "NZ", "GB")
 # Report tax types that mark a rate as sales-side or purchase-side; anything else applies everywhere.
@@ -53,7 +54,7 @@ def unknown_tax_type_message(tax_type: str) -> str:
 
 def _live_name_key(record: dict):
     name = record.get("Name")
-    if record.get("Status") == "DELETED" or not name or not name.strip():
+    if record.get("Status") == TaxRateStatus.DELETED or not name or not name.strip():
         return None
     return name.strip().casefold()
 
@@ -98,7 +99,7 @@ class TaxRatesBackend(BackendBase):
     def active_tax_rate(self, tax_type: str | None) -> dict | None:
         """The rate with this TaxType code if it can be used on new documents (Status ACTIVE)."""
         rate = self.tax_rate(tax_type)
-        return rate if rate is not None and rate.get("Status") == "ACTIVE" else None
+        return rate if rate is not None and rate.get("Status") == TaxRateStatus.ACTIVE else None
 
     def tax_rate_by_type(self, tax_type: str) -> dict:
         """``GET /TaxRates/{TaxType}``; 404 when unknown."""
@@ -119,7 +120,7 @@ class TaxRatesBackend(BackendBase):
 
     def create_tax_rate(self, values: dict) -> dict:
         """``PUT /TaxRates``: a new ACTIVE rate with the next TAXnnn code (a TaxType in the body is ignored)."""
-        record = {"Name": values.get("Name"), "Status": "ACTIVE"}
+        record = {"Name": values.get("Name"), "Status": TaxRateStatus.ACTIVE}
         self._apply_tax_rate_values(record, values, tax_type=None, creating=True)
         record["TaxType"] = self._next_custom_tax_type()
         return self._store_rate(record)
@@ -141,7 +142,7 @@ class TaxRatesBackend(BackendBase):
 
     def update_tax_rate(self, tax_type: str, values: dict) -> dict:
         record = self.tax_rate_by_type(tax_type)
-        if record["Status"] == "DELETED":
+        if record["Status"] == TaxRateStatus.DELETED:
             raise fail(MSG_DELETED)
         before = dict(record)
         self._apply_tax_rate_values(record, values, tax_type=tax_type, creating=False)

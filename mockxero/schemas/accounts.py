@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..statuses import AccountStatus, values
 from .base import XeroSchema
 from .currencies import CURRENCY_CODES
 from .fields import Choice, Flag, Guid, Text, XeroDateTime
@@ -26,7 +27,7 @@ ACCOUNT_TYPES = (
     "TERMLIAB",
     "PAYG",
 )
-ACCOUNT_STATUSES = ("ACTIVE", "ARCHIVED", "DELETED")
+ACCOUNT_STATUSES = values(AccountStatus)
 BANK_ACCOUNT_TYPES = ("BANK", "CREDITCARD", "PAYPAL", "NONE", "")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from ..statuses import BankTransactionStatus, BankTransferStatus, values
 from .base import XeroSchema
 from .common import AccountRefSchema, nested_list
 from .contacts import ContactSummarySchema
@@ -20,8 +21,8 @@ BANK_TRANSACTION_TYPES = (
     "RECEIVE-TRANSFER",
     "SPEND-TRANSFER",
 )
-BANK_TRANSACTION_STATUSES = ("AUTHORISED", "DELETED", "VOIDED")
-BANK_TRANSFER_STATUSES = ("AUTHORISED", "DELETED")
+BANK_TRANSACTION_STATUSES = values(BankTransactionStatus)
+BANK_TRANSFER_STATUSES = values(BankTransferStatus)
 LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 
 

@@ -6,11 +6,12 @@ from typing import Any
 
 from marshmallow import fields, pre_dump
 
+from ..statuses import ContactStatus, values
 from .base import XeroSchema
 from .common import AddressSchema, PhoneSchema, nested_list
 from .fields import Choice, Flag, Guid, Text, XeroDateTime
 
-CONTACT_STATUSES = ("ACTIVE", "ARCHIVED", "GDPRREQUEST")
+CONTACT_STATUSES = values(ContactStatus)
 TAX_NUMBER_TYPES = ("SSN", "EIN", "ITIN", "ATIN")
 LINE_AMOUNT_DEFAULTS = ("INCLUSIVE", "EXCLUSIVE", "NONE")
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
+from ..statuses import DocumentStatus, values
 from .base import XeroSchema
 from .contacts import ContactSchema, ContactSummarySchema
 from .fields import Flag, Guid, Money, Text, XeroDate, _show
 
-DOCUMENT_STATUSES = ("DRAFT", "SUBMITTED", "DELETED", "AUTHORISED", "PAID", "VOIDED")
+DOCUMENT_STATUSES = values(DocumentStatus)
 LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 
 

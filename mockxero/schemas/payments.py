@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from ..statuses import PaymentStatus, values
 from .base import XeroSchema
 from .common import AccountRefSchema
 from .documents import CreditNoteRefSchema, DualNested, InvoiceRefSchema
 from .fields import Choice, Flag, Guid, Money, Text, XeroDate, XeroDateTime
 from .invoices import InvoiceSchema
 
-PAYMENT_STATUSES = ("AUTHORISED", "DELETED")
+PAYMENT_STATUSES = values(PaymentStatus)
 PAYMENT_TYPES = (
     "ACCRECPAYMENT",
     "ACCPAYPAYMENT",

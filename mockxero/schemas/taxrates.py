@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ..statuses import TaxRateStatus, values
 from .base import XeroSchema
 from .common import nested_list
 from .fields import Choice, Flag, Money, Text
 
-TAX_RATE_STATUSES = ("ACTIVE", "DELETED", "ARCHIVED", "PENDING")
+TAX_RATE_STATUSES = values(TaxRateStatus)
 # components.schemas.TaxRate.properties.ReportTaxType of Xero's OpenAPI spec.
 REPORT_TAX_TYPES = (
     "AVALARA",
