@@ -5,7 +5,8 @@ translates at the edge:
 
 * ``parse_body`` turns ``<Contacts><Contact>…</Contact></Contacts>`` (or a bare ``<Contact>…``) into the
   dict/list shape a JSON body would have had. XML carries only text, which the schemas already accept for
-  numbers (``"100.00"``), booleans (``"true"``) and ISO dates.
+  numbers (``"100.00"``), booleans (``"true"``) and ISO dates. Where Xero's XML names a field differently
+  from its JSON (an ``<Allocation>``'s ``<AppliedAmount>`` is the JSON ``Amount``), the JSON name is used.
 * ``render`` turns a response body (the dict the JSON answer carries) into Xero's XML: ``<Response>`` for
   envelopes, ``<ApiException>`` for accounting errors, plural elements wrapping singular children, and ISO
   date-times instead of ``/Date(ms)/``.
@@ -79,6 +80,13 @@ KNOWN_COLLECTIONS = {
 }
 
 
+# Fields Xero's XML dialect spells differently from its JSON one, per element: XML name → JSON name.
+# pyxero sends a credit-note allocation as <Allocation><AppliedAmount>…; JSON clients send "Amount".
+XML_FIELD_NAMES = {
+    "Allocation": {"AppliedAmount": "Amount"},
+}
+
+
 class XmlBodyError(ValueError):
     """An XML body that cannot be read; the message says why and where."""
 
@@ -136,6 +144,7 @@ def _element_value(element: ElementTree.Element) -> Any:
         return element.text if element.text is not None else ""
     if is_collection(tag, children):
         return [_element_value(child) for child in children]
+    renames = XML_FIELD_NAMES.get(tag, {})
     value: dict[str, Any] = {}
     for child in children:
         name = _local(child.tag)
@@ -145,6 +154,13 @@ def _element_value(element: ElementTree.Element) -> Any:
                 "ensure there are no duplicate elements of the same name"
             )
         value[name] = _element_value(child)
+    for xml_name, json_name in renames.items():
+        if xml_name in value:
+            if json_name in value:
+                raise XmlBodyError(
+                    f"'{tag}' carries both '{xml_name}' and '{json_name}'; they are the same field, send one"
+                )
+            value[json_name] = value.pop(xml_name)
     return value
 
 

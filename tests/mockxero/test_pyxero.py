@@ -118,3 +118,51 @@ def test_invoice_rule_breaks_reach_pyxero_as_bad_request(pyxero):
     with pytest.raises(XeroBadRequest) as caught:
         pyxero.invoices.put(invoice)
     assert "Invoice # must be unique." in str(caught.value)
+
+
+def test_a_credit_note_allocation_sent_as_applied_amount_is_allocated(pyxero):
+    # pyxero's put_allocation renames Amount to AppliedAmount and sends <Allocation> as XML.
+    contact = pyxero.contacts.put({"Name": "Acme Ltd"})[0]
+    line = {"Description": "Plan", "Quantity": Decimal("1"), "UnitAmount": Decimal("100.00"), "AccountCode": "200"}
+    invoice = pyxero.invoices.put(
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": date(2026, 1, 15),
+            "DueDate": date(2026, 2, 14),
+            "Status": "AUTHORISED",
+            "LineAmountTypes": "NoTax",
+            "LineItems": [line],
+        }
+    )[0]
+    credit = pyxero.creditnotes.put(
+        {
+            "Type": "ACCRECCREDIT",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": date(2026, 1, 20),
+            "Status": "AUTHORISED",
+            "LineAmountTypes": "NoTax",
+            "LineItems": [{**line, "UnitAmount": Decimal("30.00")}],
+        }
+    )[0]
+    answer = pyxero.creditnotes.put_allocation(
+        credit["CreditNoteID"],
+        {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": Decimal("30.00"), "Date": date(2026, 1, 21)},
+    )
+    assert [exact(a["Amount"]) for a in answer["Allocations"]] == [Decimal("30.00")]
+    assert exact(pyxero.invoices.get(invoice["InvoiceID"])[0]["AmountDue"]) == Decimal("70.00")
+    assert pyxero.creditnotes.get(credit["CreditNoteID"])[0]["Status"] == "PAID"
+
+
+def test_a_zero_applied_amount_is_still_refused_through_pyxero(pyxero):
+    contact = pyxero.contacts.put({"Name": "Acme Ltd"})[0]
+    line = {"Description": "Plan", "Quantity": Decimal("1"), "UnitAmount": Decimal("100.00"), "AccountCode": "200"}
+    document = {"Contact": {"ContactID": contact["ContactID"]}, "Status": "AUTHORISED", "LineItems": [line]}
+    invoice = pyxero.invoices.put({**document, "Type": "ACCREC", "DueDate": date(2026, 2, 14)})[0]
+    credit = pyxero.creditnotes.put({**document, "Type": "ACCRECCREDIT"})[0]
+    with pytest.raises(XeroBadRequest) as caught:
+        pyxero.creditnotes.put_allocation(
+            credit["CreditNoteID"],
+            {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": Decimal("0"), "Date": date(2026, 1, 21)},
+        )
+    assert "The allocation amount must be greater than zero." in str(caught.value)

@@ -33,9 +33,23 @@ def test_single_child_collections_stay_lists():
     assert xmlwire.parse_body(body) == {"Addresses": [{"City": "Wellington"}]}
 
 
+def test_an_allocations_applied_amount_reads_as_its_json_amount():
+    bare = b"<Allocation><Invoice><InvoiceID>abc</InvoiceID></Invoice><AppliedAmount>10.00</AppliedAmount></Allocation>"
+    assert xmlwire.parse_body(bare) == {"Invoice": {"InvoiceID": "abc"}, "Amount": "10.00"}
+    wrapped = b"<Allocations><Allocation><AppliedAmount>2.50</AppliedAmount></Allocation></Allocations>"
+    assert xmlwire.parse_body(wrapped) == {"Allocations": [{"Amount": "2.50"}]}
+
+
+def test_applied_amount_keeps_its_name_outside_an_allocation():
+    # An overpayment's own AppliedAmount is a different field from an allocation's amount.
+    body = b"<Overpayment><AppliedAmount>5.00</AppliedAmount></Overpayment>"
+    assert xmlwire.parse_body(body) == {"AppliedAmount": "5.00"}
+
+
 @pytest.mark.parametrize(
     "body, fragment",
     [
+        (b"<Allocation><Amount>1</Amount><AppliedAmount>1</AppliedAmount></Allocation>", "both 'AppliedAmount'"),
         (b"<Contact><Name>x</Contact>", "not well formed"),
         (b"<Contact><Name>a</Name><Name>b</Name></Contact>", "appears twice"),
         (b'<!DOCTYPE x [<!ENTITY a "b">]><Contact><Name>&a;</Name></Contact>', "entities"),
