@@ -42,7 +42,7 @@ import yaml
 from marshmallow import Schema
 from marshmallow import fields as ma_fields
 
-from mockxero.backend.arithmetic import MAX_AMOUNT
+from mockxero.money import MAX_AMOUNT
 from mockxero.schemas import fields as xf
 from mockxero.schemas.documents import DualNested
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..backend.arithmetic import round_money
 from ..backend.documents import CREDIT_NOTE
+from ..money import round_money
 from ..protocol import list_response, unit_places
 from ..query import Extra, Listing
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from ..exceptions import QueryParseException
+from ..posting import CASH_SOURCES
 from ..protocol import envelope, operation, query_flag, query_value
 from ..query.modified import modified_since, parse_if_modified_since
 from ..schemas.journals import JournalSchema
@@ -12,11 +13,6 @@ from ..schemas.journals import JournalSchema
 bp = Blueprint("journals", __name__)
 SCOPE = "accounting.journals.read"
 schema = JournalSchema()
-
-# Journals of money that actually moved: paymentsOnly=true keeps only these (see README).
-CASH_SOURCES = frozenset(
-    {"CASHREC", "CASHPAID", "TRANSFER", "ACCRECPAYMENT", "ACCPAYPAYMENT", "ARCREDITPAYMENT", "APCREDITPAYMENT"}
-)
 
 
 def _offset() -> int:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .. import money
 from ..exceptions import NotFound
+from ..money import round_money
 from ..statuses import DocumentStatus
-from . import arithmetic
-from .arithmetic import round_money
 from .base import fail
 from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentsBackend
 
@@ -51,7 +51,7 @@ class AllocationsBackend(DocumentsBackend):
             errors.append(OTHER_CONTACT)
         if invoice["CurrencyCode"] != credit["CurrencyCode"]:
             errors.append(OTHER_CURRENCY)
-        amount_error = arithmetic.settlement_amount_error(
+        amount_error = money.settlement_amount_error(
             values.get("Amount"),
             min(credit["RemainingCredit"], invoice["AmountDue"]),
             not_positive=NOT_POSITIVE,

@@ -11,15 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .. import money
 from ..exceptions import NotFound, ValidationException
+from ..posting import BANK_TRANSACTION_SOURCE, bank_transaction_lines
 from ..statuses import AccountStatus, BankTransactionStatus, ContactStatus, TaxRateStatus
-from . import arithmetic
 from .base import BackendBase, fail
-from .journals import Line
 
 CREATABLE_TYPES = ("SPEND", "RECEIVE")
 TRANSFER_TYPES = ("SPEND-TRANSFER", "RECEIVE-TRANSFER")
-JOURNAL_SOURCE = {"SPEND": "CASHPAID", "RECEIVE": "CASHREC"}
 # Which purchase/sales defaults an item lends to a line.
 ITEM_DETAILS = {"SPEND": ("PurchaseDetails", "PurchaseDescription"), "RECEIVE": ("SalesDetails", "Description")}
 # The tax rate flag that allows a rate on an account of each class.
@@ -49,11 +48,6 @@ CONTACT_ARCHIVED = (
     "The contact with the specified contact details has been archived. "
     "The contact must be un-archived before creating new invoices or credit notes."
 )
-
-
-def bank_sign(transaction_type: str) -> int:
-    """+1 when money comes into the bank account (a debit to it), -1 when it goes out."""
-    return 1 if transaction_type.startswith("RECEIVE") else -1
 
 
 class BankTransactionsBackend(BackendBase):
@@ -200,7 +194,7 @@ class BankTransactionsBackend(BackendBase):
                 f"{bank.get('Code') or bank['AccountID']} ({bank_currency})."
             )
 
-        amount_types = merged.get("LineAmountTypes") or arithmetic.EXCLUSIVE
+        amount_types = merged.get("LineAmountTypes") or money.EXCLUSIVE
         raw_lines = merged.get("LineItems") or []
         if not raw_lines:
             errors.append("A bank transaction must have at least one line item.")
@@ -210,7 +204,7 @@ class BankTransactionsBackend(BackendBase):
             raise fail(*dict.fromkeys(errors))
         assert bank is not None  # checked_bank_account recorded why it found none
 
-        totals = arithmetic.document_totals(((li["LineAmount"], li["TaxAmount"]) for li in lines), amount_types)
+        totals = money.document_totals(((li["LineAmount"], li["TaxAmount"]) for li in lines), amount_types)
         record.update(
             {
                 "Type": transaction_type,
@@ -275,7 +269,7 @@ class BankTransactionsBackend(BackendBase):
     def _bank_priced_line(
         self, line: dict, transaction_type: str | None, amount_types: str, unitdp: int, errors: list[str]
     ) -> dict:
-        """One line item checked and priced: Xero's line rules, then the shared arithmetic."""
+        """One line item checked and priced: Xero's line rules, then the shared money arithmetic."""
         line = dict(line)
         item_code = line.get("ItemCode")
         if item_code:
@@ -301,8 +295,8 @@ class BankTransactionsBackend(BackendBase):
         unit_amount = line.get("UnitAmount")
         given_amount = line.get("LineAmount")
         for name, value in (("Quantity", quantity), ("UnitAmount", unit_amount), ("LineAmount", given_amount)):
-            if value is not None and arithmetic.out_of_range(value):
-                errors.append(arithmetic.out_of_range_message(name, value))
+            if value is not None and money.out_of_range(value):
+                errors.append(money.out_of_range_message(name, value))
                 return {}
         if quantity is None:
             quantity = given_amount / unit_amount if given_amount is not None and unit_amount else Decimal(1)
@@ -310,19 +304,19 @@ class BankTransactionsBackend(BackendBase):
             unit_amount = given_amount / quantity
         # A value derived from the other two (LineAmount / a tiny Quantity) can be out of range too.
         for name, value in (("Quantity", quantity), ("UnitAmount", unit_amount)):
-            if value is not None and arithmetic.out_of_range(value):
-                errors.append(arithmetic.out_of_range_message(name, value))
+            if value is not None and money.out_of_range(value):
+                errors.append(money.out_of_range_message(name, value))
                 return {}
-        quantity = arithmetic.round_money(quantity, QUANTITY_PLACES)
+        quantity = money.round_money(quantity, QUANTITY_PLACES)
         if quantity < 0:
             errors.append(f"The quantity value '{quantity}' is invalid. Quantity must not be less than zero.")
         if unit_amount is None or unit_amount <= 0:
             errors.append("The UnitAmount of a bank transaction line must be greater than zero.")
-            unit_amount = arithmetic.ZERO
-        unit_amount = arithmetic.round_unit_amount(unit_amount, unitdp)
+            unit_amount = money.ZERO
+        unit_amount = money.round_unit_amount(unit_amount, unitdp)
 
         tax_type = line.get("TaxType") or (account or {}).get("TaxType")
-        rate = arithmetic.ZERO
+        rate = money.ZERO
         if tax_type:
             tax_rate = self.tax_rate(tax_type)
             if tax_rate is None or tax_rate.get("Status", TaxRateStatus.ACTIVE) != TaxRateStatus.ACTIVE:
@@ -336,8 +330,8 @@ class BankTransactionsBackend(BackendBase):
                         f"The TaxType code '{tax_type}' cannot be used with account code '{account.get('Code')}'."
                     )
 
-        amount = arithmetic.line_amount(quantity, unit_amount)
-        tax = arithmetic.line_tax(amount, rate, amount_types)
+        amount = money.line_amount(quantity, unit_amount)
+        tax = money.line_tax(amount, rate, amount_types)
         priced = {
             "LineItemID": line.get("LineItemID") or self.ids.guid(),
             "Description": line.get("Description"),
@@ -378,28 +372,11 @@ class BankTransactionsBackend(BackendBase):
     # -- posting --
 
     def _post_bank_transaction(self, record: dict) -> None:
-        sign = -bank_sign(record["Type"])  # SPEND debits its lines, RECEIVE credits them
-        amount_types = record["LineAmountTypes"]
-        lines = []
-        for item in record["LineItems"]:
-            net = arithmetic.line_net(item["LineAmount"], item["TaxAmount"], amount_types)
-            lines.append(
-                Line(
-                    self.account(item["AccountID"]),
-                    sign * net,
-                    item.get("Description"),
-                    sign * item["TaxAmount"],
-                    item.get("TaxType"),
-                )
-            )
-        if record["TotalTax"]:
-            lines.append(Line(self.system_account("GST"), sign * record["TotalTax"]))
-        lines.append(Line(self.account(record["BankAccount"]["AccountID"]), -sign * record["Total"]))
         self.post_journal(
-            source_type=JOURNAL_SOURCE[record["Type"]],
+            source_type=BANK_TRANSACTION_SOURCE[record["Type"]],
             source_id=record["BankTransactionID"],
             journal_date=record["Date"],
             currency=record["CurrencyCode"],
-            lines=lines,
+            lines=bank_transaction_lines(record, self.account, self.system_account),
             reference=record.get("Reference"),
         )

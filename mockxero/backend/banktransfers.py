@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .. import money
 from ..exceptions import NotFound
+from ..posting import TRANSFER_SOURCE, transfer_lines
 from ..statuses import BankTransactionStatus, BankTransferStatus
-from . import arithmetic
 from .base import BackendBase, fail
-from .journals import Line
 
 DEFAULT_CURRENCY_RATE = Decimal("1.000000")
 
@@ -43,16 +43,16 @@ class BankTransfersBackend(BackendBase):
             elif self.bank_account_currency(source) != self.bank_account_currency(target):
                 errors.append("Bank transfers between accounts in different currencies are not supported.")
         amount = values.get("Amount")
-        if amount is not None and arithmetic.out_of_range(amount):
-            errors.append(arithmetic.out_of_range_message("Amount", amount))
-        elif amount is None or arithmetic.round_money(amount) <= 0:
+        if amount is not None and money.out_of_range(amount):
+            errors.append(money.out_of_range_message("Amount", amount))
+        elif amount is None or money.round_money(amount) <= 0:
             errors.append("The Amount of a bank transfer must be greater than zero.")
         if errors:
             raise fail(*dict.fromkeys(errors))
         # Each check that leaves an account or the amount missing has recorded an error.
         assert source is not None and target is not None and amount is not None
 
-        amount = arithmetic.round_money(amount)
+        amount = money.round_money(amount)
         transfer_id = self.ids.guid()
         transfer_date = values.get("Date") or self.today()
         currency = self.bank_account_currency(source)
@@ -87,12 +87,12 @@ class BankTransfersBackend(BackendBase):
             record["Reference"] = reference
         self._save("BankTransfers", transfer_id, record)
         self.post_journal(
-            source_type="TRANSFER",
+            source_type=TRANSFER_SOURCE,
             source_id=transfer_id,
             journal_date=transfer_date,
             currency=currency,
             reference=reference,
-            lines=[Line(target, amount, "Bank Transfer"), Line(source, -amount, "Bank Transfer")],
+            lines=transfer_lines(source, target, amount),
         )
         return record
 
@@ -158,10 +158,10 @@ class BankTransfersBackend(BackendBase):
             "Date": transfer_date,
             "Status": BankTransferStatus.AUTHORISED,
             "IsReconciled": reconciled,
-            "LineAmountTypes": arithmetic.NO_TAX,
+            "LineAmountTypes": money.NO_TAX,
             "LineItems": [],
             "SubTotal": amount,
-            "TotalTax": arithmetic.ZERO,
+            "TotalTax": money.ZERO,
             "Total": amount,
             "CurrencyCode": currency,
             "CurrencyRate": DEFAULT_CURRENCY_RATE,

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from .journals import Line
+    from ..posting import Line
     from .lineitems import LinePricing
 
 

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .. import money
 from ..exceptions import NotFound, ValidationException
+from ..money import ZERO, round_money
+from ..posting import POSTED, RETIRED, Line, document_lines
 from ..statuses import ContactStatus, DocumentStatus
 from ..store import clone
-from . import arithmetic
-from .arithmetic import ZERO, round_money
 from .base import BackendBase, fail
-from .journals import Line
-from .lineitems import LinePricing, line_totals, net_of_tax
+from .lineitems import LinePricing, line_totals
 
 CREATE_STATUSES = (DocumentStatus.DRAFT, DocumentStatus.SUBMITTED, DocumentStatus.AUTHORISED)
 # Where a POST may move a document. PAID is reached only by settling it; VOIDED and DELETED are final.
@@ -47,8 +47,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     DocumentStatus.DELETED: (),
 }
 APPROVED = (DocumentStatus.SUBMITTED, DocumentStatus.AUTHORISED)  # statuses whose lines must be complete
-POSTED = (DocumentStatus.AUTHORISED, DocumentStatus.PAID)  # statuses whose journal is live in the ledger
-RETIRED = (DocumentStatus.VOIDED, DocumentStatus.DELETED)  # statuses that owe nothing
 
 LOCKED = "This document cannot be edited as it has a payment or credit note allocated to it."
 UNIDENTIFIED_CONTACT = (
@@ -64,14 +62,6 @@ DATE_REQUIRED = "The Date field must be specified."
 DEFAULT_RATE = Decimal("1.000000")
 # Rates are kept within what converting an amount by them can represent exactly.
 MIN_RATE = Decimal("0.000001")
-
-# Which control account a document type posts to, and whether that side is a debit.
-_CONTROL = {
-    "ACCREC": ("DEBTORS", 1),
-    "ACCPAY": ("CREDITORS", -1),
-    "ACCRECCREDIT": ("DEBTORS", -1),
-    "ACCPAYCREDIT": ("CREDITORS", 1),
-}
 
 
 @dataclass(frozen=True)
@@ -307,10 +297,9 @@ class DocumentsBackend(BackendBase):
             rate = DEFAULT_RATE  # no XE.com feed offline: an unrated foreign document converts at 1
         if rate <= 0:
             return ["The currency rate must be greater than zero."]
-        if rate < MIN_RATE or arithmetic.out_of_range(rate):
+        if rate < MIN_RATE or money.out_of_range(rate):
             return [
-                f"The currency rate '{rate}' is out of range: it must be between {MIN_RATE} and "
-                f"{arithmetic.MAX_AMOUNT:,}."
+                f"The currency rate '{rate}' is out of range: it must be between {MIN_RATE} and {money.MAX_AMOUNT:,}."
             ]
         record["CurrencyCode"], record["CurrencyRate"] = currency, rate
         return []
@@ -440,29 +429,7 @@ class DocumentsBackend(BackendBase):
             )
 
     def document_journal_lines(self, record: dict) -> list[Line]:
-        """DESIGN §4: the control account takes the total, each line its net, the tax account the tax."""
-        control_name, control_sign = _CONTROL[record["Type"]]
-        line_sign = -control_sign
-        mode = record["LineAmountTypes"]
-        lines = [Line(self.system_account(control_name), control_sign * record["Total"])]
-        for item in record["LineItems"]:
-            if not item.get("AccountID"):
-                continue
-            lines.append(
-                Line(
-                    self.account(item["AccountID"]),
-                    line_sign * net_of_tax(item, mode),
-                    description=item.get("Description"),
-                    tax_amount=line_sign * item.get("TaxAmount", ZERO),
-                    tax_type=item.get("TaxType"),
-                )
-            )
-        if record["TotalTax"]:
-            lines.append(Line(self.system_account("GST"), line_sign * record["TotalTax"]))
-        difference = -sum((line.net for line in lines), ZERO)
-        if difference:  # per-line rounding leaves none; kept so a posting can never be unbalanced
-            lines.append(Line(self.system_account("ROUNDING"), difference))
-        return lines
+        return document_lines(record, self.account, self.system_account)
 
 
 def _settlement_dates(record: dict) -> list[date]:

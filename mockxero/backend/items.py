@@ -19,9 +19,9 @@ from typing import Any
 
 from ..exceptions import NotFound
 from ..ids import is_guid, normalise_guid
+from ..money import out_of_range, out_of_range_message, round_money
 from ..statuses import AccountStatus
 from .accounts import tax_type_unknown_message
-from .arithmetic import out_of_range, out_of_range_message, round_money
 from .base import BackendBase, fail
 
 CODE_MAX = 30

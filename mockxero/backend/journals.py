@@ -1,6 +1,6 @@
 """Posting to the ledger: every state change writes an immutable, balanced journal.
 
-The posting *rules* (which accounts a document debits and credits) live with each document's backend;
+The posting *rules* (which accounts each record debits and credits) live in ``mockxero.posting``;
 this mixin only stores journals, numbers them, refuses unbalanced ones and writes exact reversals.
 Balances are never stored: ``mockxero.ledger`` derives them from the journals.
 
@@ -12,46 +12,20 @@ amounts sum to zero. Tax sits on its own line against the tax account, so the sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ..exceptions import NotFound
+from ..posting import SOURCE_TYPES, Line
 from .base import BackendBase
 
 ZERO = Decimal("0.00")
 JOURNALS_PER_CALL = 100  # GET /Journals answers at most this many per call
 
-# Xero's Journal SourceType values for what the mock posts.
-SOURCE_TYPES = (
-    "ACCREC",
-    "ACCPAY",
-    "ACCRECCREDIT",
-    "ACCPAYCREDIT",
-    "ACCRECPAYMENT",
-    "ACCPAYPAYMENT",
-    "ARCREDITPAYMENT",
-    "APCREDITPAYMENT",
-    "CASHREC",
-    "CASHPAID",
-    "TRANSFER",
-)
-
 
 class UnbalancedJournal(AssertionError):
     """A bug in a posting rule: the mock must never store a journal that does not balance."""
-
-
-@dataclass(frozen=True)
-class Line:
-    """One side of a posting, before it is stored."""
-
-    account: dict  # the account record
-    net: Decimal  # debit > 0, credit < 0
-    description: str | None = None
-    tax_amount: Decimal = ZERO
-    tax_type: str | None = None
 
 
 class JournalsBackend(BackendBase):

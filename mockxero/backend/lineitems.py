@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import money
+from ..money import HUNDRED, ZERO, line_tax, round_money
 from ..statuses import AccountStatus, TaxRateStatus
-from . import arithmetic
-from .arithmetic import HUNDRED, ZERO, line_net, line_tax, round_money
 from .base import BackendBase
 
 QUANTITY_PLACES = 4  # Xero keeps quantities to 4 dp
@@ -47,7 +47,7 @@ class LinePricing:
 
 def line_totals(lines: list[dict], line_amount_types: str) -> dict:
     """SubTotal, TotalTax, Total, TotalDiscount and IsDiscounted of already-priced lines."""
-    totals = arithmetic.document_totals(
+    totals = money.document_totals(
         ((line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO)) for line in lines), line_amount_types
     )
     return {
@@ -64,11 +64,6 @@ def _line_discount(line: dict) -> Decimal:
     if quantity is None or unit is None or not (line.get("DiscountRate") or line.get("DiscountAmount")):
         return ZERO
     return round_money(quantity * unit) - line["LineAmount"]
-
-
-def net_of_tax(line: dict, line_amount_types: str) -> Decimal:
-    """The amount a line posts to its account: inclusive lines carry their tax inside LineAmount."""
-    return line_net(line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO), line_amount_types)
 
 
 class LineItemsBackend(BackendBase):
@@ -187,9 +182,9 @@ def _line_amounts(line: dict, item_price: Decimal | None, pricing: LinePricing) 
     errors: list[str] = []
     for name in ("Quantity", "UnitAmount", "LineAmount", "DiscountRate", "DiscountAmount", "TaxAmount"):
         value = line.get(name)
-        if value is not None and arithmetic.out_of_range(value):
+        if value is not None and money.out_of_range(value):
             # Refused before any arithmetic, so no product can overflow Decimal's precision.
-            return {"LineAmount": ZERO}, [arithmetic.out_of_range_message(name, value)]
+            return {"LineAmount": ZERO}, [money.out_of_range_message(name, value)]
     quantity = line.get("Quantity")
     unit = line.get("UnitAmount") if line.get("UnitAmount") is not None else item_price
     given_amount = line.get("LineAmount")

@@ -12,12 +12,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .. import money
+from ..money import round_money
+from ..posting import PAYMENT_TYPE, payment_lines
 from ..statuses import AccountStatus, DocumentStatus, PaymentStatus
-from . import arithmetic
-from .arithmetic import round_money
 from .base import fail
 from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, MIN_RATE, DocumentKind, DocumentsBackend
-from .journals import Line
 
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"
 OVERPAID = "Payment amount exceeds the amount outstanding on this document"
@@ -31,19 +31,6 @@ ONLY_DELETE = "A payment can only be updated to a Status of DELETED."
 RECONCILED = "This payment has been reconciled and cannot be deleted"
 WRONG_CURRENCY = "The bank account's currency must be the document's currency or the base currency."
 
-PAYMENT_TYPE = {
-    "ACCREC": "ACCRECPAYMENT",
-    "ACCPAY": "ACCPAYPAYMENT",
-    "ACCRECCREDIT": "ARCREDITPAYMENT",
-    "ACCPAYCREDIT": "APCREDITPAYMENT",
-}
-# (control account, whether the bank side is the debit) for each payment type, DESIGN §4.
-_POSTING = {
-    "ACCRECPAYMENT": ("DEBTORS", True),
-    "ACCPAYPAYMENT": ("CREDITORS", False),
-    "ARCREDITPAYMENT": ("DEBTORS", False),
-    "APCREDITPAYMENT": ("CREDITORS", True),
-}
 # Keys a delete body may carry besides Status (the id it repeats).
 _DELETE_KEYS = {"Status", "PaymentID"}
 
@@ -78,7 +65,7 @@ class PaymentsBackend(DocumentsBackend):
         when = values.get("Date")
         if when is None:
             errors.append(DATE_REQUIRED)
-        amount_error = arithmetic.settlement_amount_error(
+        amount_error = money.settlement_amount_error(
             values.get("Amount"),
             document["AmountDue"],
             not_positive=NOT_POSITIVE,
@@ -168,7 +155,7 @@ class PaymentsBackend(DocumentsBackend):
         if document["CurrencyCode"] == self.base_currency:
             return document["CurrencyRate"]
         rate = values.get("CurrencyRate")
-        if rate is not None and rate >= MIN_RATE and not arithmetic.out_of_range(rate):
+        if rate is not None and rate >= MIN_RATE and not money.out_of_range(rate):
             return rate
         return document["CurrencyRate"]
 
@@ -181,15 +168,12 @@ class PaymentsBackend(DocumentsBackend):
         return round_money(amount / rate)
 
     def _post_payment_journal(self, payment: dict, account: dict, document: dict) -> None:
-        control_name, bank_is_debit = _POSTING[payment["PaymentType"]]
-        amount = payment["Amount"]
-        bank_net = amount if bank_is_debit else -amount
         self.post_journal(
             source_type=payment["PaymentType"],
             source_id=payment["PaymentID"],
             journal_date=payment["Date"],
             currency=document["CurrencyCode"],
-            lines=[Line(account, bank_net), Line(self.system_account(control_name), -bank_net)],
+            lines=payment_lines(payment, account, self.system_account),
             reference=payment.get("Reference"),
         )
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..exceptions import NotFound
-from ..statuses import AccountStatus, DocumentStatus, PaymentStatus
+from ..posting import POSTED
+from ..statuses import AccountStatus, PaymentStatus
 from .base import BackendBase
 
 ZERO = Decimal("0.00")
@@ -28,7 +29,6 @@ SECTIONS = (
     ("LIABILITY", "Liabilities"),
     ("EQUITY", "Equity"),
 )
-LIVE = (DocumentStatus.AUTHORISED, DocumentStatus.PAID)
 
 
 def financial_year_start(day: date, end_month: int, end_day: int) -> date:
@@ -324,7 +324,7 @@ class ReportsBackend(BackendBase):
             for document in self.store.scan(self.table(kind)):
                 if (
                     document.get("Type") != wanted_type
-                    or document.get("Status") not in LIVE
+                    or document.get("Status") not in POSTED
                     or (document.get("Contact") or {}).get("ContactID") != contact_id
                     or (document.get("CurrencyCode") or base) != base
                     or document.get("Date") is None

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..money import round_money
 from ..statuses import TaxRateStatus
-from .arithmetic import round_money
 from .base import BackendBase, fail
 from .defaults import COUNTRIES
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import fields, post_dump
 
-from ..backend.arithmetic import round_money
+from ..money import round_money
 from .base import XeroSchema
 from .fields import Flag, Guid, Money, Text, XeroDateTime
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import fields
 
-from ..backend.arithmetic import round_money
+from ..money import round_money
 from .base import XeroSchema
 from .common import nested_list
 from .fields import Text, XeroDateTime

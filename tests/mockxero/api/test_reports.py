@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from mockxero.backend.journals import Line
 from mockxero.config import DEFAULT_TENANT_ID
+from mockxero.posting import Line
 from tests.conftest import XeroTestClient, issue_token, validation_messages
 
 

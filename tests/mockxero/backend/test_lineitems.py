@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockxero.backend.arithmetic import line_tax, round_money
-from mockxero.backend.lineitems import line_totals, net_of_tax
+from mockxero.backend.lineitems import line_totals
+from mockxero.money import line_tax, round_money
+from mockxero.posting import net_of_tax
 
 D = Decimal
 

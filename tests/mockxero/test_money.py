@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from mockxero.backend import arithmetic as a
+from mockxero import money as a
 
 
 @pytest.mark.parametrize(

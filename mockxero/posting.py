@@ -1,0 +1,172 @@
+"""The posting rules: which accounts each kind of record debits and credits, as pure functions and tables.
+
+The backend posts journals with these functions; the ledger check reads the same tables to know what each
+source should have left on its accounts. Nothing here touches the store: account records and lookups come
+in as arguments, ``Line`` values come out. Amounts are signed, debit > 0 and credit < 0 (accrual basis):
+
+=============================================  =============================================================
+record                                          journal
+=============================================  =============================================================
+sales invoice (ACCREC) AUTHORISED               Dr Accounts Receivable total; Cr each line's account net,
+                                                Cr the tax account the tax
+bill (ACCPAY) AUTHORISED                        Dr each line's account net and the tax; Cr Accounts Payable
+sales credit note (ACCRECCREDIT) AUTHORISED     Dr lines and tax; Cr Accounts Receivable total
+supplier credit note (ACCPAYCREDIT) AUTHORISED  Dr Accounts Payable total; Cr lines and tax
+payment on a sales invoice (ACCRECPAYMENT)      Dr the payment's bank account; Cr Accounts Receivable
+payment on a bill (ACCPAYPAYMENT)               Dr Accounts Payable; Cr the bank account
+refund of a sales credit note (ARCREDITPAYMENT) Dr Accounts Receivable; Cr the bank account
+refund of a supplier credit (APCREDITPAYMENT)   Dr the bank account; Cr Accounts Payable
+bank transaction RECEIVE / SPEND                Dr / Cr its bank account total; the other side on its lines
+bank transfer                                   Dr the To account; Cr the From account
+allocation of a credit note                     no journal: both sides sit in the same control account
+void or delete of any of the above              the exact reversal of its journal
+=============================================  =============================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from .money import ZERO, line_net
+from .statuses import DocumentStatus
+
+# A document's journal is live in these statuses (it counts in the books) ...
+POSTED = frozenset({DocumentStatus.AUTHORISED, DocumentStatus.PAID})
+# ... and in these it owes nothing and its journal has been reversed.
+RETIRED = frozenset({DocumentStatus.VOIDED, DocumentStatus.DELETED})
+
+SALES_TYPES = frozenset({"ACCREC", "ACCRECCREDIT"})
+
+
+class ControlSide(NamedTuple):
+    """Where a document meets its control account, and the sign (debit > 0) its Total takes there."""
+
+    system_account: str  # DEBTORS or CREDITORS
+    sign: int
+
+
+class PaymentSide(NamedTuple):
+    """The control account a payment clears, and the sign (debit > 0) its Amount takes on the bank account;
+    the control account takes the opposite."""
+
+    system_account: str
+    bank_sign: int
+
+
+DOCUMENT_CONTROL = {
+    "ACCREC": ControlSide("DEBTORS", 1),
+    "ACCPAY": ControlSide("CREDITORS", -1),
+    "ACCRECCREDIT": ControlSide("DEBTORS", -1),
+    "ACCPAYCREDIT": ControlSide("CREDITORS", 1),
+}
+# The payment type that settles each document type.
+PAYMENT_TYPE = {
+    "ACCREC": "ACCRECPAYMENT",
+    "ACCPAY": "ACCPAYPAYMENT",
+    "ACCRECCREDIT": "ARCREDITPAYMENT",
+    "ACCPAYCREDIT": "APCREDITPAYMENT",
+}
+# A payment undoes on the control account what its document put there, so the bank side takes the
+# document's sign: cash in for a sales invoice or a supplier credit, out for a bill or a customer refund.
+PAYMENT_SIDE = {
+    payment_type: PaymentSide(*DOCUMENT_CONTROL[doc_type]) for doc_type, payment_type in PAYMENT_TYPE.items()
+}
+# The journal SourceType of a bank transaction of each type, and of a bank transfer.
+BANK_TRANSACTION_SOURCE = {"SPEND": "CASHPAID", "RECEIVE": "CASHREC"}
+TRANSFER_SOURCE = "TRANSFER"
+# Every Journal SourceType the mock posts, and those of money that actually moved (``paymentsOnly``).
+SOURCE_TYPES = frozenset({*DOCUMENT_CONTROL, *PAYMENT_SIDE, *BANK_TRANSACTION_SOURCE.values(), TRANSFER_SOURCE})
+CASH_SOURCES = frozenset({*PAYMENT_SIDE, *BANK_TRANSACTION_SOURCE.values(), TRANSFER_SOURCE})
+# The two invoice types and the credit-note type that offsets each on the same control account.
+CREDIT_TYPE = {"ACCREC": "ACCRECCREDIT", "ACCPAY": "ACCPAYCREDIT"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One side of a posting, before it is stored."""
+
+    account: dict  # the account record
+    net: Decimal  # debit > 0, credit < 0
+    description: str | None = None
+    tax_amount: Decimal = ZERO
+    tax_type: str | None = None
+
+
+AccountById = Callable[[str], dict]
+SystemAccount = Callable[[str], dict]  # DEBTORS, CREDITORS, GST, ROUNDING → the account record
+
+
+def is_posted(status: str | None) -> bool:
+    return status in POSTED
+
+
+def bank_sign(transaction_type: str) -> int:
+    """+1 when money comes into the bank account (a debit to it), -1 when it goes out."""
+    return 1 if transaction_type.startswith("RECEIVE") else -1
+
+
+def net_of_tax(line: dict, line_amount_types: str) -> Decimal:
+    """The amount a line posts to its account: inclusive lines carry their tax inside LineAmount."""
+    return line_net(line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO), line_amount_types)
+
+
+def document_lines(record: dict, account: AccountById, system_account: SystemAccount) -> list[Line]:
+    """An invoice or credit note: the control account takes the total, each line its net, the tax account
+    the tax; any rounding residue goes to the rounding account so the journal always balances."""
+    control = DOCUMENT_CONTROL[record["Type"]]
+    line_sign = -control.sign
+    mode = record["LineAmountTypes"]
+    lines = [Line(system_account(control.system_account), control.sign * record["Total"])]
+    for item in record["LineItems"]:
+        if not item.get("AccountID"):
+            continue
+        lines.append(
+            Line(
+                account(item["AccountID"]),
+                line_sign * net_of_tax(item, mode),
+                description=item.get("Description"),
+                tax_amount=line_sign * item.get("TaxAmount", ZERO),
+                tax_type=item.get("TaxType"),
+            )
+        )
+    if record["TotalTax"]:
+        lines.append(Line(system_account("GST"), line_sign * record["TotalTax"]))
+    difference = -sum((line.net for line in lines), ZERO)
+    if difference:  # per-line rounding leaves none; kept so a posting can never be unbalanced
+        lines.append(Line(system_account("ROUNDING"), difference))
+    return lines
+
+
+def payment_lines(payment: dict, bank_account: dict, system_account: SystemAccount) -> list[Line]:
+    """A payment or refund: cash through the bank account against the document's control account."""
+    side = PAYMENT_SIDE[payment["PaymentType"]]
+    bank_net = side.bank_sign * payment["Amount"]
+    return [Line(bank_account, bank_net), Line(system_account(side.system_account), -bank_net)]
+
+
+def bank_transaction_lines(record: dict, account: AccountById, system_account: SystemAccount) -> list[Line]:
+    """A RECEIVE or SPEND: the bank account takes the total, the lines the other side (net and tax)."""
+    sign = -bank_sign(record["Type"])  # SPEND debits its lines, RECEIVE credits them
+    mode = record["LineAmountTypes"]
+    lines = [
+        Line(
+            account(item["AccountID"]),
+            sign * line_net(item["LineAmount"], item["TaxAmount"], mode),
+            item.get("Description"),
+            sign * item["TaxAmount"],
+            item.get("TaxType"),
+        )
+        for item in record["LineItems"]
+    ]
+    if record["TotalTax"]:
+        lines.append(Line(system_account("GST"), sign * record["TotalTax"]))
+    lines.append(Line(account(record["BankAccount"]["AccountID"]), -sign * record["Total"]))
+    return lines
+
+
+def transfer_lines(source: dict, target: dict, amount: Decimal) -> list[Line]:
+    """A bank transfer: the To account is debited, the From account credited."""
+    return [Line(target, amount, "Bank Transfer"), Line(source, -amount, "Bank Transfer")]
