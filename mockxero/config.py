@@ -120,69 +120,194 @@ class ClientConfig:
             )
 
 
+# --- the settings table ----------------------------------------------------------------------------------
+#
+# Each scalar setting is declared once, as a field of ``MockConfig`` made by ``setting(...)``: its name is
+# the configuration-file key, its default is the field's, and its kind says how a value is checked, read
+# from its ``MOCKXERO_*`` variable and offered as a ``mockxero serve`` flag. ``SETTINGS`` lists them in
+# declaration order; the checks, the environment, the CLI options and docs/configuration-settings.md are
+# all generated from it.
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How values of one kind of setting are checked and read from text."""
+
+    name: str  # whole, number, choice, switch, path
+
+    def check(self, spec: Setting, value: Any) -> None:
+        key = spec.name
+        if value is None and spec.default is None:
+            return
+        if self.name == "whole":
+            _require_whole(key, value, minimum=spec.minimum)
+        elif self.name == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                raise ConfigError(f"{key} must be a positive number, got {value!r}")
+        elif self.name == "choice":
+            if value not in spec.choices:
+                raise ConfigError(f"{key} must be {_either(spec.choices)}, got {value!r}")
+        elif self.name == "switch":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{key} must be true or false, got {value!r}")
+        elif self.name == "path" and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{key} must be a file path, got {value!r}")
+
+    def parse(self, spec: Setting, raw: str) -> Any:
+        """The value of the setting's environment variable."""
+        variable = spec.env
+        if self.name == "whole":
+            try:
+                return int(raw)
+            except ValueError:
+                raise ConfigError(f"{variable} must be a whole number, got {raw!r}") from None
+        if self.name == "number":
+            try:
+                return float(raw)
+            except ValueError:
+                raise ConfigError(f"{variable} must be a number, got {raw!r}") from None
+        if self.name == "switch":
+            word = raw.strip().lower()
+            if word in ("1", "true", "yes", "on"):
+                return True
+            if word in ("0", "false", "no", "off"):
+                return False
+            raise ConfigError(f"{variable} must be on/off (or true/false), got {raw!r}")
+        return raw
+
+
+WHOLE, NUMBER, CHOICE, SWITCH, PATH = (Kind(name) for name in ("whole", "number", "choice", "switch", "path"))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str  # the MockConfig field and the configuration-file key
+    default: Any
+    kind: Kind
+    help: str  # one sentence: what it does
+    minimum: int | None = None  # for whole numbers
+    choices: tuple[str, ...] = ()  # for choices
+    flag: bool = True  # offered as a ``mockxero serve`` flag (else file and environment only)
+    must_exist: bool = False  # a path the flag checks exists (a file to read, not one to create)
+    shown_default: str | None = None  # the default as the docs and --help show it, when not plain
+
+    @property
+    def env(self) -> str:
+        return env_name(self.name)
+
+    @property
+    def option(self) -> str:
+        """The ``mockxero serve`` flag: ``token_ttl`` → ``--token-ttl``."""
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def default_text(self) -> str:
+        if self.shown_default is not None:
+            return self.shown_default
+        if self.default is None:
+            return "none"
+        if isinstance(self.default, bool):
+            return "on" if self.default else "off"
+        return str(self.default)
+
+
+_SETTING = "mockxero.setting"
+
+
+def setting(default: Any, kind: Kind, help: str, **row: Any) -> Any:
+    """A ``MockConfig`` field that is a row of the settings table."""
+    return field(default=default, metadata={_SETTING: {"default": default, "kind": kind, "help": help, **row}})
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    shown = [repr(choice) for choice in choices]
+    return " or ".join(shown) if len(shown) == 2 else "one of " + ", ".join(shown)
+
+
 @dataclass(frozen=True)
 class MockConfig:
-    data_file: str | None = None
-    token_ttl: int = 1800
-    refresh_token_ttl: int = 60 * 86_400
-    refresh_grace: int = 1800  # a rotated refresh token may be replayed this long (lost-response grace)
+    data_file: str | None = setting(
+        None,
+        PATH,
+        "Keep the books in this tinydb JSON file so they survive restarts.",
+        shown_default="none (in memory)",
+    )
+    token_ttl: int = setting(1800, WHOLE, "Access-token lifetime in seconds, as Xero.", minimum=1)
+    refresh_token_ttl: int = setting(
+        60 * 86_400,
+        WHOLE,
+        "Refresh-token lifetime in seconds.",
+        minimum=1,
+        flag=False,
+        shown_default="5184000 (60 days)",
+    )
+    refresh_grace: int = setting(
+        1800,
+        WHOLE,
+        "Seconds a rotated refresh token may still be replayed (a lost response's grace).",
+        minimum=0,
+        flag=False,
+    )
     clients: tuple[ClientConfig, ...] = (ClientConfig(),)
     tenants: tuple[TenantConfig, ...] = (TenantConfig(),)
-    max_body_bytes: int = MAX_BODY_BYTES
-    unknown_fields: str = "ignore"  # "ignore" like Xero's JSON reader, or "reject" to catch client typos
-    default_format: str = "xml"  # what a client that does not ask for JSON gets, as in Xero
-    clock_scale: float = 1.0
-    seed: int | None = None
+    max_body_bytes: int = setting(
+        MAX_BODY_BYTES,
+        WHOLE,
+        "Larger request bodies get 413, as Xero refuses bodies over 3.5 MB.",
+        minimum=1,
+        flag=False,
+        shown_default=f"{MAX_BODY_BYTES} (3.5 MB)",
+    )
+    unknown_fields: str = setting(
+        "ignore",
+        CHOICE,
+        "Ignore body fields the API does not know (as Xero does) or reject them to catch typos.",
+        choices=("ignore", "reject"),
+    )
+    default_format: str = setting(
+        "xml",
+        CHOICE,
+        "What a client that does not ask for JSON gets, as in Xero.",
+        choices=("xml", "json"),
+        flag=False,
+    )
+    clock_scale: float = setting(1.0, NUMBER, "Run the emulator's clock this many times faster than real time.")
+    seed: int | None = setting(None, WHOLE, "Seed for reproducible ids and tokens.")
     clock: Clock | None = field(default=None, compare=False)
     testing: bool = False
     # The API gateway (mockxero.traffic): Xero's rate limits, Idempotency-Key, fault injection, request log.
-    rate_limits: bool = True
-    rate_limit_minute: int = 60  # per tenant per app, rolling 60 s
-    rate_limit_day: int = 5_000  # per tenant per app, rolling 24 h
-    rate_limit_concurrent: int = 5  # per tenant per app, calls in flight
-    rate_limit_app_minute: int = 10_000  # per app across tenants, rolling 60 s
-    idempotency_ttl: int = 86_400  # seconds a stored Idempotency-Key answer is replayed
-    faults_file: str | None = None  # JSON/YAML fault rules loaded at start
-    fault_latency: str = "clock"  # "clock": latency advances the emulator clock; "sleep": really wait
-    request_log_size: int = 1_000  # newest calls kept by GET /mock-api/requests; 0 turns the log off
+    rate_limits: bool = setting(True, SWITCH, "Enforce Xero's rate limits (429 with Retry-After).")
+    rate_limit_minute: int = setting(60, WHOLE, "Calls per tenant per app in any rolling minute, as Xero.", minimum=1)
+    rate_limit_day: int = setting(5_000, WHOLE, "Calls per tenant per app in any rolling 24 hours, as Xero.", minimum=1)
+    rate_limit_concurrent: int = setting(5, WHOLE, "Calls per tenant per app in flight at once, as Xero.", minimum=1)
+    rate_limit_app_minute: int = setting(
+        10_000, WHOLE, "Calls per app across all tenants in any rolling minute, as Xero.", minimum=1
+    )
+    idempotency_ttl: int = setting(86_400, WHOLE, "Seconds an Idempotency-Key's answer is replayed.", minimum=1)
+    faults_file: str | None = setting(
+        None,
+        PATH,
+        "A YAML or JSON file of fault rules to load at start (see /mock-api/faults).",
+        must_exist=True,
+    )
+    fault_latency: str = setting(
+        "clock",
+        CHOICE,
+        "How a latency fault delays a call: move the emulator clock, or really sleep.",
+        choices=("clock", "sleep"),
+    )
+    request_log_size: int = setting(
+        1_000, WHOLE, "Calls kept in the request log (GET /mock-api/requests); 0 turns it off.", minimum=0
+    )
 
     def __post_init__(self) -> None:
         data_file: object = self.data_file  # callers may hand a Path
         if isinstance(data_file, os.PathLike):
             object.__setattr__(self, "data_file", os.fspath(data_file))
-        if self.data_file is not None and (not isinstance(self.data_file, str) or not self.data_file.strip()):
-            raise ConfigError(f"data_file must be a file path, got {self.data_file!r}")
-        for key in ("token_ttl", "refresh_token_ttl", "max_body_bytes"):
-            _require_whole(key, getattr(self, key), minimum=1)
-        _require_whole("refresh_grace", self.refresh_grace, minimum=0)
-        if self.unknown_fields not in ("ignore", "reject"):
-            raise ConfigError(f"unknown_fields must be 'ignore' or 'reject', got {self.unknown_fields!r}")
-        if self.default_format not in ("xml", "json"):
-            raise ConfigError(f"default_format must be 'xml' or 'json', got {self.default_format!r}")
-        if (
-            isinstance(self.clock_scale, bool)
-            or not isinstance(self.clock_scale, (int, float))
-            or not math.isfinite(self.clock_scale)
-            or self.clock_scale <= 0
-        ):
-            raise ConfigError(f"clock_scale must be a positive number, got {self.clock_scale!r}")
-        if self.seed is not None:
-            _require_whole("seed", self.seed, minimum=None)
-        if not isinstance(self.rate_limits, bool):
-            raise ConfigError(f"rate_limits must be true or false, got {self.rate_limits!r}")
-        for key in (
-            "rate_limit_minute",
-            "rate_limit_day",
-            "rate_limit_concurrent",
-            "rate_limit_app_minute",
-            "idempotency_ttl",
-        ):
-            _require_whole(key, getattr(self, key), minimum=1)
-        _require_whole("request_log_size", self.request_log_size, minimum=0)
-        if self.fault_latency not in ("clock", "sleep"):
-            raise ConfigError(f"fault_latency must be 'clock' or 'sleep', got {self.fault_latency!r}")
-        if self.faults_file is not None and (not isinstance(self.faults_file, str) or not self.faults_file.strip()):
-            raise ConfigError(f"faults_file must be a file path, got {self.faults_file!r}")
+        for spec in SETTINGS:
+            spec.kind.check(spec, getattr(self, spec.name))
         if not self.tenants:
             raise ConfigError("tenants: at least one tenant must be configured")
         if not self.clients:
@@ -253,15 +378,18 @@ class MockConfig:
         config_file = config_file or env.get("MOCKXERO_CONFIG_FILE")
         if config_file:
             values.update(load_config_file(config_file))
-        for key, parse in _ENV_SETTINGS.items():
-            raw = env.get(env_name(key))
+        for spec in SETTINGS:
+            raw = env.get(spec.env)
             if raw not in (None, ""):
-                values[key] = parse(key, raw)
+                values[spec.name] = spec.kind.parse(spec, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        tenant_values = {k: env[v] for k, v in _TENANT_ENV.items() if env.get(v)}
-        tenant_values.update({k: v for k, v in (tenant or {}).items() if v is not None})
-        client_values = {k: env[v] for k, v in _CLIENT_ENV.items() if env.get(v)}
-        client_values.update({k: v for k, v in (client or {}).items() if v is not None})
+        identity: dict[str, dict[str, Any]] = {"tenant": {}, "client": {}}
+        for field_spec in IDENTITY_SETTINGS:
+            if env.get(field_spec.env):
+                identity[field_spec.target][field_spec.name] = env[field_spec.env]
+        identity["tenant"].update({k: v for k, v in (tenant or {}).items() if v is not None})
+        identity["client"].update({k: v for k, v in (client or {}).items() if v is not None})
+        tenant_values, client_values = identity["tenant"], identity["client"]
         config = cls.from_mapping(values)
         return config.with_default_identity(tenant=tenant_values, client=client_values)
 
@@ -350,52 +478,67 @@ def env_name(key: str) -> str:
     return "MOCKXERO_" + key.upper()
 
 
-def _int(key: str, raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigError(f"{env_name(key)} must be a whole number, got {raw!r}") from None
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(name=f.name, **f.metadata[_SETTING]) for f in fields(MockConfig) if _SETTING in f.metadata
+)
 
 
-def _float(key: str, raw: str) -> float:
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigError(f"{env_name(key)} must be a number, got {raw!r}") from None
+@dataclass(frozen=True)
+class IdentitySetting:
+    """A field of the first (default) tenant or app client that the environment and a flag may set."""
+
+    target: str  # "tenant" or "client": which one it sets
+    name: str  # the TenantConfig / ClientConfig field
+    env: str
+    option: str
+    help: str
+    default: str
+
+    @property
+    def key(self) -> str:
+        """Where the configuration file sets it."""
+        return f"{self.target}s[0].{self.name}"
 
 
-def _text(key: str, raw: str) -> str:
-    return raw
-
-
-def _switch(key: str, raw: str) -> bool:
-    word = raw.strip().lower()
-    if word in ("1", "true", "yes", "on"):
-        return True
-    if word in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{env_name(key)} must be on/off (or true/false), got {raw!r}")
-
-
-_ENV_SETTINGS = {
-    "data_file": _text,
-    "token_ttl": _int,
-    "refresh_token_ttl": _int,
-    "refresh_grace": _int,
-    "max_body_bytes": _int,
-    "unknown_fields": _text,
-    "default_format": _text,
-    "clock_scale": _float,
-    "seed": _int,
-    "rate_limits": _switch,
-    "rate_limit_minute": _int,
-    "rate_limit_day": _int,
-    "rate_limit_concurrent": _int,
-    "rate_limit_app_minute": _int,
-    "idempotency_ttl": _int,
-    "faults_file": _text,
-    "fault_latency": _text,
-    "request_log_size": _int,
-}
-_TENANT_ENV = {"tenant_id": "MOCKXERO_TENANT_ID", "name": "MOCKXERO_TENANT_NAME", "country_code": "MOCKXERO_COUNTRY"}
-_CLIENT_ENV = {"client_id": "MOCKXERO_CLIENT_ID", "client_secret": "MOCKXERO_CLIENT_SECRET"}
+IDENTITY_SETTINGS = (
+    IdentitySetting(
+        "tenant",
+        "tenant_id",
+        "MOCKXERO_TENANT_ID",
+        "--tenant-id",
+        "The first (default) tenant's id (a GUID).",
+        DEFAULT_TENANT_ID,
+    ),
+    IdentitySetting(
+        "tenant",
+        "name",
+        "MOCKXERO_TENANT_NAME",
+        "--tenant-name",
+        "The first tenant's organisation name.",
+        DEFAULT_TENANT_NAME,
+    ),
+    IdentitySetting(
+        "tenant",
+        "country_code",
+        "MOCKXERO_COUNTRY",
+        "--country",
+        "The first tenant's country: its currency, chart of accounts and tax rates.",
+        "NZ",
+    ),
+    IdentitySetting(
+        "client",
+        "client_id",
+        "MOCKXERO_CLIENT_ID",
+        "--client-id",
+        "The first (default) app's client id.",
+        DEFAULT_CLIENT_ID,
+    ),
+    IdentitySetting(
+        "client",
+        "client_secret",
+        "MOCKXERO_CLIENT_SECRET",
+        "--client-secret",
+        "The first app's client secret.",
+        DEFAULT_CLIENT_SECRET,
+    ),
+)

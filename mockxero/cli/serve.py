@@ -1,7 +1,9 @@
 """``mockxero serve``: run the emulator on a local port until Ctrl-C.
 
 Every flag has a ``MOCKXERO_*`` environment variable; a flag beats its variable, which beats the
-``--config`` file, which beats the defaults (``MockConfig.from_env`` does the layering).
+``--config`` file, which beats the defaults (``MockConfig.from_env`` does the layering). The flags of the
+emulator's settings and of the default tenant and client are made from the tables in ``mockxero.config``;
+only the server's own (host, port, configuration file) are written here.
 """
 
 from __future__ import annotations
@@ -9,14 +11,28 @@ from __future__ import annotations
 import signal
 import socket
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
 from ..api import API_PREFIX
 from ..app import create_app
-from ..config import SUPPORTED_COUNTRIES, ConfigError, MockConfig
+from ..config import (
+    CHOICE,
+    IDENTITY_SETTINGS,
+    NUMBER,
+    PATH,
+    SETTINGS,
+    SUPPORTED_COUNTRIES,
+    SWITCH,
+    WHOLE,
+    ConfigError,
+    IdentitySetting,
+    MockConfig,
+    Setting,
+)
 from ..control import CONTROL_PREFIX
 from ..ids import is_guid, normalise_guid
 from ..store import StoreFileError
@@ -41,6 +57,54 @@ class TextParam(click.ParamType):
 
 
 TEXT = TextParam()
+FC = TypeVar("FC", bound=Callable[..., Any])
+
+
+def _setting_type(spec: Setting) -> click.ParamType | None:
+    if spec.kind is WHOLE:
+        return click.IntRange(min=spec.minimum) if spec.minimum is not None else click.INT
+    if spec.kind is NUMBER:
+        return click.FloatRange(min=0, min_open=True)
+    if spec.kind is CHOICE:
+        return click.Choice(spec.choices)
+    if spec.kind is PATH:
+        return click.Path(exists=spec.must_exist, dir_okay=False)
+    return None  # a switch: an on/off flag pair
+
+
+def _setting_option(spec: Setting) -> Callable[[FC], FC]:
+    """The ``mockxero serve`` flag of one setting. No click default: an absent flag must not hide the
+    environment or the configuration file, so the default is shown in the help instead."""
+    help_text = f"{spec.help}  [default: {spec.default_text}]"
+    if spec.kind is SWITCH:
+        flag = spec.option.removeprefix("--")
+        return click.option(f"--{flag}/--no-{flag}", spec.name, default=None, envvar=spec.env, help=help_text)
+    return click.option(spec.option, spec.name, envvar=spec.env, type=_setting_type(spec), help=help_text)
+
+
+_IDENTITY_TYPES: dict[str, click.ParamType] = {
+    "tenant_id": GuidParam(),
+    "country_code": click.Choice(SUPPORTED_COUNTRIES, case_sensitive=False),
+}
+
+
+def _identity_option(spec: IdentitySetting) -> Callable[[FC], FC]:
+    return click.option(
+        spec.option,
+        f"{spec.target}_{spec.name}",
+        envvar=spec.env,
+        type=_IDENTITY_TYPES.get(spec.name, TEXT),
+        help=f"{spec.help}  [default: {spec.default}]",
+    )
+
+
+def _with_options(options: list[Callable[[FC], FC]]) -> Callable[[FC], FC]:
+    def apply(command: FC) -> FC:
+        for option in reversed(options):  # the first listed is shown first in --help
+            command = option(command)
+        return command
+
+    return apply
 
 
 @click.command("serve")
@@ -61,134 +125,22 @@ TEXT = TextParam()
     help="TCP port; 0 picks a free one (the real port is printed).",
 )
 @click.option(
-    "--data-file",
-    envvar="MOCKXERO_DATA_FILE",
-    type=click.Path(dir_okay=False),
-    help="Keep the books in this tinydb JSON file so they survive restarts. Default: in memory.",
-)
-@click.option(
     "--config",
     "config_file",
     envvar="MOCKXERO_CONFIG_FILE",
     type=click.Path(exists=True, dir_okay=False),
     help="A YAML or JSON file with tenants, clients and any other setting.",
 )
-@click.option(
-    "--token-ttl",
-    envvar="MOCKXERO_TOKEN_TTL",
-    type=click.IntRange(min=1),
-    help="Access-token lifetime in seconds.  [default: 1800, as Xero]",
-)
-@click.option("--tenant-id", envvar="MOCKXERO_TENANT_ID", type=GuidParam(), help="The first (default) tenant's id.")
-@click.option(
-    "--tenant-name",
-    envvar="MOCKXERO_TENANT_NAME",
-    type=TEXT,
-    help="The first tenant's organisation name.  [default: Demo Company (NZ)]",
-)
-@click.option(
-    "--country",
-    envvar="MOCKXERO_COUNTRY",
-    type=click.Choice(SUPPORTED_COUNTRIES, case_sensitive=False),
-    help="The first tenant's country: its currency, chart of accounts and tax rates.  [default: NZ]",
-)
-@click.option("--client-id", envvar="MOCKXERO_CLIENT_ID", type=TEXT, help="The first (default) app's client id.")
-@click.option("--client-secret", envvar="MOCKXERO_CLIENT_SECRET", type=TEXT, help="The first app's client secret.")
-@click.option(
-    "--unknown-fields",
-    envvar="MOCKXERO_UNKNOWN_FIELDS",
-    type=click.Choice(["ignore", "reject"]),
-    help="Ignore body fields the API does not know (as Xero does) or reject them to catch typos.  [default: ignore]",
-)
-@click.option(
-    "--clock-scale",
-    envvar="MOCKXERO_CLOCK_SCALE",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Run the emulator's clock this many times faster than real time.  [default: 1]",
-)
-@click.option("--seed", envvar="MOCKXERO_SEED", type=int, help="Seed for reproducible ids and tokens.")
-@click.option(
-    "--rate-limits/--no-rate-limits",
-    default=None,
-    envvar="MOCKXERO_RATE_LIMITS",
-    help="Enforce Xero's rate limits (429 with Retry-After).  [default: on]",
-)
-@click.option(
-    "--rate-limit-minute",
-    envvar="MOCKXERO_RATE_LIMIT_MINUTE",
-    type=click.IntRange(min=1),
-    help="Calls per tenant per app in any rolling minute.  [default: 60, as Xero]",
-)
-@click.option(
-    "--rate-limit-day",
-    envvar="MOCKXERO_RATE_LIMIT_DAY",
-    type=click.IntRange(min=1),
-    help="Calls per tenant per app in any rolling 24 hours.  [default: 5000, as Xero]",
-)
-@click.option(
-    "--rate-limit-concurrent",
-    envvar="MOCKXERO_RATE_LIMIT_CONCURRENT",
-    type=click.IntRange(min=1),
-    help="Calls per tenant per app in flight at once.  [default: 5, as Xero]",
-)
-@click.option(
-    "--rate-limit-app-minute",
-    envvar="MOCKXERO_RATE_LIMIT_APP_MINUTE",
-    type=click.IntRange(min=1),
-    help="Calls per app across all tenants in any rolling minute.  [default: 10000, as Xero]",
-)
-@click.option(
-    "--idempotency-ttl",
-    envvar="MOCKXERO_IDEMPOTENCY_TTL",
-    type=click.IntRange(min=1),
-    help="Seconds an Idempotency-Key's answer is replayed.  [default: 86400]",
-)
-@click.option(
-    "--faults-file",
-    envvar="MOCKXERO_FAULTS_FILE",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A YAML or JSON file of fault rules to load at start (see /mock-api/faults).",
-)
-@click.option(
-    "--fault-latency",
-    envvar="MOCKXERO_FAULT_LATENCY",
-    type=click.Choice(["clock", "sleep"]),
-    help="How a latency fault delays a call: move the emulator clock, or really sleep.  [default: clock]",
-)
-@click.option(
-    "--request-log-size",
-    envvar="MOCKXERO_REQUEST_LOG_SIZE",
-    type=click.IntRange(min=0),
-    help="Calls kept in the request log (GET /mock-api/requests); 0 turns it off.  [default: 1000]",
-)
-def serve(
-    host: str,
-    port: int,
-    config_file: str | None,
-    data_file: str | None,
-    token_ttl: int | None,
-    tenant_id: str | None,
-    tenant_name: str | None,
-    country: str | None,
-    client_id: str | None,
-    client_secret: str | None,
-    unknown_fields: str | None,
-    clock_scale: float | None,
-    seed: int | None,
-    **gateway: Any,
-) -> None:
+@_with_options([_identity_option(spec) for spec in IDENTITY_SETTINGS])
+@_with_options([_setting_option(spec) for spec in SETTINGS if spec.flag])
+def serve(host: str, port: int, config_file: str | None, **given: Any) -> None:
     """Serve the Xero Accounting API emulator until Ctrl-C."""
+    identity: dict[str, dict[str, Any]] = {"tenant": {}, "client": {}}
+    for spec in IDENTITY_SETTINGS:
+        identity[spec.target][spec.name] = given.pop(f"{spec.target}_{spec.name}")
     try:
         config = MockConfig.from_env(
-            config_file=config_file,
-            tenant={"tenant_id": tenant_id, "name": tenant_name, "country_code": country and country.upper()},
-            client={"client_id": client_id, "client_secret": client_secret},
-            data_file=data_file,
-            token_ttl=token_ttl,
-            unknown_fields=unknown_fields,
-            clock_scale=clock_scale,
-            seed=seed,
-            **gateway,  # rate limits, Idempotency-Key window, faults, request log (mockxero.traffic)
+            config_file=config_file, tenant=identity["tenant"], client=identity["client"], **given
         )
         app = create_app(config)
     except ConfigError as exc:

@@ -13,6 +13,7 @@ from mockxero.config import (
     ALL_SCOPES,
     DEFAULT_CLIENT_ID,
     DEFAULT_TENANT_ID,
+    SETTINGS,
     ClientConfig,
     ConfigError,
     MockConfig,
@@ -268,3 +269,31 @@ def test_unusable_config_files_are_refused_naming_the_file(tmp_path, name, conte
 def test_a_missing_config_file_is_refused_naming_it(tmp_path):
     with pytest.raises(ConfigError, match="cannot read configuration file .*missing.yaml"):
         MockConfig.from_env({}, config_file=tmp_path / "missing.yaml")
+
+
+# --- the settings table --------------------------------------------------------------------------------
+
+_WRONG_TYPE = {"whole": "soon", "number": "fast", "choice": "neither", "switch": "yes", "path": ""}
+
+
+@pytest.mark.parametrize("spec", SETTINGS, ids=lambda spec: spec.name)
+def test_each_setting_defaults_to_its_table_row_and_refuses_a_wrong_value_naming_itself(spec):
+    assert getattr(MockConfig(), spec.name) == spec.default
+    with pytest.raises(ConfigError) as caught:
+        MockConfig.from_mapping({spec.name: _WRONG_TYPE[spec.kind.name]})
+    assert str(caught.value).startswith(f"{spec.name} must be ")
+    if spec.minimum is not None:
+        with pytest.raises(ConfigError, match=f"{spec.name} must be at least {spec.minimum}"):
+            MockConfig.from_mapping({spec.name: spec.minimum - 1})
+        assert getattr(MockConfig.from_mapping({spec.name: spec.minimum}), spec.name) == spec.minimum
+
+
+@pytest.mark.parametrize("spec", SETTINGS, ids=lambda spec: spec.name)
+def test_each_setting_is_read_from_its_environment_variable(spec, tmp_path):
+    text = {"whole": "7", "number": "2.5", "switch": "off", "path": str(tmp_path / "f.yaml")}.get(spec.kind.name)
+    if spec.kind.name == "choice":
+        text = spec.choices[-1]
+    if spec.name == "faults_file":
+        (tmp_path / "f.yaml").write_text("[]\n")
+    expected = spec.kind.parse(spec, text)
+    assert getattr(MockConfig.from_env({spec.env: text}), spec.name) == expected != spec.default
