@@ -8,14 +8,14 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .api import API_PREFIX, BLUEPRINTS
+from .api import BLUEPRINTS
 from .config import MockConfig
 from .control import BLUEPRINTS as CONTROL_BLUEPRINTS
-from .control import CONTROL_PREFIX
 from .control.openapi import public_bp as contract_bp
 from .emulator import Emulator
 from .http import XeroJSONProvider, negotiate, register_error_handlers
 from .identity.views import bp as identity_bp
+from .paths import API_PREFIX, CONTROL_PREFIX
 from .traffic import install as install_gateway
 
 

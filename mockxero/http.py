@@ -21,12 +21,9 @@ from .exceptions import (
     ProblemError,
     XeroAPIError,
 )
+from .paths import CONTROL_PREFIX
 
 log = logging.getLogger("mockxero")
-
-# Here rather than in mockxero.control so the error renderer can tell control calls apart without
-# importing the control blueprints (which import this module).
-CONTROL_PREFIX = "/mock-api"
 
 
 def is_control_call() -> bool:

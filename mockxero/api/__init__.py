@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from ..paths import API_PREFIX
 from . import (
     accounts,
     allocations,
@@ -24,7 +25,7 @@ from . import (
     taxrates,
 )
 
-API_PREFIX = "/api.xro/2.0"
+__all__ = ["API_PREFIX", "BLUEPRINTS"]
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     contacts.bp,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..backend.documents import CREDIT_NOTE
 from ..money import round_money
 from ..protocol import list_response, unit_places
 from ..query import Extra, Listing
@@ -48,7 +47,7 @@ def present_payment(backend, payment: dict) -> dict:
     kind, document = backend.payment_document(payment)
     shown = {k: v for k, v in payment.items() if k not in ("Invoice", "CreditNote")}
     embedded = present_document(backend, document)
-    if kind is CREDIT_NOTE:
+    if kind.is_credit:
         embedded = as_invoice(embedded)
     shown["Invoice"] = embedded
     account = backend.resolve_account({"AccountID": payment["Account"]["AccountID"]})

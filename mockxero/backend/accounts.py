@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 
+from ..refdata import ACCOUNT_CLASS, COUNTRIES, REPORTING_CODE
 from ..statuses import AccountStatus, TaxRateStatus
 from .base import BackendBase, fail
-from .defaults import ACCOUNT_CLASS, COUNTRIES, REPORTING_CODE
 
 CODE_MAX = 10
 NAME_MAX = 150

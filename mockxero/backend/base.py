@@ -11,12 +11,9 @@ from ..clock import Clock
 from ..config import TenantConfig
 from ..exceptions import NotFound, ValidationException
 from ..ids import IdGenerator
+from ..records import CREATED_BY_APP
 from ..store import Store, table_name
 from .books import Books
-
-# The app client that first saved a record, kept on the record for ``createdByMyApp``. Schemas dump declared
-# fields only, so this hidden field never reaches the wire.
-CREATED_BY_APP = "_CreatedByAppID"
 
 # (kind, index name, key function): each resource module declares the lookups it needs to be fast.
 IndexSpec = tuple[str, str, Callable[[dict], Any]]

@@ -7,9 +7,8 @@ multi-currency plan in the real product); the mock's organisation has every acti
 
 from __future__ import annotations
 
-from ..schemas.currencies import CURRENCY_CODES
+from ..refdata import CURRENCY_CODES, CURRENCY_NAMES
 from .base import BackendBase, fail
-from .defaults import CURRENCY_NAMES
 
 MSG_CODE_REQUIRED = "Please enter a currency Code."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import defaults
+from .. import refdata
 from .base import BackendBase
 
 ORG_KEY = "organisation"
@@ -36,7 +36,7 @@ class OrganisationBackend(BackendBase):
         if self.is_bootstrapped():
             return
         country = self.tenant.country_code
-        spec = defaults.COUNTRIES[country]
+        spec = refdata.COUNTRIES[country]
         now = self.now()
         short = hashlib.sha1(self.tenant_id.encode()).hexdigest()
         self._save(
@@ -73,11 +73,11 @@ class OrganisationBackend(BackendBase):
                 "PaymentTerms": {},
             },
         )
-        for code in dict.fromkeys((spec["currency"], *defaults.EXTRA_CURRENCIES)):
-            self._save("Currencies", code, {"Code": code, "Description": defaults.CURRENCY_NAMES[code]})
-        for rate in defaults.tax_rates(country):
+        for code in dict.fromkeys((spec["currency"], *refdata.EXTRA_CURRENCIES)):
+            self._save("Currencies", code, {"Code": code, "Description": refdata.CURRENCY_NAMES[code]})
+        for rate in refdata.tax_rates(country):
             self._save("TaxRates", rate["TaxType"], {**rate, "UpdatedDateUTC": now})
-        for account in defaults.chart_of_accounts(country):
+        for account in refdata.chart_of_accounts(country):
             self._insert_account(account)
 
     def organisation(self) -> dict:

@@ -21,9 +21,9 @@ import re
 from decimal import Decimal
 
 from ..money import round_money
+from ..refdata import COUNTRIES
 from ..statuses import TaxRateStatus
 from .base import BackendBase, fail
-from .defaults import COUNTRIES
 
 HUNDRED = Decimal(100)
 RATE_PLACES = 4

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 import click
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
-from ..api import API_PREFIX
 from ..app import create_app
 from ..config import (
     CHOICE,
@@ -33,8 +32,8 @@ from ..config import (
     MockConfig,
     Setting,
 )
-from ..control import CONTROL_PREFIX
 from ..ids import is_guid, normalise_guid
+from ..paths import API_PREFIX, CONTROL_PREFIX
 from ..store import StoreFileError
 
 

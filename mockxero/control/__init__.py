@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..http import CONTROL_PREFIX
+from ..paths import CONTROL_PREFIX
 from . import admin, faults, ledger, openapi, ratelimits, requestlog
 
 __all__ = ["BLUEPRINTS", "CONTROL_PREFIX"]

@@ -15,9 +15,9 @@ from typing import Any, TypeGuard
 
 from marshmallow import Schema
 
-from ..backend.base import CREATED_BY_APP
 from ..exceptions import QueryParseException
 from ..ids import is_guid, normalise_guid
+from ..records import CREATED_BY_APP
 from ..store import Store
 from .expressions import Getter, OrderKey, View, compile_order, compile_path, compile_where, sort_rows
 from .modified import modified_since, parse_if_modified_since

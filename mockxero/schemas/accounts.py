@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..refdata import CURRENCY_CODES
 from ..statuses import AccountStatus, values
 from .base import XeroSchema
-from .currencies import CURRENCY_CODES
 from .fields import Choice, Flag, Guid, Text, XeroDateTime
 
 ACCOUNT_TYPES = (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mockxero.backend.base import CREATED_BY_APP
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID
+from mockxero.records import CREATED_BY_APP
 
 
 def stored_contact(emulator, contact_id: str) -> dict:

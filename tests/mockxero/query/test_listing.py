@@ -10,7 +10,8 @@ from marshmallow import fields
 
 from mockxero.exceptions import QueryParseException
 from mockxero.query import BY_KEY, Hidden, Listing, ListQuery, Lookup, guid_value, select, upper_value
-from mockxero.query.listing import CREATED_BY_APP, RecordSource
+from mockxero.query.listing import RecordSource
+from mockxero.records import CREATED_BY_APP
 from mockxero.schemas.base import XeroSchema
 from mockxero.schemas.fields import Choice, Guid, Money, Text, XeroDateTime
 from mockxero.store import Store

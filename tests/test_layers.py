@@ -1,0 +1,168 @@
+"""Imports point one way: each module imports only its own part and the layers below it.
+
+The table below is the one statement of the direction. Every import in the tree (module level, inside
+functions and under ``TYPE_CHECKING`` alike) is read with ``ast`` and checked against it; a new module
+must be placed in a layer before it can be imported at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Lowest first. A module may import its own part (the longest prefix below that names it) and any part of a
+# lower layer; importing a part of its own layer or of a higher one is an upward import.
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "leaves: money, statuses, ids, time, errors, the wire codec, the store, mount points",
+        (
+            "mockxero.money",
+            "mockxero.statuses",
+            "mockxero.records",
+            "mockxero.ids",
+            "mockxero.clock",
+            "mockxero.exceptions",
+            "mockxero.wire",
+            "mockxero.store",
+            "mockxero.paths",
+        ),
+    ),
+    (
+        "shared rules and data: posting rules, reference data, settings, the XML codec, wire field types",
+        ("mockxero.posting", "mockxero.refdata", "mockxero.config", "mockxero.xmlwire", "mockxero.schemas.fields"),
+    ),
+    (
+        "peers that never import each other: the backend's rules, the ledger check, wire schemas, listing "
+        "queries, identity, the error renderer",
+        (
+            "mockxero.backend",
+            "mockxero.ledger",
+            "mockxero.schemas",
+            "mockxero.query",
+            "mockxero.identity",
+            "mockxero.http",
+        ),
+    ),
+    ("the API gateway", ("mockxero.traffic",)),
+    ("one emulator: its store, books, identity and gateway", ("mockxero.emulator",)),
+    ("the protocol shared by the views", ("mockxero.protocol",)),
+    ("HTTP views", ("mockxero.api", "mockxero.control", "mockxero.identity.views")),
+    ("the app factory", ("mockxero.app",)),
+    ("the command line", ("mockxero.cli",)),
+    ("the package's front door", ("mockxero.__main__", "mockxero")),
+]
+# Packages that must never import each other, whatever the layers (syncer speaks HTTP only).
+SEPARATE = [("mockxero", "syncer"), ("mockxero", "scenarios"), ("syncer", "mockxero")]
+CHECKED_PACKAGES = ("mockxero", "syncer")
+
+
+def part_of(module: str) -> tuple[int, str] | None:
+    """(layer index, part) of a module: the longest prefix in the table that names it."""
+    best: tuple[int, str] | None = None
+    for index, (_, parts) in enumerate(LAYERS):
+        for part in parts:
+            if (module == part or module.startswith(part + ".")) and (best is None or len(part) > len(best[1])):
+                best = (index, part)
+    return best
+
+
+def violation(importer: str, imported: str) -> str | None:
+    """Why ``importer`` may not import ``imported``; ``None`` when it may."""
+    for first, second in SEPARATE:
+        if importer.split(".")[0] == first and imported.split(".")[0] == second:
+            return f"{first} never imports {second}"
+    if not imported.startswith("mockxero") or not importer.startswith("mockxero"):
+        return None
+    source, target = part_of(importer), part_of(imported)
+    if source is None:
+        return f"{importer} is in no layer of tests/test_layers.py"
+    if target is None:
+        return f"{imported} is in no layer of tests/test_layers.py"
+    if source[1] == target[1] or target[0] < source[0]:
+        return None
+    return f"{source[1]} (layer {source[0]}) imports {target[1]} (layer {target[0]}): upward or sideways"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, absolute module) of every import in a file."""
+    module = module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            for alias in node.names:  # ``from pkg import mod`` imports the module pkg.mod
+                submodule = f"{target}.{alias.name}"
+                yield node.lineno, submodule if _is_module(submodule) else target
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def source_files() -> list[Path]:
+    return sorted(path for package in CHECKED_PACKAGES for path in (ROOT / package).rglob("*.py"))
+
+
+def test_no_module_imports_upward_or_sideways():
+    broken = [
+        f"{path.relative_to(ROOT)}:{line}: {reason}"
+        for path in source_files()
+        for line, imported in imports_of(path)
+        if (reason := violation(module_name(path), imported))
+    ]
+    assert broken == []
+
+
+def test_every_module_has_a_layer():
+    placed = [path for path in source_files() if path.parts[len(ROOT.parts)] == "mockxero"]
+    assert placed, "no mockxero sources found"
+    assert [str(path.relative_to(ROOT)) for path in placed if part_of(module_name(path)) is None] == []
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported"),
+    [
+        ("mockxero.backend.currencies", "mockxero.schemas.currencies"),  # sideways: peers in one layer
+        ("mockxero.schemas.items", "mockxero.backend.arithmetic"),
+        ("mockxero.query.listing", "mockxero.backend.base"),
+        ("mockxero.http", "mockxero.control"),  # downward-pointing code reaching up for a constant
+        ("mockxero.money", "mockxero.posting"),
+        ("mockxero.emulator", "syncer.client"),
+    ],
+)
+def test_the_checker_refuses_the_imports_this_table_exists_to_stop(importer, imported):
+    assert violation(importer, imported) is not None
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported"),
+    [
+        ("mockxero.api.payments", "mockxero.backend"),
+        ("mockxero.backend.payments", "mockxero.backend.documents"),
+        ("mockxero.identity.views", "mockxero.emulator"),
+        ("mockxero.emulator", "mockxero.identity.service"),
+        ("mockxero.schemas.items", "mockxero.money"),
+        ("mockxero.query.types", "mockxero.schemas.fields"),
+        ("mockxero.cli.serve", "flask"),
+    ],
+)
+def test_the_checker_accepts_downward_and_internal_imports(importer, imported):
+    assert violation(importer, imported) is None
