@@ -9,9 +9,10 @@ import re
 import yaml
 
 import mockxero.api
-from contracts import ACCOUNTING, CONTROL, build, catalogue, read_contract
+from contracts import ACCOUNTING, CONTROL, read_contract
 from mockxero.api import API_PREFIX
 from mockxero.control import CONTROL_PREFIX
+from mockxero.openapi import build, catalogue
 from mockxero.query import Listing
 
 IDENTITY_PATHS = ("/connect/", "/connections")
@@ -44,9 +45,11 @@ def _documented(document: dict) -> set[tuple[str, str]]:
 
 
 def test_committed_contract_is_what_the_builder_makes():
-    # Fails after a change to a resource's schema, rules or routes: run `python3 -m contracts.build`.
+    # Fails after a change to a resource's schema, rules or routes: run `python3 -m mockxero.openapi.build`.
     committed = read_contract(ACCOUNTING).decode("utf-8")
-    assert committed == build.build_text(), "contracts/accounting.yaml is stale: run `python3 -m contracts.build`"
+    assert committed == build.build_text(), (
+        "contracts/accounting.yaml is stale: run `python3 -m mockxero.openapi.build`"
+    )
 
 
 def test_every_emulated_accounting_operation_is_in_the_contract(app):
@@ -56,7 +59,7 @@ def test_every_emulated_accounting_operation_is_in_the_contract(app):
     documented = {(m, p) for m, p in _documented(_contract(ACCOUNTING))}
     assert served - documented == set(), (
         "served but not in contracts/accounting.yaml: add the operation to contracts/catalogue.py, "
-        "then run `python3 -m contracts.build`"
+        "then run `python3 -m mockxero.openapi.build`"
     )
     assert documented - served == set(), "in contracts/accounting.yaml but not served"
 

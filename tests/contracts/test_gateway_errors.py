@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from contracts.catalogue import UNPARSEABLE_QUERY
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MAX_BODY_BYTES
+from mockxero.openapi.catalogue import UNPARSEABLE_QUERY
 
 from .conftest import checks_for
 
