@@ -427,7 +427,7 @@ class DocumentsBackend(BackendBase):
             )
 
     def document_journal_lines(self, record: dict) -> list[Line]:
-        """DESIGN §4: the control account takes the total, each line its net, the tax account the tax."""
+        """The control account takes the total, each line its net, the tax account the tax (docs/ledger.md)."""
         control_name, control_sign = _CONTROL[record["Type"]]
         line_sign = -control_sign
         mode = record["LineAmountTypes"]

@@ -36,7 +36,8 @@ PAYMENT_TYPE = {
     "ACCRECCREDIT": "ARCREDITPAYMENT",
     "ACCPAYCREDIT": "APCREDITPAYMENT",
 }
-# (control account, whether the bank side is the debit) for each payment type, DESIGN §4.
+# (control account, whether the bank side is the debit) for each payment type: a receipt debits the bank and
+# credits receivables, a supplier payment the reverse, refunds mirror them (docs/ledger.md).
 _POSTING = {
     "ACCRECPAYMENT": ("DEBTORS", True),
     "ACCPAYPAYMENT": ("CREDITORS", False),
