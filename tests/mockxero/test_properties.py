@@ -40,7 +40,7 @@ from mockxero import create_app, wire
 from mockxero.clock import ManualClock
 from mockxero.config import MockConfig
 from mockxero.ledger import validate_emulator
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 
 OVERPAID = "Payment amount exceeds the amount outstanding on this document"
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"
