@@ -37,7 +37,6 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         TESTING=settings.testing,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
-        PROPAGATE_BUGS=False,
     )
     app.url_map.strict_slashes = False
     emulator = app.extensions["mockxero"] = Emulator(settings)

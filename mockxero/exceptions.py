@@ -1,7 +1,7 @@
 """Every error the emulator can answer with, typed once.
 
-Each class knows its HTTP status and the body Xero sends for it; ``mockxero.errors_http`` renders them all
-in one place. Views and the backend raise, they never build error responses themselves.
+Each class knows its HTTP status and the body Xero sends for it; ``mockxero.http.render_error`` renders them
+all in one place. Views and the backend raise, they never build error responses themselves.
 
 Three families, because Xero answers in three shapes:
 

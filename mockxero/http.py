@@ -121,8 +121,6 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         # A 500 is always a bug in the mock; log it loudly, answer like Xero's gateway does.
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if app.config.get("PROPAGATE_BUGS"):
-            raise error
         if is_control_call():
             return render_error(
                 ControlError(500, "internal_error", "An unexpected error occurred in mockxero (this is a bug)")

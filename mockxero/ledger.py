@@ -1,4 +1,4 @@
-"""The ledger check: the invariants of DESIGN.md §4, proven from the journals, every break at once.
+"""The ledger check: the book's invariants (docs/ledger.md), proven from the journals, every break at once.
 
 Built the way beancount checks a ledger:
 
@@ -11,7 +11,7 @@ The work is linear in the size of the book: one pass over the journals (``realiz
 account and currency, the net each source document posted, and the cash that crossed bank accounts; the
 checks then walk the documents once, looking everything up by id.
 
-Invariants (DESIGN.md §4):
+Invariants (listed with the posting rules in docs/ledger.md):
 
 1. every journal balances, per currency, and the trial balance sums to zero;
 2. every line hits an existing account that was active when it was posted; cash moves only through the

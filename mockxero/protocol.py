@@ -166,10 +166,6 @@ def envelope(collection: str, items: list[Any], *, status: int = 200, **kwargs: 
     return json_response(envelope_body(collection, items, **kwargs), status)
 
 
-def dump_all(schema: Schema, records: Iterable[dict]) -> list[dict]:
-    return [schema.dump(record) for record in records]
-
-
 def list_response(
     backend: Any, listing: Listing, rows: Iterable[dict] | None = None, dump: Callable[[dict], dict] | None = None
 ) -> Response:

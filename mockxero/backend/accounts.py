@@ -1,6 +1,6 @@
 """The chart of accounts: lookups every transaction rule needs, and the account rules themselves.
 
-Rules (xero-api-facts §11, the spec's Account schema and examples):
+Rules (Xero's documented behaviour, the spec's Account schema and examples; docs/fidelity/accounts.md):
 
 * ``PUT /Accounts`` creates one account; ``POST /Accounts/{AccountID}`` updates one (Xero staff: only the
   first account of a request is processed); ``DELETE`` marks it DELETED.

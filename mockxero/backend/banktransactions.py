@@ -1,6 +1,6 @@
 """Bank transactions: spend and receive money, their line rules, and the cash journals they post.
 
-Posting (DESIGN.md §4): SPEND (journal ``CASHPAID``) debits each line's account with its net amount and the
+Posting (docs/ledger.md): SPEND (journal ``CASHPAID``) debits each line's account with its net amount and the
 tax account with the tax, and credits the bank account with the total; RECEIVE (``CASHREC``) is the mirror.
 Deleting (``Status: DELETED``) posts the exact reversal. ``SPEND-TRANSFER`` / ``RECEIVE-TRANSFER``
 transactions belong to a bank transfer (``backend/banktransfers.py``), which posts the journal for both.
@@ -39,7 +39,7 @@ POSTING_FIELDS = ("Type", "BankAccount", "Date", "LineItems", "LineAmountTypes",
 QUANTITY_PLACES = 4
 DEFAULT_CURRENCY_RATE = Decimal("1.000000")
 
-# Xero's own wording (xero-api-facts §4, §5.4, §8).
+# Xero's own wording, as its API answers invoices and bank transactions (docs/fidelity/banktransactions.md).
 CONTACT_NOT_IDENTIFIED = (
     "The Contact must contain at least 1 of the following elements to identify the contact: "
     "Name, ContactID, ContactNumber"

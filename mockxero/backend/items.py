@@ -1,6 +1,6 @@
 """Items (products and services) with their sales and purchase defaults.
 
-Rules (xero-api-facts §12, the spec's Item/Purchase schemas and examples):
+Rules (Xero's docs, the spec's Item/Purchase schemas and examples; docs/fidelity/items.md):
 
 * Code required, ≤ 30, unique without regard to case: "Price List Item with Code ''abc'' already exists".
   Name ≤ 50; Description and PurchaseDescription ≤ 4000.

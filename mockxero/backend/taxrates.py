@@ -1,6 +1,6 @@
 """Tax rates, keyed by their TaxType code.
 
-Rules (xero-api-facts §13, the spec's TaxRate/TaxComponent schemas and examples):
+Rules (Xero's docs, the spec's TaxRate/TaxComponent schemas and examples; docs/fidelity/taxrates.md):
 
 * ``PUT /TaxRates`` creates rates from a Name and TaxComponents; Xero gives each new rate the next free
   ``TAX001``, ``TAX002``, … code of the tenant (a US tenant's default sales tax already holds TAX001).

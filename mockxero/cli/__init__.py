@@ -15,7 +15,3 @@ def cli() -> None:
 
 cli.add_command(serve.serve)
 cli.add_command(ledger.ledger)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    cli()

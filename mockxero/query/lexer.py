@@ -59,7 +59,7 @@ class Token:
         return self.kind == OP and self.text in ops
 
 
-# Messages Xero is known to send for a bad ``where`` (facts §2.7). A client may match them exactly, so
+# Messages Xero is known to send for a bad ``where`` (its 400 QueryParseException). A client may match them exactly, so
 # they go out exactly as Xero words them; every other parse error also says where it is.
 XERO_QUERY_MESSAGES = frozenset(
     {

@@ -31,10 +31,6 @@ class PhoneSchema(XeroSchema):
     PhoneCountryCode = Text()
 
 
-class ValidationErrorSchema(XeroSchema):
-    Message = Text()
-
-
 class AccountRefSchema(XeroSchema):
     """An account named inside another object: ``{"Code": "090"}`` or ``{"AccountID": ...}``."""
 

@@ -27,7 +27,7 @@ from contracts import ACCOUNTING, read_contract
 from mockxero import create_app
 from mockxero.clock import ManualClock
 from mockxero.config import DEFAULT_TENANT_ID, MockConfig
-from tests.conftest import issue_token
+from tests.helpers import issue_token
 
 # What every answer must satisfy: no 5xx, and status, content type, headers and body as documented.
 CONFORMANCE_CHECKS = [

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 
 from mockxero.ledger import Book, LedgerError, ledger_report, validate, validate_emulator
-from tests.conftest import ledger_breaks
-from tests.mockxero.conftest import add_spend as spend_over_http
-from tests.mockxero.conftest import break_first_journal
+from tests.helpers import ledger_breaks
+from tests.mockxero.helpers import add_spend as spend_over_http
+from tests.mockxero.helpers import break_first_journal
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 T1 = datetime(2026, 2, 1, tzinfo=UTC)

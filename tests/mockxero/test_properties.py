@@ -7,7 +7,7 @@ edits, voids and deletes them, pays them partly, fully or too much, deletes paym
 allocates and refunds them, spends and receives money, transfers between bank accounts and deletes all of
 these, archives contacts and accounts, and moves the clock. Every call goes through the HTTP test client.
 
-After every step ``mockxero.ledger.validate`` must find nothing (DESIGN.md §4: balanced journals, a zero
+After every step ``mockxero.ledger.validate`` must find nothing (docs/ledger.md: balanced journals, a zero
 trial balance, control accounts equal to what the documents leave outstanding, documents that agree with
 their payments, allocations and journals, bank balances equal to their cash lines). Where the outcome of a
 call is certain (a payment within what is due on an authorised invoice; an over-payment; a transfer to the
@@ -40,7 +40,7 @@ from mockxero import create_app, wire
 from mockxero.clock import ManualClock
 from mockxero.config import MockConfig
 from mockxero.ledger import validate_emulator
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 
 OVERPAID = "Payment amount exceeds the amount outstanding on this document"
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"

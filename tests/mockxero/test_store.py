@@ -17,7 +17,7 @@ from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 from mockxero.serving import EmbeddedServer
 from mockxero.store import AtomicJSONStorage, Store, StoreFileError
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 from tests.mockxero.cli.server_process import serve as serve_process
 
 CONTACTS = f"{DEFAULT_TENANT_ID}:Contacts"

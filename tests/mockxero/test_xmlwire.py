@@ -53,6 +53,9 @@ def test_applied_amount_keeps_its_name_outside_an_allocation():
         (b"<Contact><Name>x</Contact>", "not well formed"),
         (b"<Contact><Name>a</Name><Name>b</Name></Contact>", "appears twice"),
         (b'<!DOCTYPE x [<!ENTITY a "b">]><Contact><Name>&a;</Name></Contact>', "entities"),
+        # a DTD however far into the body, and an external entity, are refused as well
+        (b"<!--" + b"x" * 4096 + b"--><!DOCTYPE x [<!ELEMENT x ANY>]><Contact><Name>a</Name></Contact>", "entities"),
+        (b'<!DOCTYPE x SYSTEM "file:///etc/passwd"><Contact><Name>a</Name></Contact>', "entities"),
     ],
 )
 def test_unreadable_xml_is_refused_with_a_reason(body, fragment):

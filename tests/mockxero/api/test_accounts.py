@@ -6,7 +6,7 @@ import pytest
 
 from mockxero import create_app
 from mockxero.config import MockConfig, TenantConfig
-from tests.conftest import XeroTestClient, issue_token, validation_messages
+from tests.helpers import XeroTestClient, issue_token, validation_messages
 
 EXPENSE = {"Code": "123456", "Name": "Foobar", "Type": "EXPENSE", "Description": "Hello World"}
 BANK = {"Name": "Cheque Account", "Type": "BANK", "BankAccountNumber": "12-3456-7890123-00"}

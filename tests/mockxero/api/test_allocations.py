@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import validation_messages
+from tests.helpers import validation_messages
 from tests.mockxero.documents_helpers import (
     D,
     allocate,

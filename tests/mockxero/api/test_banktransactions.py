@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from mockxero.config import DEFAULT_TENANT_ID
-from tests.conftest import validation_messages
+from tests.helpers import validation_messages
 
 CONTACT_NOT_IDENTIFIED = (
     "The Contact must contain at least 1 of the following elements to identify the contact: "

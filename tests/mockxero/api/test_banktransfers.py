@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from mockxero.config import DEFAULT_TENANT_ID
-from tests.conftest import validation_messages
+from tests.helpers import validation_messages
 
 
 @pytest.fixture

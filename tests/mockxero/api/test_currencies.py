@@ -51,7 +51,7 @@ def test_an_unknown_code_is_refused_naming_the_field(xero):
 
 
 def test_a_missing_code_is_a_validation_error(xero):
-    from tests.conftest import validation_messages
+    from tests.helpers import validation_messages
 
     response = xero.put("/Currencies", {"Description": "Nameless"})
     assert response.status_code == 400

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import validation_messages
+from tests.helpers import validation_messages
 from tests.mockxero.documents_helpers import (
     D,
     books,
@@ -496,7 +496,7 @@ def test_unpaged_list_leaves_line_items_out_and_paged_list_has_them(xero):
 
 
 def test_invoices_need_the_transactions_scope(client):
-    from tests.conftest import XeroTestClient, issue_token
+    from tests.helpers import XeroTestClient, issue_token
 
     reader = XeroTestClient(client, issue_token(client, scope="accounting.transactions.read"))
     assert reader.get("/Invoices").status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from mockxero import create_app
 from mockxero.config import ClientConfig, MockConfig
 from mockxero.store import Store
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 from tests.mockxero.documents_helpers import create_invoice
 
 OTHER_ID, OTHER_SECRET = "MOCKXERO0OTHER0CLIENT00000000002", "other-secret"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import validation_messages
+from tests.helpers import validation_messages
 
 GUITAR = {
     "Code": "GTR",

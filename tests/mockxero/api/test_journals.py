@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 
 
 def spend(xero, amount="100.00", **overrides):

@@ -34,7 +34,7 @@ def test_actions_are_all_allowed(xero):
 
 
 def test_a_token_without_a_settings_scope_is_refused(client):
-    from tests.conftest import XeroTestClient, issue_token
+    from tests.helpers import XeroTestClient, issue_token
 
     contacts_only = XeroTestClient(client, issue_token(client, scope="accounting.contacts"))
     response = contacts_only.get("/Organisation")
@@ -43,7 +43,7 @@ def test_a_token_without_a_settings_scope_is_refused(client):
 
 
 def test_the_read_scope_may_read_but_not_write(client):
-    from tests.conftest import XeroTestClient, issue_token
+    from tests.helpers import XeroTestClient, issue_token
 
     reader = XeroTestClient(client, issue_token(client, scope="accounting.settings.read"))
     assert reader.get("/Organisation").status_code == 200

@@ -9,7 +9,7 @@ import pytest
 
 from mockxero.config import DEFAULT_TENANT_ID
 from mockxero.posting import Line
-from tests.conftest import XeroTestClient, issue_token, validation_messages
+from tests.helpers import XeroTestClient, issue_token, validation_messages
 
 
 @pytest.fixture

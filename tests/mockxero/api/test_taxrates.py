@@ -6,7 +6,7 @@ import pytest
 
 from mockxero import create_app
 from mockxero.config import MockConfig, TenantConfig
-from tests.conftest import XeroTestClient, issue_token, validation_messages
+from tests.helpers import XeroTestClient, issue_token, validation_messages
 
 STATE_TAX = {"Name": "CA State Tax", "ReportTaxType": "OUTPUT", "TaxComponents": [{"Name": "State Tax", "Rate": 2.25}]}
 

@@ -65,7 +65,7 @@ def test_gateway_problems_stay_json_for_xml_clients(client):
 
 
 def test_default_format_json_answers_json_to_clients_without_a_preference(clock):
-    from tests.conftest import XeroTestClient, issue_token
+    from tests.helpers import XeroTestClient, issue_token
 
     app = create_app({"clock": clock, "default_format": "json"})
     client = app.test_client()

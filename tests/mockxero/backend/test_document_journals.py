@@ -1,4 +1,4 @@
-"""The journals invoices, credit notes and payments post (DESIGN §4), read straight from the books."""
+"""The journals invoices, credit notes and payments post (docs/ledger.md), read straight from the books."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from mockxero import create_app
 from mockxero.cli import cli
 from mockxero.config import DEFAULT_TENANT_ID, MockConfig
-from tests.conftest import XeroTestClient, issue_token
-from tests.mockxero.conftest import add_spend as spend
-from tests.mockxero.conftest import break_first_journal
+from tests.helpers import XeroTestClient, issue_token
+from tests.mockxero.helpers import add_spend as spend
+from tests.mockxero.helpers import break_first_journal
 
 
 def run(*args):

@@ -9,8 +9,8 @@ import pytest
 
 from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
-from tests.conftest import XeroTestClient, issue_token
-from tests.mockxero.conftest import TENANT_A, TENANT_B, add_contact, contact_names
+from tests.helpers import XeroTestClient, issue_token
+from tests.mockxero.helpers import TENANT_A, TENANT_B, add_contact, contact_names
 
 UNKNOWN_TENANT = "99999999-9999-4999-8999-999999999999"
 

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from mockxero.config import DEFAULT_TENANT_ID
-from tests.mockxero.conftest import TENANT_A, TENANT_B, break_first_journal
-from tests.mockxero.conftest import add_spend as spend
+from tests.mockxero.helpers import TENANT_A, TENANT_B, break_first_journal
+from tests.mockxero.helpers import add_spend as spend
 
 
 def test_sound_books_are_balanced_with_balances_and_trial_balance(client, xero):

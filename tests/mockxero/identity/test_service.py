@@ -13,8 +13,8 @@ from mockxero.config import (
     MockConfig,
     TenantConfig,
 )
-from tests.conftest import XeroTestClient, issue_token
-from tests.mockxero.conftest import TENANT_A, TENANT_B, add_contact, contact_names
+from tests.helpers import XeroTestClient, issue_token
+from tests.mockxero.helpers import TENANT_A, TENANT_B, add_contact, contact_names
 
 CONTACT = {"Contacts": [{"Name": "Scoped Ltd"}]}
 

@@ -11,7 +11,7 @@ import pytest
 
 from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, ClientConfig, MockConfig
-from tests.conftest import XeroTestClient
+from tests.helpers import XeroTestClient
 
 REDIRECT = "https://app.example.test/callback"
 USER_SCOPES = "openid profile email offline_access accounting.contacts accounting.transactions"

@@ -11,7 +11,7 @@ import requests
 from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, ConfigError, MockConfig
 from mockxero.traffic import ConnectionDropped
-from tests.conftest import API, XeroTestClient, issue_token
+from tests.helpers import API, XeroTestClient, issue_token
 from tests.mockxero.traffic.helpers import TENANT_B, two_tenant_config
 
 ACME = {"Contacts": [{"Name": "Acme Ltd"}]}

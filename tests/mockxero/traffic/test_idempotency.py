@@ -11,7 +11,7 @@ from mockxero.backend import AccountingBackend
 from mockxero.clock import ManualClock
 from mockxero.config import MockConfig
 from mockxero.traffic.idempotency import fingerprint
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 from tests.mockxero.traffic.helpers import CLIENT_B, SECRET_B, TENANT_B, two_tenant_config
 
 ACME = {"Contacts": [{"Name": "Acme Ltd", "EmailAddress": "ap@acme.test"}]}

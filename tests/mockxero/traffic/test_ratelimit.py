@@ -11,7 +11,7 @@ from mockxero.clock import ManualClock, SystemClock
 from mockxero.config import ConfigError, MockConfig
 from mockxero.exceptions import RateLimitExceeded
 from mockxero.traffic.ratelimit import Limits, RateLimiter
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 from tests.mockxero.traffic.helpers import CLIENT_A, CLIENT_B, SECRET_B, TENANT_A, TENANT_B, two_tenant_config
 
 LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-Remaining")

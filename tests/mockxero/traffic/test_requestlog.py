@@ -8,7 +8,7 @@ from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID, ConfigError, MockConfig
 from mockxero.traffic import ConnectionDropped
 from mockxero.traffic.requestlog import LoggedCall, RequestLog
-from tests.conftest import XeroTestClient, issue_token
+from tests.helpers import XeroTestClient, issue_token
 
 
 def logged(client, query=""):

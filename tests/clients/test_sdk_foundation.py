@@ -151,7 +151,7 @@ def test_every_countrys_settings_deserialize_in_the_sdk(clock, country):
 
     from mockxero import create_app
     from mockxero.config import MockConfig, TenantConfig
-    from tests.conftest import XeroTestClient, issue_token
+    from tests.helpers import XeroTestClient, issue_token
 
     app = create_app(MockConfig(clock=clock, testing=True, tenants=(TenantConfig(country_code=country),)))
     client = app.test_client()

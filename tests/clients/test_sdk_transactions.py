@@ -8,7 +8,7 @@ One story, the one a billing platform pushing card payments into Xero lives by:
 
 and then the books are judged twice, by the SDK's own reports (TrialBalance, BankSummary) and by the
 mock's ledger check (``GET /mock-api/ledger``): the trial balance is zero, the clearing account nets to
-0.00 and the deposit account holds exactly the payout (DESIGN.md §4, "the fee trap"). The refund goes out
+0.00 and the deposit account holds exactly the payout (docs/ledger.md, "the fee trap"). The refund goes out
 of the savings account (091), a bank refund outside the gateway, so the payout stays one for one with the
 statement. Calls Xero refuses must reach the SDK as its 400 exception carrying the validation message.
 

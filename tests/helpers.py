@@ -1,0 +1,71 @@
+"""Plain helpers the tests share: an authorised accounting-API client, token issuing, error extraction.
+
+Fixtures stay in the conftest files; anything a test imports by name lives here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockxero.emulator import Emulator
+from mockxero.ledger import validate_emulator
+
+API = "/api.xro/2.0"
+
+
+def ledger_breaks(created: list[tuple[Emulator, int]]) -> str | None:
+    """Every ledger error of the written-to emulators in ``created``, as one message; None when sound."""
+    lines = []
+    for emulator, writes_at_start in created:
+        if emulator.store.write_count == writes_at_start:
+            continue
+        for tenant, errors in validate_emulator(emulator).items():
+            lines.extend(f"  [{tenant}] {e.source} {e.entry}: {e.message}" for e in errors)
+    return "the ledger check failed after this test:\n" + "\n".join(lines) if lines else None
+
+
+def issue_token(
+    client, client_id: str = DEFAULT_CLIENT_ID, secret: str = DEFAULT_CLIENT_SECRET, scope: str | None = None
+) -> str:
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    if scope:
+        form["scope"] = scope
+    response = client.post("/connect/token", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json["access_token"]
+
+
+class XeroTestClient:
+    """Calls the accounting API as an authorised app would: bearer token, tenant header, JSON."""
+
+    def __init__(self, client, token: str, tenant_id: str = DEFAULT_TENANT_ID):
+        self.client = client
+        self.headers = {
+            "Authorization": f"Bearer {token}",
+            "xero-tenant-id": tenant_id,
+            "Accept": "application/json",
+        }
+
+    def _call(self, method: str, path: str, **kwargs: Any):
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.open(API + path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any):
+        return self._call("GET", path, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any):
+        return self._call("PUT", path, json=json, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any):
+        return self._call("POST", path, json=json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):
+        return self._call("DELETE", path, **kwargs)
+
+
+def validation_messages(response) -> list[str]:
+    """Every ``ValidationErrors[].Message`` in a 400 ValidationException body, in order."""
+    body = response.json
+    assert body["Type"] == "ValidationException", body
+    return [e["Message"] for element in body["Elements"] for e in element.get("ValidationErrors", [])]
