@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.mockxero.api.fuzz_values import nested_json
 from tests.mockxero.documents_helpers import create_credit_note, create_invoice
 
 scalars = st.one_of(
@@ -55,38 +56,29 @@ scalars = st.one_of(
         ]
     ),
 )
-values = st.recursive(
+values = nested_json(
     scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "Name",
-                    "ContactID",
-                    "ContactNumber",
-                    "InvoiceID",
-                    "InvoiceNumber",
-                    "CreditNoteID",
-                    "Code",
-                    "AccountID",
-                    "Quantity",
-                    "UnitAmount",
-                    "LineAmount",
-                    "AccountCode",
-                    "TaxType",
-                    "TaxAmount",
-                    "DiscountRate",
-                    "DiscountAmount",
-                    "ItemCode",
-                    "Description",
-                    "LineItemID",
-                ]
-            ),
-            inner,
-            max_size=4,
-        )
-    ),
+    [
+        "Name",
+        "ContactID",
+        "ContactNumber",
+        "InvoiceID",
+        "InvoiceNumber",
+        "CreditNoteID",
+        "Code",
+        "AccountID",
+        "Quantity",
+        "UnitAmount",
+        "LineAmount",
+        "AccountCode",
+        "TaxType",
+        "TaxAmount",
+        "DiscountRate",
+        "DiscountAmount",
+        "ItemCode",
+        "Description",
+        "LineItemID",
+    ],
     max_leaves=10,
 )
 

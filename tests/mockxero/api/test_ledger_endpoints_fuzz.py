@@ -7,6 +7,8 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.mockxero.api.fuzz_values import nested_json
+
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -44,31 +46,22 @@ scalars = st.one_of(
         ]
     ),
 )
-values = st.recursive(
+values = nested_json(
     scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "Code",
-                    "AccountID",
-                    "Name",
-                    "ContactID",
-                    "ContactNumber",
-                    "Quantity",
-                    "UnitAmount",
-                    "LineAmount",
-                    "AccountCode",
-                    "TaxType",
-                    "ItemCode",
-                    "Tracking",
-                ]
-            ),
-            inner,
-            max_size=4,
-        )
-    ),
+    [
+        "Code",
+        "AccountID",
+        "Name",
+        "ContactID",
+        "ContactNumber",
+        "Quantity",
+        "UnitAmount",
+        "LineAmount",
+        "AccountCode",
+        "TaxType",
+        "ItemCode",
+        "Tracking",
+    ],
     max_leaves=10,
 )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.mockxero.api.fuzz_values import nested_json
+
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -34,16 +36,9 @@ scalars = st.one_of(
         ]
     ),
 )
-values = st.recursive(
+values = nested_json(
     scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(["Name", "Rate", "IsCompound", "UnitPrice", "AccountCode", "COGSAccountCode", "TaxType"]),
-            inner,
-            max_size=4,
-        )
-    ),
+    ["Name", "Rate", "IsCompound", "UnitPrice", "AccountCode", "COGSAccountCode", "TaxType"],
     max_leaves=8,
 )
 
