@@ -1,0 +1,380 @@
+"""Invoice → Invoice ACCREC and credit note → CreditNote ACCRECCREDIT.
+
+Lines: the item of the mapped product (an accounting product mapped on the line wins over its product); the
+account is that item's sales account in Xero, else the default revenue account; TaxType from the tax mapping
+(else the item's, else the account's default, so every sent line names one and Xero's arithmetic can be
+redone here); the billing period appended to the description when configured; a discount as a negative line
+on the discount account when one is configured, else by reducing the pre-tax unit price. A credit note's
+lines take the item, account and TaxType of the invoice lines they credit.
+
+Before a document is sent its Xero total is computed (``syncer.mapping.arithmetic``); when it would differ
+from the billing total the document is rejected with both numbers, never patched with a rounding line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from syncer.mapping.arithmetic import EXCLUSIVE, INCLUSIVE, body_totals, round_money, total_difference
+from syncer.mapping.context import MappingContext
+from syncer.mapping.outcomes import NaturalKey, Outcome, Problem, Rejected, Skip, Write
+from syncer.mapping.rules.common import contact_link, iso
+from syncer.refs import Kind, Ref
+from syncer.source.model import (
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteStatus,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Period,
+    TaxMode,
+)
+
+INVOICES = "Invoices"
+CREDIT_NOTES = "CreditNotes"
+DESCRIPTION_MAX = 4000
+# Statuses in which Xero deletes a document instead of voiding it.
+_UNAPPROVED = ("DRAFT", "SUBMITTED")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_STATUS = {
+    InvoiceStatus.DRAFT: "DRAFT",
+    InvoiceStatus.ROLLUP_PENDING: "DRAFT",
+    InvoiceStatus.PENDING: "AUTHORISED",
+    InvoiceStatus.PAID: "AUTHORISED",  # the payment, sent separately, makes it PAID
+}
+
+
+def line_amount_types(mode: TaxMode) -> str:
+    return INCLUSIVE if mode is TaxMode.INCLUSIVE else EXCLUSIVE
+
+
+def period_text(period: Period) -> str:
+    """``01 Jan 2024 - 31 Jan 2024``, spelled the same whatever the machine's locale."""
+    return f"{_day(period.start)} - {_day(period.end)}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def invoice_status(invoice: Invoice, held: str | None) -> str | None:
+    """Xero status for a billing invoice; a voided one is DELETED while Xero still holds it unapproved,
+    VOIDED otherwise, and None when it was never sent (there is nothing in Xero to void)."""
+    if invoice.status is InvoiceStatus.VOIDED:
+        if held is None:
+            return None
+        return "DELETED" if held in _UNAPPROVED else "VOIDED"
+    return _STATUS[invoice.status]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a line's revenue goes in Xero."""
+
+    item_code: str | None
+    account_code: str
+    tax_type: str | None
+
+
+def place_line(
+    product_id: str | None,
+    accounting_product_id: str | None,
+    tax_code: str | None,
+    context: MappingContext,
+    where: str,
+    problems: list[Problem],
+) -> Placement:
+    """The item, account and TaxType of a line (see the module docstring for the order of fallbacks)."""
+    config, org = context.config, context.org
+    item_code = None
+    for product in (accounting_product_id, product_id):
+        if product is not None and product in config.items:
+            item_code = config.items[product]
+            break
+    account = (org.item_sales_account(item_code) if item_code else None) or config.default_revenue_account
+    tax_type = None
+    if tax_code is not None:
+        tax_type = config.tax.get(tax_code)
+        if tax_type is None:
+            problems.append(Problem(where, f"tax code {tax_code!r} has no Xero TaxType in the mapping", "tax_code"))
+    else:
+        item_tax = ((org.items.get(item_code) or {}).get("SalesDetails") or {}).get("TaxType") if item_code else None
+        tax_type = item_tax or org.account_tax_type(account)
+    if tax_type is not None and org.tax_rates and tax_type not in org.tax_rates:
+        problems.append(Problem(where, f"TaxType {tax_type!r} does not exist in the organisation", "tax_code"))
+    return Placement(item_code, account, tax_type)
+
+
+def _description(text: str, period: Period | None, context: MappingContext, where: str, problems: list[Problem]) -> str:
+    description = text.strip()
+    if context.config.append_billing_period and period is not None:
+        description = f"{description} {period_text(period)}".strip()
+    if not description:
+        problems.append(Problem(where, "has no description; Xero needs at least one character", "description"))
+    elif len(description) > DESCRIPTION_MAX:
+        problems.append(
+            Problem(where, f"description is longer than Xero's {DESCRIPTION_MAX} characters", "description")
+        )
+    return description
+
+
+def _xero_line(
+    description: str, quantity: Decimal, unit_amount: Decimal, placement: Placement, account: str | None = None
+) -> dict[str, Any]:
+    # Xero refuses negative quantities; a credit line is a positive quantity at a negative price.
+    if quantity < 0:
+        quantity, unit_amount = -quantity, -unit_amount
+    line: dict[str, Any] = {"Description": description, "Quantity": quantity, "UnitAmount": round_money(unit_amount)}
+    if placement.item_code is not None and account is None:
+        line["ItemCode"] = placement.item_code
+    line["AccountCode"] = account or placement.account_code
+    if placement.tax_type is not None:
+        line["TaxType"] = placement.tax_type
+    return line
+
+
+def _lines_for(
+    line: InvoiceLine, period: Period | None, context: MappingContext, where: str, problems: list[Problem]
+) -> list[dict[str, Any]]:
+    placement = place_line(line.product_id, line.accounting_product_id, line.tax_code, context, where, problems)
+    description = _description(line.description, line.service_period or period, context, where, problems)
+    if not line.discount:
+        return [_xero_line(description, line.quantity, line.unit_price, placement)]
+    discount_account = context.config.discount_account
+    if discount_account is not None:
+        return [
+            _xero_line(description, line.quantity, line.unit_price, placement),
+            _xero_line(
+                f"Discount: {description}"[:DESCRIPTION_MAX], Decimal(1), -line.discount, placement, discount_account
+            ),
+        ]
+    if not line.quantity:
+        problems.append(Problem(where, "has a discount but no quantity to spread it over", "discount"))
+        return []
+    return [_xero_line(description, line.quantity, line.unit_price - line.discount / line.quantity, placement)]
+
+
+def _billing_line_total(line: InvoiceLine, mode: TaxMode) -> Decimal:
+    net = line.subtotal - line.discount
+    return net if mode is TaxMode.INCLUSIVE else net + line.tax_amount
+
+
+def _checked(
+    kind: Kind,
+    source_id: str,
+    resource: str,
+    body: dict[str, Any],
+    key: NaturalKey,
+    where: str,
+    billing_total: Decimal,
+    context: MappingContext,
+    problems: list[Problem],
+) -> Outcome:
+    if not problems:
+        totals = body_totals(body, lambda tax_type: context.org.tax_rate(tax_type) or Decimal(0))
+        difference = total_difference(where, totals.total, billing_total)
+        if difference is not None:
+            problems.append(difference)
+    if problems:
+        return Rejected(kind, source_id, tuple(problems))
+    return Write(kind, source_id, resource, body, key)
+
+
+def _currency_problem(currency: str, context: MappingContext, where: str) -> Problem | None:
+    if context.org.currencies and currency not in context.org.currencies:
+        return Problem(where, f"currency {currency} is not enabled in the organisation", "currency")
+    return None
+
+
+def _customer_problems(customer_id: str, context: MappingContext, where: str) -> tuple[list[Problem], str | None]:
+    """Problems with the document's customer, and the reason to skip the document if it is excluded."""
+    customer = context.book.customers.get(customer_id)
+    if customer is None:
+        return [Problem(where, f"customer {customer_id!r} is not in the billing book", "customer_id")], None
+    excluded = context.settings.customer_excluded(customer)
+    if excluded is not None:
+        return [], f"its customer {customer_id} is excluded: {excluded}"
+    if customer.deleted:
+        message = f"customer {customer_id} is deleted: its contact is archived and Xero refuses documents for it"
+        return [Problem(where, message, "customer_id")], None
+    return [], None
+
+
+def map_invoice(invoice: Invoice, context: MappingContext) -> Outcome:
+    where = f"invoice {invoice.id}"
+    ref = Ref(Kind.INVOICE, invoice.id)
+    key = NaturalKey(INVOICES, "InvoiceNumber", invoice.number)
+    held = context.held(ref)
+    excluded = context.settings.invoice_excluded(invoice)
+    if excluded is not None:
+        return Skip(Kind.INVOICE, invoice.id, excluded)
+    status = invoice_status(invoice, held)
+    if status is None:
+        return Skip(Kind.INVOICE, invoice.id, "voided before it was ever sent to Xero: nothing to void")
+    if status in ("VOIDED", "DELETED"):
+        return Write(
+            Kind.INVOICE,
+            invoice.id,
+            INVOICES,
+            {"InvoiceID": ref, "InvoiceNumber": invoice.number, "Status": status},
+            key,
+        )
+
+    problems, skip_reason = _customer_problems(invoice.customer_id, context, where)
+    if skip_reason is not None:
+        return Skip(Kind.INVOICE, invoice.id, skip_reason)
+    if (currency := _currency_problem(invoice.currency, context, where)) is not None:
+        problems.append(currency)
+    settings = context.settings
+    kept = [line for line in invoice.lines if settings.line_excluded(line) is None]
+    if not kept:
+        return Skip(Kind.INVOICE, invoice.id, "every line is excluded by the integration settings")
+    lines: list[dict[str, Any]] = []
+    for line in settings.ordered_lines(kept):
+        lines.extend(_lines_for(line, invoice.billing_period, context, f"{where} line {line.id}", problems))
+    body: dict[str, Any] = {}
+    if held is not None:
+        body["InvoiceID"] = ref
+    body.update(
+        {
+            "Type": "ACCREC",
+            "InvoiceNumber": invoice.number,
+            "Contact": contact_link(invoice.customer_id),
+            "Date": iso(invoice.issue_date),
+            "DueDate": iso(invoice.due_date),
+            "CurrencyCode": invoice.currency,
+            "LineAmountTypes": line_amount_types(invoice.tax_mode),
+            "Status": status,
+            "LineItems": lines,
+        }
+    )
+    # With lines left out by the settings, the billing figure to match is what the kept lines add up to.
+    if len(kept) == len(invoice.lines):
+        billing_total = invoice.total
+    else:
+        billing_total = billing_lines_total(kept, invoice.tax_mode)
+    return _checked(Kind.INVOICE, invoice.id, INVOICES, body, key, where, billing_total, context, problems)
+
+
+def map_credit_note(credit_note: CreditNote, context: MappingContext) -> Outcome:
+    where = f"credit note {credit_note.id}"
+    ref = Ref(Kind.CREDIT_NOTE, credit_note.id)
+    key = NaturalKey(CREDIT_NOTES, "CreditNoteNumber", credit_note.number)
+    held = context.held(ref)
+    if credit_note.status is CreditNoteStatus.VOIDED:
+        if held is None:
+            return Skip(Kind.CREDIT_NOTE, credit_note.id, "voided before it was ever sent to Xero: nothing to void")
+        status = "DELETED" if held in _UNAPPROVED else "VOIDED"
+        voided = {"CreditNoteID": ref, "CreditNoteNumber": credit_note.number, "Status": status}
+        return Write(Kind.CREDIT_NOTE, credit_note.id, CREDIT_NOTES, voided, key)
+
+    problems, skip_reason = _customer_problems(credit_note.customer_id, context, where)
+    if skip_reason is not None:
+        return Skip(Kind.CREDIT_NOTE, credit_note.id, skip_reason)
+    if (currency := _currency_problem(credit_note.currency, context, where)) is not None:
+        problems.append(currency)
+    invoice = None
+    if credit_note.invoice_id is not None:
+        invoice = context.book.invoices.get(credit_note.invoice_id)
+        if invoice is None:
+            problems.append(
+                Problem(
+                    where, f"credits invoice {credit_note.invoice_id!r}, which is not in the billing book", "invoice_id"
+                )
+            )
+        elif invoice.currency != credit_note.currency:
+            problems.append(
+                Problem(
+                    where,
+                    f"is in {credit_note.currency} but credits invoice {invoice.id} in {invoice.currency}",
+                    "currency",
+                )
+            )
+    credited = {line.id: line for line in invoice.lines} if invoice is not None else {}
+    lines = [
+        _credit_line(line, credited, invoice, context, f"{where} line {line.id}", problems)
+        for line in credit_note.lines
+    ]
+    body: dict[str, Any] = {}
+    if held is not None:
+        body["CreditNoteID"] = ref
+    body.update(
+        {
+            "Type": "ACCRECCREDIT",
+            "CreditNoteNumber": credit_note.number,
+            "Contact": contact_link(credit_note.customer_id),
+            "Date": iso(credit_note.issue_date),
+            "CurrencyCode": credit_note.currency,
+            "LineAmountTypes": line_amount_types(credit_note.tax_mode),
+            "Status": "AUTHORISED",
+            "LineItems": lines,
+        }
+    )
+    if invoice is not None:
+        body["Reference"] = invoice.number
+    return _checked(
+        Kind.CREDIT_NOTE, credit_note.id, CREDIT_NOTES, body, key, where, credit_note.total, context, problems
+    )
+
+
+def _credit_line(
+    line: CreditNoteLine,
+    credited: dict[str, InvoiceLine],
+    invoice: Invoice | None,
+    context: MappingContext,
+    where: str,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    if line.invoice_line_id is not None:
+        original = credited.get(line.invoice_line_id)
+        if original is None:
+            if invoice is not None:
+                message = f"credits line {line.invoice_line_id!r}, which invoice {invoice.id} does not have"
+            else:
+                message = f"credits invoice line {line.invoice_line_id!r} but the credit note names no invoice"
+            problems.append(Problem(where, message, "invoice_line_id"))
+            placement = place_line(line.product_id, None, line.tax_code, context, where, problems)
+        else:
+            placement = place_line(
+                original.product_id,
+                original.accounting_product_id,
+                line.tax_code or original.tax_code,
+                context,
+                where,
+                problems,
+            )
+    else:
+        placement = place_line(line.product_id, None, line.tax_code, context, where, problems)
+    description = _description(line.description, None, context, where, problems)
+    return _xero_line(description, line.quantity, line.unit_price, placement)
+
+
+def billing_lines_total(lines: Iterable[InvoiceLine], mode: TaxMode) -> Decimal:
+    """What the billing platform's figures for ``lines`` add up to (net of discount, plus tax when exclusive)."""
+    return sum((_billing_line_total(line, mode) for line in lines), Decimal("0.00"))
+
+
+def invoice_excluded(invoice: Invoice, context: MappingContext) -> str | None:
+    """Why an invoice is not sent at all (so nothing that hangs off it can be), or None."""
+    excluded = context.settings.invoice_excluded(invoice)
+    if excluded is not None:
+        return f"invoice {invoice.id} is excluded: {excluded}"
+    customer = context.book.customers.get(invoice.customer_id)
+    if customer is not None and (reason := context.settings.customer_excluded(customer)) is not None:
+        return f"customer {customer.id} is excluded: {reason}"
+    if invoice.lines and all(context.settings.line_excluded(line) is not None for line in invoice.lines):
+        return f"invoice {invoice.id} is not sent: every line is excluded by the integration settings"
+    return None
+
+
+def credit_note_excluded(credit_note: CreditNote, context: MappingContext) -> str | None:
+    customer = context.book.customers.get(credit_note.customer_id)
+    if customer is not None and (reason := context.settings.customer_excluded(customer)) is not None:
+        return f"customer {customer.id} is excluded: {reason}"
+    return None
