@@ -260,13 +260,13 @@ class _Checker:
     def code(self, value: object, path: tuple[str, ...], longest: int, what: str) -> str | None:
         if not isinstance(value, str):
             hint = " (quote it: an unquoted code such as 090 is read as a number)" if _is_number(value) else ""
-            self.fail(path, f"must be a {what} string, got {_kind(value)}{hint}")
+            self.fail(path, f"must be {_a(what)} string, got {_kind(value)}{hint}")
             return None
         if not value.strip():
             self.fail(path, f"must be a non-empty {what}")
             return None
         if len(value) > longest:
-            self.fail(path, f"{value!r} is longer than Xero's {longest} characters for a {what}")
+            self.fail(path, f"{value!r} is longer than Xero's {longest} characters for {_a(what)}")
             return None
         return value
 
@@ -408,6 +408,10 @@ class _Checker:
             else:
                 found[customer_id] = ExternalContact(contact_id=contact_id)
         return found
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _is_number(value: object) -> bool:
