@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from syncer.mapping.config import CurrencyAccounts, MappingConfig
-from syncer.mapping.context import MappingContext
-from syncer.mapping.outcomes import Write
+from syncer.mapping.context import Held, MappingContext
+from syncer.plan import Write
 from syncer.refs import Ref
 from syncer.source.model import (
     BillingBook,
@@ -131,12 +131,12 @@ def context(
     book: BillingBook | None = None,
     mapping: MappingConfig = CONFIG,
     org: dict[str, Any] | None = None,
-    xero_statuses: dict[Ref, str] | None = None,
+    held: dict[Ref, Held] | None = None,
     **options: Any,
 ) -> MappingContext:
     if book is None:
         book = BillingBook(customers=(customer(),), invoices=(invoice(),))
-    return MappingContext.build(mapping, ORG if org is None else org, book, xero_statuses=xero_statuses, **options)
+    return MappingContext.build(mapping, ORG if org is None else org, book, held=held, **options)
 
 
 def bank_balances(writes: Iterable[Write]) -> dict[str, Decimal]:
@@ -144,14 +144,14 @@ def bank_balances(writes: Iterable[Write]) -> dict[str, Decimal]:
     balances: dict[str, Decimal] = defaultdict(lambda: D("0.00"))
     for write in writes:
         body = write.body
-        if write.resource == "Payments":
+        if write.collection == "Payments":
             sign = -1 if "CreditNote" in body else 1  # a refund on a credit note pays money out
             balances[body["Account"]["Code"]] += sign * body["Amount"]
-        elif write.resource == "BankTransactions":
+        elif write.collection == "BankTransactions":
             total = sum(item["Quantity"] * item["UnitAmount"] for item in body["LineItems"])
             sign = 1 if body["Type"] == "RECEIVE" else -1
             balances[body["BankAccount"]["Code"]] += sign * total
-        elif write.resource == "BankTransfers":
+        elif write.collection == "BankTransfers":
             balances[body["FromBankAccount"]["Code"]] -= body["Amount"]
             balances[body["ToBankAccount"]["Code"]] += body["Amount"]
     return dict(balances)

@@ -13,7 +13,8 @@ from syncer.mapping.arithmetic import (
     round_money,
     total_difference,
 )
-from syncer.mapping.outcomes import Problem
+from syncer.plan import Problem
+from syncer.refs import Kind
 
 D = Decimal
 
@@ -70,13 +71,14 @@ def test_body_totals_reads_a_mapped_body():
 
 
 def test_equal_totals_are_no_problem():
-    assert total_difference("invoice inv_1", D("87.74"), D("87.74")) is None
+    assert total_difference(Kind.INVOICE, "inv_1", D("87.74"), D("87.74")) is None
 
 
 def test_a_difference_is_reported_with_both_numbers():
-    assert total_difference("invoice inv_1", D("87.74"), D("87.75")) == Problem(
-        "invoice inv_1",
+    assert total_difference(Kind.INVOICE, "inv_1", D("87.74"), D("87.75")) == Problem(
         "Xero would total 87.74 but the billing total is 87.75 (difference -0.01); not sent, and no rounding "
         "line is added to hide it",
-        field="total",
+        Kind.INVOICE,
+        "inv_1",
+        "total",
     )

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from syncer.mapping.outcomes import Rejected, Skip, Write
 from syncer.mapping.rules.book import map_book
-from syncer.refs import Kind
+from syncer.plan import ordered
+from syncer.refs import Kind, Ref
 from syncer.source.model import BillingBook, Credit, Dispute, DisputeOutcome, Refund
 from tests.syncer.mapping.helpers import bank_balances, context, customer, invoice, payment, payout
 
@@ -28,17 +29,19 @@ def test_a_book_maps_in_dependency_order_with_every_record_accounted_for():
         (Kind.INVOICE, "inv_2", "Rejected"),
         (Kind.PAYMENT, "pay_1", "Write"),
         (Kind.FEE, "pay_1", "Write"),
-        (Kind.TRANSFER, "po_1", "Write"),
         (Kind.REFUND, "re_1", "Skip"),
         (Kind.DISPUTE, "dp_1", "Skip"),
         (Kind.DISPUTE_REINSTATEMENT, "dp_1", "Skip"),
+        (Kind.TRANSFER, "po_1", "Write"),
         ("credit", "cr_1", "Skip"),
     ]
     assert all(isinstance(outcome, Write) for outcome in mapped.writes)
     assert all(isinstance(outcome, Skip) for outcome in mapped.skips)
     assert [outcome.source_id for outcome in mapped.rejected] == ["inv_2"]
     assert isinstance(mapped.rejected[0], Rejected)
-    assert [problem.where for problem in mapped.problems()] == ["invoice inv_2"]
+    assert [(problem.kind, problem.source_id, problem.field) for problem in mapped.problems()] == [
+        (Kind.INVOICE, "inv_2", "total")
+    ]
     assert bank_balances(mapped.writes) == {"091": D("0.00"), "090": D("96.80")}
 
 
@@ -46,5 +49,11 @@ def test_every_write_depends_only_on_writes_earlier_in_the_book():
     records = BillingBook(customers=(customer(),), invoices=(invoice(),), payments=(payment(),), payouts=(payout(),))
     made: set = set()
     for write in map_book(records, context(records)).writes:
-        assert set(write.depends_on()) <= made
-        made.add(write.ref)
+        assert set(write.depends_on) <= made
+        made.add(Ref(write.kind, write.source_id))
+
+
+def test_the_books_writes_are_already_in_the_plans_order():
+    records = BillingBook(customers=(customer(),), invoices=(invoice(),), payments=(payment(),), payouts=(payout(),))
+    writes = list(map_book(records, context(records)).writes)
+    assert writes == ordered(writes)

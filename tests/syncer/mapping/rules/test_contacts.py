@@ -1,5 +1,6 @@
 from syncer.mapping.config import ExternalContact, SyncSettings
-from syncer.mapping.outcomes import NaturalKey, Problem, Rejected, Skip, Write
+from syncer.mapping.context import Held
+from syncer.mapping.outcomes import NaturalKey, Operation, Priority, Problem, Rejected, Skip, Write
 from syncer.mapping.rules.contacts import map_contact
 from syncer.refs import Kind, Ref
 from syncer.source.model import Address, BillingBook, Customer
@@ -18,9 +19,13 @@ def test_a_customer_becomes_a_contact_numbered_by_its_billing_id():
     assert outcome == Write(
         Kind.CONTACT,
         "cus_1",
+        Operation.CREATE,
+        "PUT",
         "Contacts",
         {"ContactNumber": "cus_1", "Name": "Acme Ltd", "EmailAddress": "ap@acme.test"},
-        NaturalKey("Contacts", "ContactNumber", "cus_1"),
+        "new customer cus_1",
+        natural_key=NaturalKey("Contacts", "ContactNumber", "cus_1"),
+        priority=Priority.DOCUMENT,
     )
 
 
@@ -48,7 +53,9 @@ def test_no_address_is_sent_when_the_customer_has_none_or_an_empty_one():
 def test_an_address_beyond_xeros_limits_is_rejected():
     outcome = mapped(customer(address=Address(postal_code="9" * 51)), mapping=config(sync_addresses=True))
     assert outcome == Rejected(
-        Kind.CONTACT, "cus_1", (Problem("customer cus_1", "PostalCode is longer than Xero's 50 characters", "address"),)
+        Kind.CONTACT,
+        "cus_1",
+        (Problem("PostalCode is longer than Xero's 50 characters", Kind.CONTACT, "cus_1", "address"),),
     )
 
 
@@ -63,7 +70,7 @@ def test_a_name_that_sanitises_to_nothing_is_rejected():
     assert mapped(customer(name="\x01\x02")) == Rejected(
         Kind.CONTACT,
         "cus_1",
-        (Problem("customer cus_1", "name '\\x01\\x02' is empty once control characters are removed", "name"),),
+        (Problem("name '\\x01\\x02' is empty once control characters are removed", Kind.CONTACT, "cus_1", "name"),),
     )
 
 
@@ -71,18 +78,20 @@ def test_the_external_mappings_code_replaces_the_billing_id():
     outcome = mapped(customer(), mapping=config(external_contacts={"cus_1": ExternalContact(contact_number="ACME-01")}))
     assert isinstance(outcome, Write)
     assert outcome.body["ContactNumber"] == "ACME-01"
-    assert outcome.key == NaturalKey("Contacts", "ContactNumber", "ACME-01")
+    assert outcome.natural_key == NaturalKey("Contacts", "ContactNumber", "ACME-01")
 
 
 def test_an_external_contact_id_updates_that_contact():
     outcome = mapped(customer(), mapping=config(external_contacts={"cus_1": ExternalContact(contact_id=GUID)}))
-    assert outcome == Write(
-        Kind.CONTACT,
-        "cus_1",
-        "Contacts",
-        {"ContactID": GUID, "Name": "Acme Ltd"},
-        NaturalKey("Contacts", "ContactID", GUID),
+    assert isinstance(outcome, Write)
+    assert (outcome.operation, outcome.method, outcome.xero_id, outcome.priority) == (
+        Operation.UPDATE,
+        "POST",
+        GUID,
+        Priority.COSMETIC,
     )
+    assert outcome.body == {"Name": "Acme Ltd"}
+    assert outcome.natural_key == NaturalKey("Contacts", "ContactID", GUID)
 
 
 def test_a_billing_id_too_long_for_a_contact_number_is_rejected():
@@ -94,22 +103,32 @@ def test_a_billing_id_too_long_for_a_contact_number_is_rejected():
     ]
 
 
-def test_a_synced_contact_is_updated_through_its_id():
-    ref = Ref(Kind.CONTACT, "cus_1")
-    outcome = mapped(customer(), xero_statuses={ref: "ACTIVE"})
+def test_a_synced_contact_is_updated_through_its_id_as_a_cosmetic_write():
+    outcome = mapped(customer(), held={Ref(Kind.CONTACT, "cus_1"): Held("guid-c", "ACTIVE")})
     assert isinstance(outcome, Write)
-    assert outcome.body["ContactID"] == ref
+    assert (outcome.operation, outcome.method, outcome.xero_id, outcome.priority, outcome.reason) == (
+        Operation.UPDATE,
+        "POST",
+        "guid-c",
+        Priority.COSMETIC,
+        "customer cus_1 as billing has it",
+    )
+    assert "ContactID" not in outcome.body
 
 
 def test_a_deleted_customer_archives_its_contact():
-    ref = Ref(Kind.CONTACT, "cus_1")
-    outcome = mapped(customer(deleted=True), xero_statuses={ref: "ACTIVE"})
+    outcome = mapped(customer(deleted=True), held={Ref(Kind.CONTACT, "cus_1"): Held("guid-c", "ACTIVE")})
     assert outcome == Write(
         Kind.CONTACT,
         "cus_1",
+        Operation.ARCHIVE,
+        "POST",
         "Contacts",
-        {"ContactID": ref, "ContactNumber": "cus_1", "ContactStatus": "ARCHIVED"},
-        NaturalKey("Contacts", "ContactNumber", "cus_1"),
+        {"ContactNumber": "cus_1", "ContactStatus": "ARCHIVED"},
+        "customer cus_1 was deleted in billing: archive its contact",
+        natural_key=NaturalKey("Contacts", "ContactNumber", "cus_1"),
+        priority=Priority.COSMETIC,
+        xero_id="guid-c",
     )
 
 

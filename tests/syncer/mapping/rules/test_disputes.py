@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from syncer.mapping.config import DisputeHandling
-from syncer.mapping.outcomes import NaturalKey, Problem, Rejected, Skip, Write
+from syncer.mapping.outcomes import NaturalKey, Operation, Priority, Problem, Rejected, Skip, Write
 from syncer.mapping.rules.disputes import map_dispute, map_dispute_reinstatement
 from syncer.mapping.rules.payments import map_fee, map_payment, map_payout
 from syncer.refs import Kind, Ref
@@ -41,6 +41,8 @@ def test_a_dispute_takes_the_amount_and_its_fee_out_of_clearing_in_one_spend():
     assert map_dispute(record, context(book(record))) == Write(
         Kind.DISPUTE,
         "dp_1",
+        Operation.CREATE,
+        "PUT",
         "BankTransactions",
         {
             "Type": "SPEND",
@@ -64,7 +66,9 @@ def test_a_dispute_takes_the_amount_and_its_fee_out_of_clearing_in_one_spend():
                 },
             ],
         },
-        NaturalKey("BankTransactions", "Reference", "dispute:dp_1"),
+        "dispute dp_1 on payment pay_1: 100.00 and a 15.00 fee out of clearing",
+        natural_key=NaturalKey("BankTransactions", "Reference", "dispute:dp_1"),
+        priority=Priority.MONEY,
     )
 
 
@@ -74,6 +78,8 @@ def test_a_won_dispute_is_reinstated_into_clearing_by_a_receive():
     assert outcome == Write(
         Kind.DISPUTE_REINSTATEMENT,
         "dp_1",
+        Operation.CREATE,
+        "PUT",
         "BankTransactions",
         {
             "Type": "RECEIVE",
@@ -91,7 +97,9 @@ def test_a_won_dispute_is_reinstated_into_clearing_by_a_receive():
                 }
             ],
         },
-        NaturalKey("BankTransactions", "Reference", "reinstatement:dp_1"),
+        "dispute dp_1 won: 100.00 back into clearing",
+        natural_key=NaturalKey("BankTransactions", "Reference", "reinstatement:dp_1"),
+        priority=Priority.MONEY,
     )
 
 
@@ -137,14 +145,14 @@ def test_a_dispute_that_cannot_be_booked_is_rejected_with_every_reason():
     outcome = map_dispute(record, context(book(record)))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "dispute dp_1 (currency): is in USD but payment pay_1 is in GBP",
-        "dispute dp_1 (fee): fee must not be negative, got -1",
+        "dispute.dp_1.currency: is in USD but payment pay_1 is in GBP",
+        "dispute.dp_1.fee: fee must not be negative, got -1",
     ]
     unknown = dispute(payment_id="pay_9")
     assert map_dispute(unknown, context(book(unknown))) == Rejected(
         Kind.DISPUTE,
         "dp_1",
-        (Problem("dispute dp_1", "disputes payment 'pay_9', which is not in the billing book", "payment_id"),),
+        (Problem("disputes payment 'pay_9', which is not in the billing book", Kind.DISPUTE, "dp_1", "payment_id"),),
     )
 
 
@@ -174,7 +182,8 @@ def test_a_reinstatement_with_no_date_to_book_it_on_is_rejected():
     outcome = map_dispute_reinstatement(record, context(book(record)))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "dispute dp_1 (reinstated_on): has no reinstated_on date and payout 'po_9' is not in the billing book"
+        "dispute_reinstatement.dp_1.reinstated_on: has no reinstated_on date and payout 'po_9' is not in the "
+        "billing book"
     ]
 
 

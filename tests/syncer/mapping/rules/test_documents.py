@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from syncer.mapping.config import SyncSettings
-from syncer.mapping.outcomes import NaturalKey, Problem, Rejected, Skip, Write
+from syncer.mapping.context import Held
+from syncer.mapping.outcomes import NaturalKey, Operation, Priority, Problem, Rejected, Skip, Write
 from syncer.mapping.rules.documents import invoice_status, map_credit_note, map_invoice, period_text
 from syncer.refs import Kind, Ref
 from syncer.source.model import (
@@ -38,6 +39,8 @@ def test_an_open_invoice_becomes_an_authorised_accrec_invoice():
     assert outcome == Write(
         Kind.INVOICE,
         "inv_1",
+        Operation.CREATE,
+        "PUT",
         "Invoices",
         {
             "Type": "ACCREC",
@@ -59,9 +62,11 @@ def test_an_open_invoice_becomes_an_authorised_accrec_invoice():
                 }
             ],
         },
-        NaturalKey("Invoices", "InvoiceNumber", "INV-0001"),
+        "invoice INV-0001 version 1 (pending in billing)",
+        natural_key=NaturalKey("Invoices", "InvoiceNumber", "INV-0001"),
+        priority=Priority.DOCUMENT,
     )
-    assert outcome.depends_on() == (Ref(Kind.CONTACT, "cus_1"),)
+    assert outcome.depends_on == (Ref(Kind.CONTACT, "cus_1"),)
 
 
 @pytest.mark.parametrize(
@@ -80,14 +85,18 @@ def test_the_status_map(status, xero):
 
 @pytest.mark.parametrize(("held", "xero"), [("DRAFT", "DELETED"), ("SUBMITTED", "DELETED"), ("AUTHORISED", "VOIDED")])
 def test_a_voided_invoice_is_deleted_while_xero_holds_it_unapproved_and_voided_after(held, xero):
-    ref = Ref(Kind.INVOICE, "inv_1")
-    outcome = mapped(invoice(status=InvoiceStatus.VOIDED), xero_statuses={ref: held})
+    outcome = mapped(invoice(status=InvoiceStatus.VOIDED), held={Ref(Kind.INVOICE, "inv_1"): Held("guid-i", held)})
     assert outcome == Write(
         Kind.INVOICE,
         "inv_1",
+        Operation.DELETE if xero == "DELETED" else Operation.VOID,
+        "POST",
         "Invoices",
-        {"InvoiceID": ref, "InvoiceNumber": "INV-0001", "Status": xero},
-        NaturalKey("Invoices", "InvoiceNumber", "INV-0001"),
+        {"InvoiceNumber": "INV-0001", "Status": xero},
+        f"INV-0001 was voided in billing; Xero holds it as {held}, so it is {xero.lower()}",
+        natural_key=NaturalKey("Invoices", "InvoiceNumber", "INV-0001"),
+        priority=Priority.DOCUMENT,
+        xero_id="guid-i",
     )
 
 
@@ -97,9 +106,16 @@ def test_an_invoice_voided_before_it_was_ever_sent_is_skipped():
     )
 
 
-def test_a_synced_invoice_is_updated_through_its_id():
-    ref = Ref(Kind.INVOICE, "inv_1")
-    assert body_of(mapped(invoice(), xero_statuses={ref: "DRAFT"}))["InvoiceID"] == ref
+def test_a_synced_invoice_is_updated_through_its_id_with_its_version():
+    outcome = mapped(invoice(version=3), held={Ref(Kind.INVOICE, "inv_1"): Held("guid-i", "DRAFT")})
+    assert isinstance(outcome, Write)
+    assert (outcome.operation, outcome.method, outcome.xero_id, outcome.version) == (
+        Operation.UPDATE,
+        "POST",
+        "guid-i",
+        3,
+    )
+    assert "InvoiceID" not in outcome.body
 
 
 def test_an_item_without_a_sales_account_falls_back_to_the_default_revenue_account():
@@ -134,7 +150,7 @@ def test_an_unmapped_tax_code_is_rejected():
     assert outcome == Rejected(
         Kind.INVOICE,
         "inv_1",
-        (Problem("invoice inv_1 line l1", "tax code 'reduced' has no Xero TaxType in the mapping", "tax_code"),),
+        (Problem("tax code 'reduced' has no Xero TaxType in the mapping", Kind.INVOICE, "inv_1", "lines.l1.tax_code"),),
     )
 
 
@@ -143,7 +159,7 @@ def test_a_taxtype_the_organisation_lacks_is_rejected():
     assert outcome == Rejected(
         Kind.INVOICE,
         "inv_1",
-        (Problem("invoice inv_1 line l1", "TaxType 'OUTPUT9' does not exist in the organisation", "tax_code"),),
+        (Problem("TaxType 'OUTPUT9' does not exist in the organisation", Kind.INVOICE, "inv_1", "lines.l1.tax_code"),),
     )
 
 
@@ -199,9 +215,10 @@ def test_a_discount_that_does_not_divide_into_cents_is_reported_not_plugged():
         "inv_1",
         (
             Problem(
-                "invoice inv_1",
                 "Xero would total 34.81 but the billing total is 34.80 (difference 0.01); not sent, and no "
                 "rounding line is added to hide it",
+                Kind.INVOICE,
+                "inv_1",
                 "total",
             ),
         ),
@@ -225,7 +242,9 @@ def test_a_credit_line_is_a_positive_quantity_at_a_negative_price():
 def test_an_invoice_for_an_unknown_customer_is_rejected():
     outcome = mapped(invoice(customer_id="cus_9"))
     assert outcome == Rejected(
-        Kind.INVOICE, "inv_1", (Problem("invoice inv_1", "customer 'cus_9' is not in the billing book", "customer_id"),)
+        Kind.INVOICE,
+        "inv_1",
+        (Problem("customer 'cus_9' is not in the billing book", Kind.INVOICE, "inv_1", "customer_id"),),
     )
 
 
@@ -241,7 +260,7 @@ def test_an_invoice_in_a_currency_the_organisation_has_not_enabled_is_rejected()
     outcome = mapped(invoice(currency="EUR"))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "invoice inv_1 (currency): currency EUR is not enabled in the organisation"
+        "invoice.inv_1.currency: currency EUR is not enabled in the organisation"
     ]
 
 
@@ -249,7 +268,7 @@ def test_a_line_with_no_description_is_rejected():
     outcome = mapped(invoice(lines=[line(description="  ")]))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "invoice inv_1 line l1 (description): has no description; Xero needs at least one character"
+        "invoice.inv_1.lines.l1.description: has no description; Xero needs at least one character"
     ]
 
 
@@ -321,6 +340,8 @@ def test_a_credit_note_takes_the_items_accounts_and_taxtypes_of_the_lines_it_cre
     assert outcome == Write(
         Kind.CREDIT_NOTE,
         "cn_1",
+        Operation.CREATE,
+        "PUT",
         "CreditNotes",
         {
             "Type": "ACCRECCREDIT",
@@ -342,7 +363,9 @@ def test_a_credit_note_takes_the_items_accounts_and_taxtypes_of_the_lines_it_cre
             ],
             "Reference": "INV-0001",
         },
-        NaturalKey("CreditNotes", "CreditNoteNumber", "CN-0001"),
+        "credit note CN-0001 version 1",
+        natural_key=NaturalKey("CreditNotes", "CreditNoteNumber", "CN-0001"),
+        priority=Priority.DOCUMENT,
     )
 
 
@@ -358,7 +381,7 @@ def test_a_credit_note_crediting_a_line_the_invoice_lacks_is_rejected():
     outcome = mapped_note(credit_note(lines=[note_line]))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "credit note cn_1 line c1 (invoice_line_id): credits line 'l9', which invoice inv_1 does not have"
+        "credit_note.cn_1.lines.c1.invoice_line_id: credits line 'l9', which invoice inv_1 does not have"
     ]
 
 
@@ -366,7 +389,7 @@ def test_a_credit_note_in_another_currency_than_its_invoice_is_rejected():
     outcome = mapped_note(credit_note(currency="USD"))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "credit note cn_1 (currency): is in USD but credits invoice inv_1 in GBP"
+        "credit_note.cn_1.currency: is in USD but credits invoice inv_1 in GBP"
     ]
 
 
@@ -377,13 +400,11 @@ def test_a_credit_note_whose_total_xero_would_compute_differently_is_rejected():
 
 
 def test_a_voided_credit_note_is_voided_in_xero_or_skipped_if_never_sent():
-    ref = Ref(Kind.CREDIT_NOTE, "cn_1")
     voided = credit_note(status=CreditNoteStatus.VOIDED)
-    assert body_of(mapped_note(voided, xero_statuses={ref: "AUTHORISED"})) == {
-        "CreditNoteID": ref,
-        "CreditNoteNumber": "CN-0001",
-        "Status": "VOIDED",
-    }
+    outcome = mapped_note(voided, held={Ref(Kind.CREDIT_NOTE, "cn_1"): Held("guid-n", "AUTHORISED")})
+    assert isinstance(outcome, Write)
+    assert (outcome.operation, outcome.xero_id) == (Operation.VOID, "guid-n")
+    assert outcome.body == {"CreditNoteNumber": "CN-0001", "Status": "VOIDED"}
     assert mapped_note(voided) == Skip(
         Kind.CREDIT_NOTE, "cn_1", "voided before it was ever sent to Xero: nothing to void"
     )

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from syncer.mapping.config import CurrencyAccounts, FeeFlow, SyncSettings
-from syncer.mapping.outcomes import NaturalKey, Problem, Rejected, Skip, Write
+from syncer.mapping.outcomes import NaturalKey, Operation, Priority, Problem, Rejected, Skip, Write
 from syncer.mapping.rules.payments import (
     map_allocation,
     map_credit,
@@ -42,6 +42,8 @@ def test_a_payment_puts_the_gross_into_the_currencys_clearing_account():
     assert outcome == Write(
         Kind.PAYMENT,
         "pay_1",
+        Operation.CREATE,
+        "PUT",
         "Payments",
         {
             "Invoice": {"InvoiceID": Ref(Kind.INVOICE, "inv_1")},
@@ -50,9 +52,11 @@ def test_a_payment_puts_the_gross_into_the_currencys_clearing_account():
             "Amount": D("100.00"),
             "Reference": "payment:pay_1",
         },
-        NaturalKey("Payments", "Reference", "payment:pay_1"),
+        "payment pay_1: 100.00 GBP gross into clearing on INV-0001",
+        natural_key=NaturalKey("Payments", "Reference", "payment:pay_1"),
+        priority=Priority.MONEY,
     )
-    assert outcome.depends_on() == (Ref(Kind.INVOICE, "inv_1"),)
+    assert outcome.depends_on == (Ref(Kind.INVOICE, "inv_1"),)
 
 
 def test_a_foreign_currency_payment_carries_its_currency_rate():
@@ -86,8 +90,9 @@ def test_a_payment_on_an_unapproved_or_voided_invoice_is_rejected(status, state)
         "pay_1",
         (
             Problem(
-                "payment pay_1",
                 f"pays invoice inv_1, which {state}; Xero takes payments only on authorised invoices",
+                Kind.PAYMENT,
+                "pay_1",
                 "invoice_id",
             ),
         ),
@@ -99,9 +104,9 @@ def test_a_payment_with_problems_reports_them_all():
     outcome = map_payment(record, context(book(payments=(record,))))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "payment pay_1 (currency): is in EUR but invoice inv_1 is in GBP",
-        "payment pay_1 (currency): currency EUR has no accounts in the mapping configuration",
-        "payment pay_1 (amount): amount must be above zero, got 0.00",
+        "payment.pay_1.currency: is in EUR but invoice inv_1 is in GBP",
+        "payment.pay_1.currency: currency EUR has no accounts in the mapping configuration",
+        "payment.pay_1.amount: amount must be above zero, got 0.00",
     ]
 
 
@@ -110,7 +115,7 @@ def test_a_payment_on_an_unknown_invoice_is_rejected():
     assert map_payment(record, context(book(payments=(record,)))) == Rejected(
         Kind.PAYMENT,
         "pay_1",
-        (Problem("payment pay_1", "pays invoice 'inv_9', which is not in the billing book", "invoice_id"),),
+        (Problem("pays invoice 'inv_9', which is not in the billing book", Kind.PAYMENT, "pay_1", "invoice_id"),),
     )
 
 
@@ -133,6 +138,8 @@ def test_the_fee_is_a_spend_from_clearing_to_the_fee_account():
     assert outcome == Write(
         Kind.FEE,
         "pay_1",
+        Operation.CREATE,
+        "PUT",
         "BankTransactions",
         {
             "Type": "SPEND",
@@ -150,7 +157,9 @@ def test_the_fee_is_a_spend_from_clearing_to_the_fee_account():
                 }
             ],
         },
-        NaturalKey("BankTransactions", "Reference", "fee:pay_1"),
+        "gateway fee 3.20 on payment pay_1, from clearing",
+        natural_key=NaturalKey("BankTransactions", "Reference", "fee:pay_1"),
+        priority=Priority.MONEY,
     )
 
 
@@ -172,9 +181,7 @@ def test_a_negative_fee_is_rejected():
     record = payment(fee="-1.00")
     outcome = map_fee(record, context(book(payments=(record,))))
     assert isinstance(outcome, Rejected)
-    assert [str(problem) for problem in outcome.problems] == [
-        "payment pay_1 (fee): fee must not be negative, got -1.00"
-    ]
+    assert [str(problem) for problem in outcome.problems] == ["fee.pay_1.fee: fee must not be negative, got -1.00"]
 
 
 def test_the_payout_is_one_transfer_from_clearing_to_deposit_for_the_net():
@@ -182,6 +189,8 @@ def test_the_payout_is_one_transfer_from_clearing_to_deposit_for_the_net():
     assert map_payout(record, context(book(payouts=(record,)))) == Write(
         Kind.TRANSFER,
         "po_1",
+        Operation.CREATE,
+        "PUT",
         "BankTransfers",
         {
             "FromBankAccount": {"Code": "091"},
@@ -190,7 +199,9 @@ def test_the_payout_is_one_transfer_from_clearing_to_deposit_for_the_net():
             "Date": "2024-02-03",
             "Reference": "payout:po_1",
         },
-        NaturalKey("BankTransfers", "Reference", "payout:po_1"),
+        "payout po_1: 96.80 GBP on the bank statement of 2024-02-03",
+        natural_key=NaturalKey("BankTransfers", "Reference", "payout:po_1"),
+        priority=Priority.MONEY,
     )
 
 
@@ -211,7 +222,7 @@ def test_a_zero_payout_is_skipped_and_an_unmapped_currency_rejected():
     assert map_payout(payout(currency="EUR"), context()) == Rejected(
         Kind.TRANSFER,
         "po_1",
-        (Problem("payout po_1", "currency EUR has no accounts in the mapping configuration", "currency"),),
+        (Problem("currency EUR has no accounts in the mapping configuration", Kind.TRANSFER, "po_1", "currency"),),
     )
 
 
@@ -275,17 +286,20 @@ def test_a_credit_application_is_an_allocation_under_its_credit_note():
     assert outcome == Write(
         Kind.ALLOCATION,
         "app_1",
+        Operation.CREATE,
+        "PUT",
         "Allocations",
-        {"Invoice": {"InvoiceID": Ref(Kind.INVOICE, "inv_1")}, "Amount": D("24.00"), "Date": "2024-02-11"},
-        NaturalKey(
-            "CreditNotes",
-            "CreditNoteNumber",
-            "CN-0001",
-            (("InvoiceNumber", "INV-0001"), ("Amount", "24.00"), ("Date", "2024-02-11")),
-        ),
-        parent=Ref(Kind.CREDIT_NOTE, "cn_1"),
+        {
+            "CreditNote": {"CreditNoteID": Ref(Kind.CREDIT_NOTE, "cn_1")},
+            "Invoice": {"InvoiceID": Ref(Kind.INVOICE, "inv_1")},
+            "Amount": D("24.00"),
+            "Date": "2024-02-11",
+        },
+        "credit note CN-0001 applies 24.00 to invoice INV-0001",
+        natural_key=NaturalKey("CreditNotes", "CreditNoteNumber", "CN-0001"),
+        priority=Priority.MONEY,
     )
-    assert outcome.depends_on() == (Ref(Kind.CREDIT_NOTE, "cn_1"), Ref(Kind.INVOICE, "inv_1"))
+    assert outcome.depends_on == (Ref(Kind.CREDIT_NOTE, "cn_1"), Ref(Kind.INVOICE, "inv_1"))
 
 
 def test_an_allocation_that_cannot_be_made_is_rejected_with_every_reason():
@@ -296,10 +310,10 @@ def test_an_allocation_that_cannot_be_made_is_rejected_with_every_reason():
     outcome = map_allocation(application(amount=D("0")), context(records))
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "credit application app_1 (credit_note_id): applies credit note cn_1, which is voided",
-        "credit application app_1 (invoice_id): applies credit to invoice inv_1, which is a draft",
-        "credit application app_1 (currency): credit note cn_1 is in GBP, invoice inv_1 in USD",
-        "credit application app_1 (amount): amount must be above zero, got 0",
+        "allocation.app_1.credit_note_id: applies credit note cn_1, which is voided",
+        "allocation.app_1.invoice_id: applies credit to invoice inv_1, which is a draft",
+        "allocation.app_1.currency: credit note cn_1 is in GBP, invoice inv_1 in USD",
+        "allocation.app_1.amount: amount must be above zero, got 0",
     ]
 
 
@@ -320,6 +334,8 @@ def test_a_refund_on_a_credit_note_outside_a_payout_is_paid_from_the_deposit_ban
     assert outcome == Write(
         Kind.REFUND,
         "re_1",
+        Operation.CREATE,
+        "PUT",
         "Payments",
         {
             "CreditNote": {"CreditNoteID": Ref(Kind.CREDIT_NOTE, "cn_1")},
@@ -328,7 +344,9 @@ def test_a_refund_on_a_credit_note_outside_a_payout_is_paid_from_the_deposit_ban
             "Amount": D("24.00"),
             "Reference": "refund:re_1",
         },
-        NaturalKey("Payments", "Reference", "refund:re_1"),
+        "refund re_1 of 24.00 on credit note CN-0001, paid from the deposit bank",
+        natural_key=NaturalKey("Payments", "Reference", "refund:re_1"),
+        priority=Priority.MONEY,
     )
 
 
@@ -373,14 +391,18 @@ def test_a_refund_that_cannot_be_paid_is_rejected_with_every_reason():
     )
     assert isinstance(outcome, Rejected)
     assert [str(problem) for problem in outcome.problems] == [
-        "refund re_1 (credit_note_id): refunds credit note cn_1, which is voided",
-        "refund re_1 (currency): is in USD but credit note cn_1 is in GBP",
-        "refund re_1 (amount): amount must be above zero, got -1",
+        "refund.re_1.credit_note_id: refunds credit note cn_1, which is voided",
+        "refund.re_1.currency: is in USD but credit note cn_1 is in GBP",
+        "refund.re_1.amount: amount must be above zero, got -1",
     ]
     assert map_refund(refund(credit_note_id="cn_9"), context()) == Rejected(
         Kind.REFUND,
         "re_1",
-        (Problem("refund re_1", "refunds credit note 'cn_9', which is not in the billing book", "credit_note_id"),),
+        (
+            Problem(
+                "refunds credit note 'cn_9', which is not in the billing book", Kind.REFUND, "re_1", "credit_note_id"
+            ),
+        ),
     )
 
 
