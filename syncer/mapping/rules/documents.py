@@ -167,12 +167,18 @@ def billing_lines_total(lines: Iterable[InvoiceLine], mode: TaxMode) -> Decimal:
 
 
 def _total_checked(body: dict[str, Any], billing_total: Decimal, context: MappingContext, problems: Problems) -> None:
+    if not body["LineItems"]:
+        problems.add("has no lines; Xero needs at least one", "lines")
     if problems:
         return  # the body is incomplete; its total would only add noise
     totals = body_totals(body, lambda tax_type: context.org.tax_rate(tax_type) or Decimal(0))
     difference = total_difference(problems.kind, problems.source_id, totals.total, billing_total)
     if difference is not None:
         problems.found.append(difference)
+    elif totals.total < 0:
+        # Xero refuses a document whose total is below zero; money owed back is a credit note.
+        document = "an invoice" if problems.kind is Kind.INVOICE else "a credit note"
+        problems.add(f"totals {totals.total}; Xero refuses {document} with a total below zero", "total")
 
 
 def _currency_checked(currency: str, context: MappingContext, problems: Problems) -> None:

@@ -239,6 +239,23 @@ def test_a_credit_line_is_a_positive_quantity_at_a_negative_price():
     assert (sent[1]["Quantity"], sent[1]["UnitAmount"]) == (D("1"), D("-20.00"))
 
 
+def test_an_invoice_totalling_below_zero_is_rejected():
+    record = invoice(lines=[line(quantity="-1")], total="-120.00")
+    outcome = mapped(record)
+    assert isinstance(outcome, Rejected)
+    assert [str(problem) for problem in outcome.problems] == [
+        "invoice.inv_1.total: totals -120.00; Xero refuses an invoice with a total below zero"
+    ]
+
+
+def test_an_invoice_without_lines_is_rejected():
+    outcome = mapped(invoice(lines=[], total="0.00"))
+    assert isinstance(outcome, Rejected)
+    assert [str(problem) for problem in outcome.problems] == [
+        "invoice.inv_1.lines: has no lines; Xero needs at least one"
+    ]
+
+
 def test_an_invoice_for_an_unknown_customer_is_rejected():
     outcome = mapped(invoice(customer_id="cus_9"))
     assert outcome == Rejected(
