@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -215,7 +216,46 @@ def test_the_literal_deposit_fee_flow_leaves_the_fee_in_clearing_in_the_emulator
         payouts=FULL_BOOK.payouts[:1],
     )
     org = setup_organisation(xero)
-    config = MappingConfig(**{**CONFIG.__dict__, "fee_flow": FeeFlow.DEPOSIT})
+    config = replace(CONFIG, fee_flow=FeeFlow.DEPOSIT)
     send(xero, map_book(book, MappingContext.build(config, org, book)).writes)
     # the statement shows 111.80 landing; the books show 108.60, and the 3.20 fee stuck in clearing
     assert bank_balances(xero) == {"091": D("3.20"), "090": D("108.60")}
+
+
+def test_a_foreign_currency_payment_is_accepted_with_the_processors_rate(xero, unlimited):
+    assert xero.put("/Currencies", data=dumps({"Code": "USD"}), content_type="application/json").status_code == 200
+    for code, name in (("092", "USD Bank"), ("093", "Stripe Clearing USD")):
+        account = {"Code": code, "Name": name, "Type": "BANK", "BankAccountNumber": f"12-3456-{code}0000-00"}
+        response = xero.put(
+            "/Accounts", data=dumps({**account, "CurrencyCode": "USD"}), content_type="application/json"
+        )
+        assert response.status_code == 200, response.data
+    org = setup_organisation(xero)
+    usd = CurrencyAccounts(deposit_bank="092", clearing="093", fee_account="404", dispute_account="429")
+    config = replace(CONFIG, currencies={**CONFIG.currencies, "USD": usd})
+    assert preflight(config, org) == []
+    usd_invoice = replace(invoice("inv_1", "INV-0001", "100.00", "115.00"), currency="USD")
+    book = BillingBook(
+        customers=FULL_BOOK.customers,
+        invoices=(usd_invoice,),
+        payments=(
+            Payment(
+                "pay_1",
+                "inv_1",
+                D("115.00"),
+                "USD",
+                date(2024, 2, 1),
+                fee=D("3.20"),
+                exchange_rate=D("0.6250"),
+                payout_id="po_1",
+            ),
+        ),
+        payouts=(Payout("po_1", "USD", date(2024, 2, 3), D("111.80"), payment_ids=("pay_1",)),),
+    )
+    mapped = map_book(book, MappingContext.build(config, org, book))
+    assert mapped.rejected == ()
+    send(xero, mapped.writes)
+    [paid] = loads(xero.get("/Payments"))["Payments"]
+    assert (paid["Amount"], paid["CurrencyRate"], paid["Reference"]) == (D("115.00"), D("0.6250"), "payment:pay_1")
+    [fee] = [spend for spend in loads(xero.get("/BankTransactions"))["BankTransactions"] if spend["Type"] == "SPEND"]
+    assert (fee["BankAccount"]["Code"], fee["Total"], fee["CurrencyRate"]) == ("093", D("3.20"), D("0.6250"))
