@@ -431,3 +431,8 @@ def test_the_org_json_drives_the_item_account():
     org = {**ORG, "Items": [{"Code": "PRO", "SalesDetails": {"AccountCode": "200"}}]}
     [sent] = body_of(mapped(invoice(), org=org))["LineItems"]
     assert sent["AccountCode"] == "200"
+
+
+def test_a_credit_note_for_an_excluded_customer_is_skipped():
+    outcome = mapped_note(credit_note(), settings=Settings())
+    assert outcome == Skip(Kind.CREDIT_NOTE, "cn_1", "its customer cus_1 is excluded: outside the UK")

@@ -413,3 +413,29 @@ def test_credits_are_never_pushed_on_their_own():
     )
     in_a_note = Credit("cr_2", "cus_1", D("5.00"), "GBP", date(2024, 2, 1), credit_note_id="cn_1")
     assert map_credit(in_a_note, context()) == Skip("credit", "cr_2", "sent as part of credit note cn_1")
+
+
+class OnlyUsage(SyncSettings):
+    def line_excluded(self, line):
+        return "not usage" if line.product_id != "prod_usage" else None
+
+
+def test_allocations_and_refunds_follow_documents_the_settings_leave_out():
+    ctx = context(book(credit_notes=(note(),)), settings=NotApproved())
+    assert map_allocation(application(), ctx) == Skip(
+        Kind.ALLOCATION, "app_1", "invoice inv_1 is excluded: not approved"
+    )
+    ctx = context(book(credit_notes=(note(),), payments=(payment(),)), settings=OnlyUsage())
+    assert map_payment(payment(), ctx) == Skip(
+        Kind.PAYMENT, "pay_1", "invoice inv_1 is not sent: every line is excluded by the integration settings"
+    )
+
+
+class ClosedAccounts(SyncSettings):
+    def customer_excluded(self, customer):
+        return "closed account"
+
+
+def test_a_refund_for_an_excluded_customer_is_skipped():
+    ctx = context(book(credit_notes=(note(),)), settings=ClosedAccounts())
+    assert map_refund(refund(), ctx) == Skip(Kind.REFUND, "re_1", "customer cus_1 is excluded: closed account")
