@@ -1,7 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from mockxero import money as emulator
 from syncer.mapping.arithmetic import (
     EXCLUSIVE,
     INCLUSIVE,
@@ -82,3 +85,29 @@ def test_a_difference_is_reported_with_both_numbers():
         "inv_1",
         "total",
     )
+
+
+amounts = st.decimals(min_value=D("-9999.9999"), max_value=D("9999.9999"), places=4)
+quantities = st.decimals(min_value=D("0"), max_value=D("999.9999"), places=4)
+rates = st.sampled_from([D("0"), D("10.0000"), D("12.5000"), D("15.0000"), D("20.0000")])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.tuples(quantities, amounts, rates), min_size=1, max_size=6),
+    amount_types=st.sampled_from([EXCLUSIVE, INCLUSIVE, NO_TAX]),
+)
+def test_the_syncer_computes_the_same_totals_as_the_emulator(lines, amount_types):
+    """Two implementations of Xero's rounding, written apart, must agree on every document."""
+    body = {
+        "LineAmountTypes": amount_types,
+        "LineItems": [
+            {"Quantity": quantity, "UnitAmount": unit, "TaxType": f"T{rate}"} for quantity, unit, rate in lines
+        ],
+    }
+    ours = body_totals(body, lambda tax_type: D(tax_type[1:]))
+    rounded = [(emulator.line_amount(q, emulator.round_unit_amount(unit)), rate) for q, unit, rate in lines]
+    theirs = emulator.document_totals(
+        [(amount, emulator.line_tax(amount, rate, amount_types)) for amount, rate in rounded], amount_types
+    )
+    assert (ours.sub_total, ours.total_tax, ours.total) == (theirs.sub_total, theirs.total_tax, theirs.total)
