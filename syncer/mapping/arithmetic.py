@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from syncer.mapping.outcomes import Problem
+from syncer.plan import Problem
+from syncer.refs import Kind
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -90,13 +91,14 @@ def body_totals(body: Mapping[str, Any], rate_of: Callable[[str], Decimal], unit
     return document_totals(lines, amount_types)
 
 
-def total_difference(where: str, xero_total: Decimal, billing_total: Decimal) -> Problem | None:
+def total_difference(kind: Kind, source_id: str, xero_total: Decimal, billing_total: Decimal) -> Problem | None:
     """A problem naming both totals when Xero's would differ from the billing platform's, else None."""
     if xero_total == billing_total:
         return None
     return Problem(
-        where,
         f"Xero would total {xero_total} but the billing total is {billing_total} "
         f"(difference {xero_total - billing_total}); not sent, and no rounding line is added to hide it",
-        field="total",
+        kind,
+        source_id,
+        "total",
     )

@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 
 import yaml
 
-from syncer.mapping.outcomes import Problem
 from syncer.source.model import Customer, Invoice, InvoiceLine
 
 CONFIG_VERSION = 1
@@ -134,10 +133,26 @@ class SyncSettings:
 DEFAULT_SETTINGS = SyncSettings()
 
 
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong in a configuration file: the file, the line when the parser can tell, the field."""
+
+    source: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.source}:{self.line}" if self.line is not None else self.source
+        if self.field:
+            place += f" ({self.field})"
+        return f"{place}: {self.message}"
+
+
 class MappingConfigError(ValueError):
     """A configuration that cannot be used; ``problems`` lists every one found, in file order."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[ConfigProblem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
@@ -152,7 +167,7 @@ def load_mapping_config(path: str | Path) -> MappingConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise MappingConfigError([Problem(str(path), f"cannot be read: {exc.strerror or exc}")]) from exc
+        raise MappingConfigError([ConfigProblem(str(path), f"cannot be read: {exc.strerror or exc}")]) from exc
     return parse_mapping_config(text, source=str(path), as_json=path.suffix.lower() == ".json")
 
 
@@ -161,24 +176,24 @@ def parse_mapping_config(text: str, *, source: str = "<config>", as_json: bool =
     try:
         data = json.loads(text, parse_float=Decimal) if as_json else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise MappingConfigError([Problem(f"{source}:{exc.lineno}", f"is not valid JSON: {exc.msg}")]) from exc
+        raise MappingConfigError([ConfigProblem(source, f"is not valid JSON: {exc.msg}", exc.lineno)]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise MappingConfigError([Problem(where, f"is not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+        line = mark.line + 1 if mark is not None else None
+        problem = ConfigProblem(source, f"is not valid YAML: {getattr(exc, 'problem', exc)}", line)
+        raise MappingConfigError([problem]) from exc
     lines, duplicates = _key_lines(text)
     checker = _Checker(source, lines)
     for path, line in duplicates:
-        checker.problems.append(Problem(f"{source}:{line}", "appears twice; keep one", field=".".join(path)))
+        checker.problems.append(ConfigProblem(source, "appears twice; keep one", line, ".".join(path)))
     config = checker.config(data)
     if checker.problems or config is None:
         raise MappingConfigError(sorted(checker.problems, key=_file_order))
     return config
 
 
-def _file_order(problem: Problem) -> tuple[int, str]:
-    _, _, line = problem.where.rpartition(":")
-    return (int(line) if line.isdigit() else 0, problem.field or "")
+def _file_order(problem: ConfigProblem) -> tuple[int, str]:
+    return (problem.line or 0, problem.field or "")
 
 
 def _key_lines(text: str) -> tuple[dict[tuple[str, ...], int], list[tuple[tuple[str, ...], int]]]:
@@ -232,7 +247,7 @@ class _Checker:
     def __init__(self, source: str, lines: Mapping[tuple[str, ...], int]):
         self.source = source
         self.lines = lines
-        self.problems: list[Problem] = []
+        self.problems: list[ConfigProblem] = []
 
     def fail(self, path: tuple[str, ...], message: str) -> None:
         line = None
@@ -240,8 +255,7 @@ class _Checker:
             line = self.lines.get(path[:depth])
             if line is not None:
                 break
-        where = f"{self.source}:{line}" if line is not None else self.source
-        self.problems.append(Problem(where, message, field=".".join(path) or None))
+        self.problems.append(ConfigProblem(self.source, message, line, ".".join(path) or None))
 
     def mapping(self, value: object, path: tuple[str, ...], allowed: Iterable[str] | None = None) -> dict | None:
         if not isinstance(value, dict):
@@ -260,13 +274,13 @@ class _Checker:
     def code(self, value: object, path: tuple[str, ...], longest: int, what: str) -> str | None:
         if not isinstance(value, str):
             hint = " (quote it: an unquoted code such as 090 is read as a number)" if _is_number(value) else ""
-            self.fail(path, f"must be a {what} string, got {_kind(value)}{hint}")
+            self.fail(path, f"must be {_a(what)} string, got {_kind(value)}{hint}")
             return None
         if not value.strip():
             self.fail(path, f"must be a non-empty {what}")
             return None
         if len(value) > longest:
-            self.fail(path, f"{value!r} is longer than Xero's {longest} characters for a {what}")
+            self.fail(path, f"{value!r} is longer than Xero's {longest} characters for {_a(what)}")
             return None
         return value
 
@@ -408,6 +422,10 @@ class _Checker:
             else:
                 found[customer_id] = ExternalContact(contact_id=contact_id)
         return found
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _is_number(value: object) -> bool:

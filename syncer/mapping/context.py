@@ -38,17 +38,24 @@ class BookIndex:
 
 
 @dataclass(frozen=True)
+class Held:
+    """An object Xero already holds for a billing record: its id and the status it was last seen in."""
+
+    xero_id: str
+    status: str
+
+
+@dataclass(frozen=True)
 class MappingContext:
-    """``xero_statuses`` holds the status Xero has for each object the engine already synced (from the
-    state store): ``{Ref(Kind.INVOICE, "inv_1"): "DRAFT"}``. An object in it is updated (its body carries
-    its id as a Ref); one not in it is created. ``contact_names`` is the de-duplicated Name of every customer
-    that will be sent."""
+    """``held`` is what the state store knows Xero holds: ``{Ref(Kind.INVOICE, "inv_1"): Held(id, "DRAFT")}``.
+    A record whose object is held is updated (or voided, archived, deleted) through its ``xero_id``; one
+    that is not is created. ``contact_names`` is the de-duplicated Name of every customer that is sent."""
 
     config: MappingConfig
     org: OrgFacts
     book: BookIndex
     settings: SyncSettings = DEFAULT_SETTINGS
-    xero_statuses: Mapping[Ref, str] = field(default_factory=dict)
+    held: Mapping[Ref, Held] = field(default_factory=dict)
     contact_names: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -59,7 +66,7 @@ class MappingContext:
         book: BillingBook,
         *,
         settings: SyncSettings = DEFAULT_SETTINGS,
-        xero_statuses: Mapping[Ref, str] | None = None,
+        held: Mapping[Ref, Held] | None = None,
         reserved_names: Iterable[str] = (),
     ) -> MappingContext:
         """``reserved_names``: Names of active Xero contacts that are not this book's customers, which the
@@ -70,10 +77,11 @@ class MappingContext:
             org=org if isinstance(org, OrgFacts) else OrgFacts.from_org(org),
             book=BookIndex.of(book),
             settings=settings,
-            xero_statuses=dict(xero_statuses or {}),
+            held=dict(held or {}),
             contact_names=unique_contact_names(sent, reserved=reserved_names),
         )
 
-    def held(self, ref: Ref) -> str | None:
+    def held_status(self, ref: Ref) -> str | None:
         """The status Xero holds the object in, or None when it was never synced."""
-        return self.xero_statuses.get(ref)
+        found = self.held.get(ref)
+        return found.status if found is not None else None

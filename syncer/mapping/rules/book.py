@@ -17,8 +17,9 @@ from syncer.source.model import BillingBook
 
 @dataclass(frozen=True)
 class MappedBook:
-    """Every outcome, in dependency order: contacts → invoices → credit notes → payments → fees →
-    transfers → allocations → refunds → disputes → reinstatements (then the skipped credits)."""
+    """Every outcome, in the plan's dependency order (``syncer.plan.KIND_ORDER``): contacts → invoices →
+    credit notes → payments → fees → allocations → refunds → disputes → reinstatements → transfers, then
+    the skipped credits."""
 
     outcomes: tuple[Outcome, ...]
 
@@ -45,11 +46,11 @@ def map_book(book: BillingBook, context: MappingContext) -> MappedBook:
         (book.credit_notes, map_credit_note),
         (book.payments, map_payment),
         (book.payments, map_fee),
-        (book.payouts, map_payout),
         (book.credit_applications, map_allocation),
         (book.refunds, map_refund),
         (book.disputes, map_dispute),
         (book.disputes, map_dispute_reinstatement),
+        (book.payouts, map_payout),
         (book.credits, map_credit),
     ]
     return MappedBook(tuple(rule(record, context) for records, rule in steps for record in records))

@@ -13,11 +13,12 @@ from typing import Any
 from syncer.mapping.config import CONTACT_NUMBER_MAX
 from syncer.mapping.context import MappingContext
 from syncer.mapping.names import NAME_MAX
-from syncer.mapping.outcomes import NaturalKey, Outcome, Problem, Rejected, Skip, Write
+from syncer.mapping.outcomes import NaturalKey, Operation, Outcome, Priority, Problem, Rejected, Skip
+from syncer.mapping.rules.common import planned
 from syncer.refs import Kind, Ref
 from syncer.source.model import Address, Customer
 
-RESOURCE = "Contacts"
+CONTACTS = "Contacts"
 ARCHIVED = "ARCHIVED"
 # Xero's limits on Address fields
 _ADDRESS_LIMITS = {
@@ -40,66 +41,83 @@ def contact_number(customer: Customer, context: MappingContext) -> str | None:
 
 
 def map_contact(customer: Customer, context: MappingContext) -> Outcome:
-    where = f"customer {customer.id}"
+    def problem(message: str, field: str) -> Problem:
+        return Problem(message, Kind.CONTACT, customer.id, field)
+
     excluded = context.settings.customer_excluded(customer)
     if excluded is not None:
         return Skip(Kind.CONTACT, customer.id, excluded)
-    ref = Ref(Kind.CONTACT, customer.id)
     external = context.config.external_contacts.get(customer.id)
+    known_id = external.contact_id if external is not None else None
     number = contact_number(customer, context)
     problems: list[Problem] = []
     if number is not None and len(number) > CONTACT_NUMBER_MAX:
-        problems.append(
-            Problem(
-                where,
-                f"ContactNumber {number!r} is longer than Xero's {CONTACT_NUMBER_MAX} characters; "
-                "map the customer to a shorter code in external_mappings",
-                field="id",
-            )
+        message = (
+            f"ContactNumber {number!r} is longer than Xero's {CONTACT_NUMBER_MAX} characters; "
+            "map the customer to a shorter code in external_mappings"
         )
-    body: dict[str, Any] = {}
-    if external is not None and external.contact_id is not None:
-        body["ContactID"] = external.contact_id
-        key = NaturalKey(RESOURCE, "ContactID", external.contact_id)
+        problems.append(problem(message, "id"))
+    if known_id is not None:
+        key = NaturalKey(CONTACTS, "ContactID", known_id)
     else:
-        if context.held(ref) is not None:
-            body["ContactID"] = ref
-        key = NaturalKey(RESOURCE, "ContactNumber", str(number))
+        key = NaturalKey(CONTACTS, "ContactNumber", str(number))
+    body: dict[str, Any] = {}
     if number is not None:
         body["ContactNumber"] = number
 
     if customer.deleted:
-        if "ContactID" not in body:
+        if known_id is None and Ref(Kind.CONTACT, customer.id) not in context.held:
             return Skip(
                 Kind.CONTACT, customer.id, "customer deleted before it was ever sent to Xero: nothing to archive"
             )
         if problems:
             return Rejected(Kind.CONTACT, customer.id, tuple(problems))
         body["ContactStatus"] = ARCHIVED
-        return Write(Kind.CONTACT, customer.id, RESOURCE, body, key)
+        return planned(
+            Kind.CONTACT,
+            customer.id,
+            CONTACTS,
+            body,
+            key,
+            context,
+            reason=f"customer {customer.id} was deleted in billing: archive its contact",
+            priority=Priority.COSMETIC,
+            operation=Operation.ARCHIVE,
+            xero_id=known_id,
+        )
 
     name = context.contact_names.get(customer.id)
     if not name:
-        problems.append(Problem(where, f"name {customer.name!r} is empty once control characters are removed", "name"))
+        problems.append(problem(f"name {customer.name!r} is empty once control characters are removed", "name"))
     else:
         body["Name"] = name
     if customer.email is not None and customer.email.strip():
         email = customer.email.strip()
         if len(email) > NAME_MAX:
-            problems.append(Problem(where, f"email is longer than Xero's {NAME_MAX} characters", field="email"))
+            problems.append(problem(f"email is longer than Xero's {NAME_MAX} characters", "email"))
         body["EmailAddress"] = email
     if context.config.sync_addresses and customer.address is not None:
         address = _pobox(customer.address)
         for name_of_field, limit in _ADDRESS_LIMITS.items():
             if len(address.get(name_of_field, "")) > limit:
-                problems.append(
-                    Problem(where, f"{name_of_field} is longer than Xero's {limit} characters", field="address")
-                )
+                problems.append(problem(f"{name_of_field} is longer than Xero's {limit} characters", "address"))
         if len(address) > 1:
             body["Addresses"] = [address]
     if problems:
         return Rejected(Kind.CONTACT, customer.id, tuple(problems))
-    return Write(Kind.CONTACT, customer.id, RESOURCE, body, key)
+    exists = known_id is not None or Ref(Kind.CONTACT, customer.id) in context.held
+    return planned(
+        Kind.CONTACT,
+        customer.id,
+        CONTACTS,
+        body,
+        key,
+        context,
+        reason=f"customer {customer.id} as billing has it" if exists else f"new customer {customer.id}",
+        # a new contact is needed before its invoices; changing one that exists is the cosmetic kind of write
+        priority=Priority.COSMETIC if exists else Priority.DOCUMENT,
+        xero_id=known_id,
+    )
 
 
 def _pobox(address: Address) -> dict[str, str]:

@@ -21,8 +21,8 @@ from typing import Any
 
 from syncer.mapping.arithmetic import EXCLUSIVE, INCLUSIVE, body_totals, round_money, total_difference
 from syncer.mapping.context import MappingContext
-from syncer.mapping.outcomes import NaturalKey, Outcome, Problem, Rejected, Skip, Write
-from syncer.mapping.rules.common import contact_link, iso
+from syncer.mapping.outcomes import NaturalKey, Operation, Outcome, Priority, Skip
+from syncer.mapping.rules.common import Problems, contact_link, iso, planned
 from syncer.refs import Kind, Ref
 from syncer.source.model import (
     CreditNote,
@@ -63,7 +63,7 @@ def _day(day: date) -> str:
     return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def invoice_status(invoice: Invoice, held: str | None) -> str | None:
+def invoice_status(invoice: Invoice, held: str | None = None) -> str | None:
     """Xero status for a billing invoice; a voided one is DELETED while Xero still holds it unapproved,
     VOIDED otherwise, and None when it was never sent (there is nothing in Xero to void)."""
     if invoice.status is InvoiceStatus.VOIDED:
@@ -87,8 +87,7 @@ def place_line(
     accounting_product_id: str | None,
     tax_code: str | None,
     context: MappingContext,
-    where: str,
-    problems: list[Problem],
+    problems: Problems,
 ) -> Placement:
     """The item, account and TaxType of a line (see the module docstring for the order of fallbacks)."""
     config, org = context.config, context.org
@@ -102,25 +101,23 @@ def place_line(
     if tax_code is not None:
         tax_type = config.tax.get(tax_code)
         if tax_type is None:
-            problems.append(Problem(where, f"tax code {tax_code!r} has no Xero TaxType in the mapping", "tax_code"))
+            problems.add(f"tax code {tax_code!r} has no Xero TaxType in the mapping", "tax_code")
     else:
         item_tax = ((org.items.get(item_code) or {}).get("SalesDetails") or {}).get("TaxType") if item_code else None
         tax_type = item_tax or org.account_tax_type(account)
     if tax_type is not None and org.tax_rates and tax_type not in org.tax_rates:
-        problems.append(Problem(where, f"TaxType {tax_type!r} does not exist in the organisation", "tax_code"))
+        problems.add(f"TaxType {tax_type!r} does not exist in the organisation", "tax_code")
     return Placement(item_code, account, tax_type)
 
 
-def _description(text: str, period: Period | None, context: MappingContext, where: str, problems: list[Problem]) -> str:
+def _description(text: str, period: Period | None, context: MappingContext, problems: Problems) -> str:
     description = text.strip()
     if context.config.append_billing_period and period is not None:
         description = f"{description} {period_text(period)}".strip()
     if not description:
-        problems.append(Problem(where, "has no description; Xero needs at least one character", "description"))
+        problems.add("has no description; Xero needs at least one character", "description")
     elif len(description) > DESCRIPTION_MAX:
-        problems.append(
-            Problem(where, f"description is longer than Xero's {DESCRIPTION_MAX} characters", "description")
-        )
+        problems.add(f"description is longer than Xero's {DESCRIPTION_MAX} characters", "description")
     return description
 
 
@@ -140,22 +137,21 @@ def _xero_line(
 
 
 def _lines_for(
-    line: InvoiceLine, period: Period | None, context: MappingContext, where: str, problems: list[Problem]
+    line: InvoiceLine, period: Period | None, context: MappingContext, problems: Problems
 ) -> list[dict[str, Any]]:
-    placement = place_line(line.product_id, line.accounting_product_id, line.tax_code, context, where, problems)
-    description = _description(line.description, line.service_period or period, context, where, problems)
+    placement = place_line(line.product_id, line.accounting_product_id, line.tax_code, context, problems)
+    description = _description(line.description, line.service_period or period, context, problems)
     if not line.discount:
         return [_xero_line(description, line.quantity, line.unit_price, placement)]
     discount_account = context.config.discount_account
     if discount_account is not None:
+        discount_text = f"Discount: {description}"[:DESCRIPTION_MAX]
         return [
             _xero_line(description, line.quantity, line.unit_price, placement),
-            _xero_line(
-                f"Discount: {description}"[:DESCRIPTION_MAX], Decimal(1), -line.discount, placement, discount_account
-            ),
+            _xero_line(discount_text, Decimal(1), -line.discount, placement, discount_account),
         ]
     if not line.quantity:
-        problems.append(Problem(where, "has a discount but no quantity to spread it over", "discount"))
+        problems.add("has a discount but no quantity to spread it over", "discount")
         return []
     return [_xero_line(description, line.quantity, line.unit_price - line.discount / line.quantity, placement)]
 
@@ -165,161 +161,164 @@ def _billing_line_total(line: InvoiceLine, mode: TaxMode) -> Decimal:
     return net if mode is TaxMode.INCLUSIVE else net + line.tax_amount
 
 
-def _checked(
-    kind: Kind,
-    source_id: str,
-    resource: str,
-    body: dict[str, Any],
-    key: NaturalKey,
-    where: str,
-    billing_total: Decimal,
-    context: MappingContext,
-    problems: list[Problem],
-) -> Outcome:
-    if not problems:
-        totals = body_totals(body, lambda tax_type: context.org.tax_rate(tax_type) or Decimal(0))
-        difference = total_difference(where, totals.total, billing_total)
-        if difference is not None:
-            problems.append(difference)
+def billing_lines_total(lines: Iterable[InvoiceLine], mode: TaxMode) -> Decimal:
+    """What the billing platform's figures for ``lines`` add up to (net of discount, plus tax when exclusive)."""
+    return sum((_billing_line_total(line, mode) for line in lines), Decimal("0.00"))
+
+
+def _total_checked(body: dict[str, Any], billing_total: Decimal, context: MappingContext, problems: Problems) -> None:
+    if not body["LineItems"]:
+        problems.add("has no lines; Xero needs at least one", "lines")
     if problems:
-        return Rejected(kind, source_id, tuple(problems))
-    return Write(kind, source_id, resource, body, key)
+        return  # the body is incomplete; its total would only add noise
+    totals = body_totals(body, lambda tax_type: context.org.tax_rate(tax_type) or Decimal(0))
+    difference = total_difference(problems.kind, problems.source_id, totals.total, billing_total)
+    if difference is not None:
+        problems.found.append(difference)
+    elif totals.total < 0:
+        # Xero refuses a document whose total is below zero; money owed back is a credit note.
+        document = "an invoice" if problems.kind is Kind.INVOICE else "a credit note"
+        problems.add(f"totals {totals.total}; Xero refuses {document} with a total below zero", "total")
 
 
-def _currency_problem(currency: str, context: MappingContext, where: str) -> Problem | None:
+def _currency_checked(currency: str, context: MappingContext, problems: Problems) -> None:
     if context.org.currencies and currency not in context.org.currencies:
-        return Problem(where, f"currency {currency} is not enabled in the organisation", "currency")
+        problems.add(f"currency {currency} is not enabled in the organisation", "currency")
+
+
+def _customer_checked(customer_id: str, context: MappingContext, problems: Problems) -> str | None:
+    """Reports what is wrong with the document's customer; returns the reason to skip it if it is excluded."""
+    customer = context.book.customers.get(customer_id)
+    if customer is None:
+        problems.add(f"customer {customer_id!r} is not in the billing book", "customer_id")
+        return None
+    excluded = context.settings.customer_excluded(customer)
+    if excluded is not None:
+        return f"its customer {customer_id} is excluded: {excluded}"
+    if customer.deleted:
+        problems.add(
+            f"customer {customer_id} is deleted: its contact is archived and Xero refuses documents for it",
+            "customer_id",
+        )
     return None
 
 
-def _customer_problems(customer_id: str, context: MappingContext, where: str) -> tuple[list[Problem], str | None]:
-    """Problems with the document's customer, and the reason to skip the document if it is excluded."""
-    customer = context.book.customers.get(customer_id)
-    if customer is None:
-        return [Problem(where, f"customer {customer_id!r} is not in the billing book", "customer_id")], None
-    excluded = context.settings.customer_excluded(customer)
-    if excluded is not None:
-        return [], f"its customer {customer_id} is excluded: {excluded}"
-    if customer.deleted:
-        message = f"customer {customer_id} is deleted: its contact is archived and Xero refuses documents for it"
-        return [Problem(where, message, "customer_id")], None
-    return [], None
+def _voiding(
+    kind: Kind, source_id: str, number_field: str, number: str, key: NaturalKey, context: MappingContext
+) -> Outcome:
+    """A document voided in billing: DELETED while Xero holds it unapproved, VOIDED after; nothing to do if
+    it was never sent."""
+    held = context.held_status(Ref(kind, source_id))
+    if held is None:
+        return Skip(kind, source_id, "voided before it was ever sent to Xero: nothing to void")
+    status = "DELETED" if held in _UNAPPROVED else "VOIDED"
+    operation = Operation.DELETE if status == "DELETED" else Operation.VOID
+    reason = f"{number} was voided in billing; Xero holds it as {held}, so it is {status.lower()}"
+    collection = INVOICES if kind is Kind.INVOICE else CREDIT_NOTES
+    body = {number_field: number, "Status": status}
+    return planned(
+        kind, source_id, collection, body, key, context, reason=reason, priority=Priority.DOCUMENT, operation=operation
+    )
 
 
 def map_invoice(invoice: Invoice, context: MappingContext) -> Outcome:
-    where = f"invoice {invoice.id}"
-    ref = Ref(Kind.INVOICE, invoice.id)
     key = NaturalKey(INVOICES, "InvoiceNumber", invoice.number)
-    held = context.held(ref)
     excluded = context.settings.invoice_excluded(invoice)
     if excluded is not None:
         return Skip(Kind.INVOICE, invoice.id, excluded)
-    status = invoice_status(invoice, held)
-    if status is None:
-        return Skip(Kind.INVOICE, invoice.id, "voided before it was ever sent to Xero: nothing to void")
-    if status in ("VOIDED", "DELETED"):
-        return Write(
-            Kind.INVOICE,
-            invoice.id,
-            INVOICES,
-            {"InvoiceID": ref, "InvoiceNumber": invoice.number, "Status": status},
-            key,
-        )
-
-    problems, skip_reason = _customer_problems(invoice.customer_id, context, where)
+    if invoice.status is InvoiceStatus.VOIDED:
+        return _voiding(Kind.INVOICE, invoice.id, "InvoiceNumber", invoice.number, key, context)
+    problems = Problems(Kind.INVOICE, invoice.id)
+    skip_reason = _customer_checked(invoice.customer_id, context, problems)
     if skip_reason is not None:
         return Skip(Kind.INVOICE, invoice.id, skip_reason)
-    if (currency := _currency_problem(invoice.currency, context, where)) is not None:
-        problems.append(currency)
+    _currency_checked(invoice.currency, context, problems)
     settings = context.settings
     kept = [line for line in invoice.lines if settings.line_excluded(line) is None]
-    if not kept:
+    if invoice.lines and not kept:
         return Skip(Kind.INVOICE, invoice.id, "every line is excluded by the integration settings")
     lines: list[dict[str, Any]] = []
     for line in settings.ordered_lines(kept):
-        lines.extend(_lines_for(line, invoice.billing_period, context, f"{where} line {line.id}", problems))
-    body: dict[str, Any] = {}
-    if held is not None:
-        body["InvoiceID"] = ref
-    body.update(
-        {
-            "Type": "ACCREC",
-            "InvoiceNumber": invoice.number,
-            "Contact": contact_link(invoice.customer_id),
-            "Date": iso(invoice.issue_date),
-            "DueDate": iso(invoice.due_date),
-            "CurrencyCode": invoice.currency,
-            "LineAmountTypes": line_amount_types(invoice.tax_mode),
-            "Status": status,
-            "LineItems": lines,
-        }
-    )
+        lines.extend(_lines_for(line, invoice.billing_period, context, problems.at(f"lines.{line.id}")))
+    status = _STATUS[invoice.status]
+    body: dict[str, Any] = {
+        "Type": "ACCREC",
+        "InvoiceNumber": invoice.number,
+        "Contact": contact_link(invoice.customer_id),
+        "Date": iso(invoice.issue_date),
+        "DueDate": iso(invoice.due_date),
+        "CurrencyCode": invoice.currency,
+        "LineAmountTypes": line_amount_types(invoice.tax_mode),
+        "Status": status,
+        "LineItems": lines,
+    }
     # With lines left out by the settings, the billing figure to match is what the kept lines add up to.
-    if len(kept) == len(invoice.lines):
-        billing_total = invoice.total
-    else:
-        billing_total = billing_lines_total(kept, invoice.tax_mode)
-    return _checked(Kind.INVOICE, invoice.id, INVOICES, body, key, where, billing_total, context, problems)
+    billing_total = invoice.total if len(kept) == len(invoice.lines) else billing_lines_total(kept, invoice.tax_mode)
+    _total_checked(body, billing_total, context, problems)
+    if problems:
+        return problems.rejected()
+    reason = f"invoice {invoice.number} version {invoice.version} ({invoice.status.value} in billing)"
+    return planned(
+        Kind.INVOICE,
+        invoice.id,
+        INVOICES,
+        body,
+        key,
+        context,
+        reason=reason,
+        priority=Priority.DOCUMENT,
+        version=invoice.version,
+    )
 
 
 def map_credit_note(credit_note: CreditNote, context: MappingContext) -> Outcome:
-    where = f"credit note {credit_note.id}"
-    ref = Ref(Kind.CREDIT_NOTE, credit_note.id)
     key = NaturalKey(CREDIT_NOTES, "CreditNoteNumber", credit_note.number)
-    held = context.held(ref)
     if credit_note.status is CreditNoteStatus.VOIDED:
-        if held is None:
-            return Skip(Kind.CREDIT_NOTE, credit_note.id, "voided before it was ever sent to Xero: nothing to void")
-        status = "DELETED" if held in _UNAPPROVED else "VOIDED"
-        voided = {"CreditNoteID": ref, "CreditNoteNumber": credit_note.number, "Status": status}
-        return Write(Kind.CREDIT_NOTE, credit_note.id, CREDIT_NOTES, voided, key)
-
-    problems, skip_reason = _customer_problems(credit_note.customer_id, context, where)
+        return _voiding(Kind.CREDIT_NOTE, credit_note.id, "CreditNoteNumber", credit_note.number, key, context)
+    problems = Problems(Kind.CREDIT_NOTE, credit_note.id)
+    skip_reason = _customer_checked(credit_note.customer_id, context, problems)
     if skip_reason is not None:
         return Skip(Kind.CREDIT_NOTE, credit_note.id, skip_reason)
-    if (currency := _currency_problem(credit_note.currency, context, where)) is not None:
-        problems.append(currency)
+    _currency_checked(credit_note.currency, context, problems)
     invoice = None
     if credit_note.invoice_id is not None:
         invoice = context.book.invoices.get(credit_note.invoice_id)
         if invoice is None:
-            problems.append(
-                Problem(
-                    where, f"credits invoice {credit_note.invoice_id!r}, which is not in the billing book", "invoice_id"
-                )
-            )
+            problems.add(f"credits invoice {credit_note.invoice_id!r}, which is not in the billing book", "invoice_id")
         elif invoice.currency != credit_note.currency:
-            problems.append(
-                Problem(
-                    where,
-                    f"is in {credit_note.currency} but credits invoice {invoice.id} in {invoice.currency}",
-                    "currency",
-                )
+            problems.add(
+                f"is in {credit_note.currency} but credits invoice {invoice.id} in {invoice.currency}", "currency"
             )
     credited = {line.id: line for line in invoice.lines} if invoice is not None else {}
     lines = [
-        _credit_line(line, credited, invoice, context, f"{where} line {line.id}", problems)
-        for line in credit_note.lines
+        _credit_line(line, credited, invoice, context, problems.at(f"lines.{line.id}")) for line in credit_note.lines
     ]
-    body: dict[str, Any] = {}
-    if held is not None:
-        body["CreditNoteID"] = ref
-    body.update(
-        {
-            "Type": "ACCRECCREDIT",
-            "CreditNoteNumber": credit_note.number,
-            "Contact": contact_link(credit_note.customer_id),
-            "Date": iso(credit_note.issue_date),
-            "CurrencyCode": credit_note.currency,
-            "LineAmountTypes": line_amount_types(credit_note.tax_mode),
-            "Status": "AUTHORISED",
-            "LineItems": lines,
-        }
-    )
+    body: dict[str, Any] = {
+        "Type": "ACCRECCREDIT",
+        "CreditNoteNumber": credit_note.number,
+        "Contact": contact_link(credit_note.customer_id),
+        "Date": iso(credit_note.issue_date),
+        "CurrencyCode": credit_note.currency,
+        "LineAmountTypes": line_amount_types(credit_note.tax_mode),
+        "Status": "AUTHORISED",
+        "LineItems": lines,
+    }
     if invoice is not None:
         body["Reference"] = invoice.number
-    return _checked(
-        Kind.CREDIT_NOTE, credit_note.id, CREDIT_NOTES, body, key, where, credit_note.total, context, problems
+    _total_checked(body, credit_note.total, context, problems)
+    if problems:
+        return problems.rejected()
+    reason = f"credit note {credit_note.number} version {credit_note.version}"
+    return planned(
+        Kind.CREDIT_NOTE,
+        credit_note.id,
+        CREDIT_NOTES,
+        body,
+        key,
+        context,
+        reason=reason,
+        priority=Priority.DOCUMENT,
+        version=credit_note.version,
     )
 
 
@@ -328,36 +327,25 @@ def _credit_line(
     credited: dict[str, InvoiceLine],
     invoice: Invoice | None,
     context: MappingContext,
-    where: str,
-    problems: list[Problem],
+    problems: Problems,
 ) -> dict[str, Any]:
-    if line.invoice_line_id is not None:
-        original = credited.get(line.invoice_line_id)
-        if original is None:
-            if invoice is not None:
-                message = f"credits line {line.invoice_line_id!r}, which invoice {invoice.id} does not have"
-            else:
-                message = f"credits invoice line {line.invoice_line_id!r} but the credit note names no invoice"
-            problems.append(Problem(where, message, "invoice_line_id"))
-            placement = place_line(line.product_id, None, line.tax_code, context, where, problems)
-        else:
-            placement = place_line(
-                original.product_id,
-                original.accounting_product_id,
-                line.tax_code or original.tax_code,
-                context,
-                where,
-                problems,
+    original = credited.get(line.invoice_line_id) if line.invoice_line_id is not None else None
+    if line.invoice_line_id is not None and original is None:
+        if invoice is not None:
+            problems.add(
+                f"credits line {line.invoice_line_id!r}, which invoice {invoice.id} does not have", "invoice_line_id"
             )
+        else:
+            problems.add(
+                f"credits invoice line {line.invoice_line_id!r} but the credit note names no invoice", "invoice_line_id"
+            )
+    if original is not None:
+        tax_code = line.tax_code or original.tax_code
+        placement = place_line(original.product_id, original.accounting_product_id, tax_code, context, problems)
     else:
-        placement = place_line(line.product_id, None, line.tax_code, context, where, problems)
-    description = _description(line.description, None, context, where, problems)
+        placement = place_line(line.product_id, None, line.tax_code, context, problems)
+    description = _description(line.description, None, context, problems)
     return _xero_line(description, line.quantity, line.unit_price, placement)
-
-
-def billing_lines_total(lines: Iterable[InvoiceLine], mode: TaxMode) -> Decimal:
-    """What the billing platform's figures for ``lines`` add up to (net of discount, plus tax when exclusive)."""
-    return sum((_billing_line_total(line, mode) for line in lines), Decimal("0.00"))
 
 
 def invoice_excluded(invoice: Invoice, context: MappingContext) -> str | None:

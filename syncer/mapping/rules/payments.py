@@ -23,8 +23,8 @@ from typing import Any
 
 from syncer.mapping.config import CurrencyAccounts, FeeFlow
 from syncer.mapping.context import MappingContext
-from syncer.mapping.outcomes import NaturalKey, Outcome, Problem, Rejected, Skip, Write
-from syncer.mapping.rules.common import contact_link, iso, reference
+from syncer.mapping.outcomes import NaturalKey, Outcome, Priority, Skip
+from syncer.mapping.rules.common import Problems, contact_link, iso, planned, reference
 from syncer.mapping.rules.documents import credit_note_excluded, invoice_excluded
 from syncer.refs import Kind, Ref
 from syncer.source.model import (
@@ -50,12 +50,10 @@ _UNPAYABLE = {
 }
 
 
-def currency_accounts(
-    currency: str, context: MappingContext, where: str, problems: list[Problem]
-) -> CurrencyAccounts | None:
+def currency_accounts(currency: str, context: MappingContext, problems: Problems) -> CurrencyAccounts | None:
     accounts = context.config.currencies.get(currency)
     if accounts is None:
-        problems.append(Problem(where, f"currency {currency} has no accounts in the mapping configuration", "currency"))
+        problems.add(f"currency {currency} has no accounts in the mapping configuration", "currency")
     return accounts
 
 
@@ -67,45 +65,40 @@ def currency_rate(currency: str, rate: Decimal | None, context: MappingContext) 
     return {"CurrencyRate": rate}
 
 
-def _positive(amount: Decimal, where: str, field: str, problems: list[Problem]) -> None:
+def _positive(amount: Decimal, field: str, problems: Problems) -> None:
     if amount <= 0:
-        problems.append(Problem(where, f"{field} must be above zero, got {amount}", field))
+        problems.add(f"{field} must be above zero, got {amount}", field)
 
 
 def _payment_chain(
-    payment: Payment, context: MappingContext, where: str
-) -> tuple[Invoice | None, CurrencyAccounts | None, list[Problem], str | None]:
-    """The invoice and accounts a payment needs, what is wrong with them, and why it is skipped (if it is)."""
-    problems: list[Problem] = []
+    payment: Payment, context: MappingContext, problems: Problems
+) -> tuple[Invoice | None, CurrencyAccounts | None, str | None]:
+    """The invoice and accounts a payment needs (reporting what is wrong with them), and why it is skipped."""
     invoice = context.book.invoices.get(payment.invoice_id)
     if invoice is None:
-        problems.append(
-            Problem(where, f"pays invoice {payment.invoice_id!r}, which is not in the billing book", "invoice_id")
-        )
-        return None, None, problems, None
+        problems.add(f"pays invoice {payment.invoice_id!r}, which is not in the billing book", "invoice_id")
+        return None, None, None
     if (excluded := invoice_excluded(invoice, context)) is not None:
-        return invoice, None, [], excluded
+        return invoice, None, excluded
     if invoice.status in _UNPAYABLE:
         state = _UNPAYABLE[invoice.status]
-        message = f"pays invoice {invoice.id}, which {state}; Xero takes payments only on authorised invoices"
-        problems.append(Problem(where, message, "invoice_id"))
-    if payment.currency != invoice.currency:
-        problems.append(
-            Problem(where, f"is in {payment.currency} but invoice {invoice.id} is in {invoice.currency}", "currency")
+        problems.add(
+            f"pays invoice {invoice.id}, which {state}; Xero takes payments only on authorised invoices", "invoice_id"
         )
-    accounts = currency_accounts(payment.currency, context, where, problems)
-    return invoice, accounts, problems, None
+    if payment.currency != invoice.currency:
+        problems.add(f"is in {payment.currency} but invoice {invoice.id} is in {invoice.currency}", "currency")
+    return invoice, currency_accounts(payment.currency, context, problems), None
 
 
 def map_payment(payment: Payment, context: MappingContext) -> Outcome:
     """Step 1: the gross into clearing. Natural key: its Reference ``payment:<id>``."""
-    where = f"payment {payment.id}"
-    invoice, accounts, problems, skipped = _payment_chain(payment, context, where)
+    problems = Problems(Kind.PAYMENT, payment.id)
+    invoice, accounts, skipped = _payment_chain(payment, context, problems)
     if skipped is not None:
         return Skip(Kind.PAYMENT, payment.id, skipped)
-    _positive(payment.amount, where, "amount", problems)
-    if problems or accounts is None:
-        return Rejected(Kind.PAYMENT, payment.id, tuple(problems))
+    _positive(payment.amount, "amount", problems)
+    if problems or accounts is None or invoice is None:
+        return problems.rejected()
     ref = reference("payment", payment.id)
     body: dict[str, Any] = {
         "Invoice": {"InvoiceID": Ref(Kind.INVOICE, payment.invoice_id)},
@@ -115,7 +108,9 @@ def map_payment(payment: Payment, context: MappingContext) -> Outcome:
         "Reference": ref,
         **currency_rate(payment.currency, payment.exchange_rate, context),
     }
-    return Write(Kind.PAYMENT, payment.id, PAYMENTS, body, NaturalKey(PAYMENTS, "Reference", ref))
+    reason = f"payment {payment.id}: {payment.amount} {payment.currency} gross into clearing on {invoice.number}"
+    key = NaturalKey(PAYMENTS, "Reference", ref)
+    return planned(Kind.PAYMENT, payment.id, PAYMENTS, body, key, context, reason=reason, priority=Priority.MONEY)
 
 
 def map_fee(payment: Payment, context: MappingContext) -> Outcome:
@@ -123,18 +118,19 @@ def map_fee(payment: Payment, context: MappingContext) -> Outcome:
 
     It follows its payment: a payment that is skipped or rejected takes its fee with it, so a fee never
     leaves clearing for money that never arrived there."""
-    where = f"payment {payment.id}"
     if payment.fee == 0:
         return Skip(Kind.FEE, payment.id, "the payment carries no gateway fee")
-    invoice, accounts, problems, skipped = _payment_chain(payment, context, where)
+    problems = Problems(Kind.FEE, payment.id)
+    invoice, accounts, skipped = _payment_chain(payment, context, problems)
     if skipped is not None:
         return Skip(Kind.FEE, payment.id, skipped)
     if payment.fee < 0:
-        problems.append(Problem(where, f"fee must not be negative, got {payment.fee}", "fee"))
-    _positive(payment.amount, where, "amount", problems)
+        problems.add(f"fee must not be negative, got {payment.fee}", "fee")
+    _positive(payment.amount, "amount", problems)
     if problems or accounts is None or invoice is None:
-        return Rejected(Kind.FEE, payment.id, tuple(problems))
-    bank = accounts.clearing if context.config.fee_flow is FeeFlow.CLEARING else accounts.deposit_bank
+        return problems.rejected()
+    from_clearing = context.config.fee_flow is FeeFlow.CLEARING
+    bank = accounts.clearing if from_clearing else accounts.deposit_bank
     processor = f" ({payment.processor})" if payment.processor else ""
     ref = reference("fee", payment.id)
     body: dict[str, Any] = {
@@ -154,22 +150,24 @@ def map_fee(payment: Payment, context: MappingContext) -> Outcome:
         ],
         **currency_rate(payment.currency, payment.exchange_rate, context),
     }
-    return Write(Kind.FEE, payment.id, BANK_TRANSACTIONS, body, NaturalKey(BANK_TRANSACTIONS, "Reference", ref))
+    reason = f"gateway fee {payment.fee} on payment {payment.id}, from {'clearing' if from_clearing else 'deposit'}"
+    key = NaturalKey(BANK_TRANSACTIONS, "Reference", ref)
+    return planned(Kind.FEE, payment.id, BANK_TRANSACTIONS, body, key, context, reason=reason, priority=Priority.MONEY)
 
 
 def map_payout(payout: Payout, context: MappingContext) -> Outcome:
     """Step 3: one BankTransfer per payout for its net, clearing → deposit (deposit → clearing when the
     processor took money back, a negative net). Natural key: Reference ``payout:<id>``."""
-    where = f"payout {payout.id}"
-    problems: list[Problem] = []
-    accounts = currency_accounts(payout.currency, context, where, problems)
+    problems = Problems(Kind.TRANSFER, payout.id)
+    accounts = currency_accounts(payout.currency, context, problems)
     if accounts is None:
-        return Rejected(Kind.TRANSFER, payout.id, tuple(problems))
+        return problems.rejected()
     if payout.net == 0:
         return Skip(Kind.TRANSFER, payout.id, "the payout's net is zero: nothing reached the bank")
-    source, target = (
-        (accounts.clearing, accounts.deposit_bank) if payout.net > 0 else (accounts.deposit_bank, accounts.clearing)
-    )
+    if payout.net > 0:
+        source, target = accounts.clearing, accounts.deposit_bank
+    else:
+        source, target = accounts.deposit_bank, accounts.clearing
     ref = reference("payout", payout.id)
     body = {
         "FromBankAccount": {"Code": source},
@@ -178,73 +176,62 @@ def map_payout(payout: Payout, context: MappingContext) -> Outcome:
         "Date": iso(payout.arrival_date),
         "Reference": ref,
     }
-    return Write(Kind.TRANSFER, payout.id, BANK_TRANSFERS, body, NaturalKey(BANK_TRANSFERS, "Reference", ref))
+    reason = f"payout {payout.id}: {payout.net} {payout.currency} on the bank statement of {iso(payout.arrival_date)}"
+    key = NaturalKey(BANK_TRANSFERS, "Reference", ref)
+    return planned(Kind.TRANSFER, payout.id, BANK_TRANSFERS, body, key, context, reason=reason, priority=Priority.MONEY)
 
 
 def map_allocation(application: CreditApplication, context: MappingContext) -> Outcome:
-    """A credit application → an Allocation of the credit note to the invoice (no cash moves). Allocations
-    carry no Reference; the natural key is the credit note plus the invoice number, amount and date."""
-    where = f"credit application {application.id}"
-    problems: list[Problem] = []
+    """A credit application → an Allocation of the credit note to the invoice (no cash moves).
+
+    It is PUT to ``/CreditNotes/{id}/Allocations``; the body names the credit note (``CreditNote.CreditNoteID``,
+    a Ref) so the engine knows the path and the dependency. Allocations carry no Reference: after a lost
+    response the engine finds the credit note by number and the allocation among its Allocations by the
+    invoice, amount and date in the body."""
+    problems = Problems(Kind.ALLOCATION, application.id)
     credit_note = context.book.credit_notes.get(application.credit_note_id)
     invoice = context.book.invoices.get(application.invoice_id)
     if credit_note is None:
-        problems.append(
-            Problem(
-                where,
-                f"applies credit note {application.credit_note_id!r}, which is not in the billing book",
-                "credit_note_id",
-            )
+        problems.add(
+            f"applies credit note {application.credit_note_id!r}, which is not in the billing book", "credit_note_id"
         )
     if invoice is None:
-        problems.append(
-            Problem(
-                where,
-                f"applies credit to invoice {application.invoice_id!r}, which is not in the billing book",
-                "invoice_id",
-            )
+        problems.add(
+            f"applies credit to invoice {application.invoice_id!r}, which is not in the billing book", "invoice_id"
         )
     if credit_note is None or invoice is None:
-        return Rejected(Kind.ALLOCATION, application.id, tuple(problems))
+        return problems.rejected()
     skipped = credit_note_excluded(credit_note, context) or invoice_excluded(invoice, context)
     if skipped is not None:
         return Skip(Kind.ALLOCATION, application.id, skipped)
     if credit_note.status is CreditNoteStatus.VOIDED:
-        problems.append(Problem(where, f"applies credit note {credit_note.id}, which is voided", "credit_note_id"))
+        problems.add(f"applies credit note {credit_note.id}, which is voided", "credit_note_id")
     if invoice.status in _UNPAYABLE:
-        problems.append(
-            Problem(where, f"applies credit to invoice {invoice.id}, which {_UNPAYABLE[invoice.status]}", "invoice_id")
-        )
+        problems.add(f"applies credit to invoice {invoice.id}, which {_UNPAYABLE[invoice.status]}", "invoice_id")
     if credit_note.currency != invoice.currency:
-        problems.append(
-            Problem(
-                where,
-                f"credit note {credit_note.id} is in {credit_note.currency}, "
-                f"invoice {invoice.id} in {invoice.currency}",
-                "currency",
-            )
+        problems.add(
+            f"credit note {credit_note.id} is in {credit_note.currency}, invoice {invoice.id} in {invoice.currency}",
+            "currency",
         )
-    _positive(application.amount, where, "amount", problems)
+    _positive(application.amount, "amount", problems)
     if problems:
-        return Rejected(Kind.ALLOCATION, application.id, tuple(problems))
+        return problems.rejected()
     body = {
+        "CreditNote": {"CreditNoteID": Ref(Kind.CREDIT_NOTE, credit_note.id)},
         "Invoice": {"InvoiceID": Ref(Kind.INVOICE, invoice.id)},
         "Amount": application.amount,
         "Date": iso(application.applied_on),
     }
-    detail = (
-        ("InvoiceNumber", invoice.number),
-        ("Amount", str(application.amount)),
-        ("Date", iso(application.applied_on)),
+    reason = f"credit note {credit_note.number} applies {application.amount} to invoice {invoice.number}"
+    key = NaturalKey("CreditNotes", "CreditNoteNumber", credit_note.number)
+    return planned(
+        Kind.ALLOCATION, application.id, ALLOCATIONS, body, key, context, reason=reason, priority=Priority.MONEY
     )
-    key = NaturalKey("CreditNotes", "CreditNoteNumber", credit_note.number, detail)
-    return Write(Kind.ALLOCATION, application.id, ALLOCATIONS, body, key, parent=Ref(Kind.CREDIT_NOTE, credit_note.id))
 
 
 def map_refund(refund: Refund, context: MappingContext) -> Outcome:
     """A refund tied to a credit note → an ARCREDITPAYMENT on it (see the module docstring for the account).
     Natural key: Reference ``refund:<id>``."""
-    where = f"refund {refund.id}"
     if refund.credit_note_id is None:
         reason = "not tied to a credit note: refunds are pushed only as payments on an issued credit note"
         if refund.payout_id is not None:
@@ -253,37 +240,31 @@ def map_refund(refund: Refund, context: MappingContext) -> Outcome:
                 f"{refund.amount} {refund.currency} of residue"
             )
         return Skip(Kind.REFUND, refund.id, reason)
-    problems: list[Problem] = []
+    problems = Problems(Kind.REFUND, refund.id)
     credit_note = context.book.credit_notes.get(refund.credit_note_id)
     if credit_note is None:
-        problems.append(
-            Problem(
-                where,
-                f"refunds credit note {refund.credit_note_id!r}, which is not in the billing book",
-                "credit_note_id",
-            )
+        problems.add(
+            f"refunds credit note {refund.credit_note_id!r}, which is not in the billing book", "credit_note_id"
         )
-        return Rejected(Kind.REFUND, refund.id, tuple(problems))
+        return problems.rejected()
     if (skipped := credit_note_excluded(credit_note, context)) is not None:
         return Skip(Kind.REFUND, refund.id, skipped)
     if credit_note.status is CreditNoteStatus.VOIDED:
-        problems.append(Problem(where, f"refunds credit note {credit_note.id}, which is voided", "credit_note_id"))
+        problems.add(f"refunds credit note {credit_note.id}, which is voided", "credit_note_id")
     if refund.currency != credit_note.currency:
-        problems.append(
-            Problem(
-                where,
-                f"is in {refund.currency} but credit note {credit_note.id} is in {credit_note.currency}",
-                "currency",
-            )
+        problems.add(
+            f"is in {refund.currency} but credit note {credit_note.id} is in {credit_note.currency}", "currency"
         )
-    _positive(refund.amount, where, "amount", problems)
-    accounts = currency_accounts(refund.currency, context, where, problems)
+    _positive(refund.amount, "amount", problems)
+    accounts = currency_accounts(refund.currency, context, problems)
     if problems or accounts is None:
-        return Rejected(Kind.REFUND, refund.id, tuple(problems))
+        return problems.rejected()
     if refund.payout_id is not None:
-        account = accounts.clearing
+        account, paid_from = accounts.clearing, f"clearing (netted in payout {refund.payout_id})"
+    elif accounts.refund_account is not None:
+        account, paid_from = accounts.refund_account, "the refund account"
     else:
-        account = accounts.refund_account or accounts.deposit_bank
+        account, paid_from = accounts.deposit_bank, "the deposit bank"
     ref = reference("refund", refund.id)
     body = {
         "CreditNote": {"CreditNoteID": Ref(Kind.CREDIT_NOTE, credit_note.id)},
@@ -292,7 +273,9 @@ def map_refund(refund: Refund, context: MappingContext) -> Outcome:
         "Amount": refund.amount,
         "Reference": ref,
     }
-    return Write(Kind.REFUND, refund.id, PAYMENTS, body, NaturalKey(PAYMENTS, "Reference", ref))
+    reason = f"refund {refund.id} of {refund.amount} on credit note {credit_note.number}, paid from {paid_from}"
+    key = NaturalKey(PAYMENTS, "Reference", ref)
+    return planned(Kind.REFUND, refund.id, PAYMENTS, body, key, context, reason=reason, priority=Priority.MONEY)
 
 
 def map_credit(credit: Credit, context: MappingContext) -> Skip:
