@@ -32,6 +32,7 @@ from syncer.mapping.rules import map_book
 from syncer.plan import Operation, Plan, Problem, Skip, Write, canonical_json, ordered
 from syncer.refs import Kind, Ref
 from syncer.source.model import BillingBook
+from syncer.state.store import Mapped
 from syncer.xero.errors import DailyLimitReached, XeroError
 from syncer.xero.keys import idempotency_key
 
@@ -86,16 +87,6 @@ class XeroPort(Protocol):
         idempotency_key: str,
         reconcile: Callable[[], Mapping[str, Any] | None] | None = None,
     ) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class Mapped:
-    """What the state store knows about one billing record's Xero object."""
-
-    xero_id: str
-    status: str
-    fingerprint: str
-    version: int = 1
 
 
 class StatePort(Protocol):
@@ -362,11 +353,13 @@ def _send(
     natural = write.natural_key
 
     def reconcile() -> Mapping[str, Any] | None:
-        return find_existing(xero, write, ids)
+        """The answer the lost write would have had, when Xero holds the object (shaped like a write's)."""
+        existing = find_existing(xero, write, ids)
+        return {write.collection: [existing]} if existing is not None else None
 
     if was_pending and write.operation is Operation.CREATE:
         # the last run began this write and never heard back: it may have committed
-        existing = reconcile()
+        existing = find_existing(xero, write, ids)
         if existing is not None:
             return _completed(state, tenant_id, write, existing)
     state.begin_write(tenant_id, ref, key, canonical_json(natural.__dict__) if natural else "")

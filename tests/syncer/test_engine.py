@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from syncer.engine import ChangePolicy, Mapped, Outcome, apply, plan, request_for
+from syncer.engine import ChangePolicy, Outcome, apply, plan, request_for
 from syncer.plan import Operation
 from syncer.refs import Kind, Ref
 from syncer.source.model import BillingBook
+from syncer.state.store import Mapped
 from syncer.xero.errors import DailyLimitReached, ValidationFailed
 from tests.syncer.mapping.helpers import CONFIG, ORG, customer, invoice, payment, payout
 
