@@ -56,7 +56,7 @@ def add_tenant() -> Response:
     tenant_id = body.get("tenant_id")
     if tenant_id is not None and not (isinstance(tenant_id, str) and is_guid(tenant_id)):
         problems.append(f"tenant_id must be a GUID, got {tenant_id!r}")
-    if problems:
+    if problems or not isinstance(name, str) or not isinstance(country, str):  # the types narrow mypy's view
         raise ControlError(400, "invalid_tenant", "; ".join(problems))
     try:
         client = emulator.add_tenant(name=name, country_code=country, tenant_id=tenant_id)
