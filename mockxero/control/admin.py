@@ -45,7 +45,7 @@ def add_tenant() -> Response:
     so a test that takes one per case keeps its books and its token away from every other case's.
     """
     emulator = get_emulator()
-    body = _json_body()
+    body = json_body()
     problems = [f"unknown field {key!r}" for key in body if key not in NEW_TENANT_FIELDS]
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
