@@ -208,6 +208,8 @@ def _movements(xero: XeroReader) -> list[Movement]:
     for transaction in _paged(xero, "BankTransactions"):
         if transaction.get("Status") in GONE or not transaction.get("Reference"):
             continue
+        if str(transaction.get("Type", "")).endswith("-TRANSFER"):
+            continue  # Xero lists each bank transfer's two legs here too; they are counted from BankTransfers
         total = Decimal(str(transaction["Total"]))
         inflow = str(transaction.get("Type", "")).startswith("RECEIVE")
         found.append(

@@ -120,9 +120,10 @@ class StateStore:
         if not tables:
             if existed:
                 raise StateError(f"{self.path}: an SQLite file without xero-sync's tables; refusing to change it")
-            with self._transaction():
-                self._db.executescript(_SCHEMA.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
-                self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # one script, one transaction: a crash here leaves an empty file, never half a schema
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {_SCHEMA} INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
+            )
             return
         if "meta" not in tables:
             raise StateError(f"{self.path}: an SQLite file that is not a xero-sync state file; refusing to change it")
