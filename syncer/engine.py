@@ -48,7 +48,7 @@ ID_FIELDS: Mapping[str, str] = {
     "Allocations": "AllocationID",
 }
 # Collections whose creates go in batches (each accepts summarizeErrors=false).
-BATCHED = frozenset({"Contacts", "Invoices", "CreditNotes", "Payments", "BankTransactions"})
+BATCHED = frozenset({"Contacts", "Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers"})
 # Xero cannot edit these once they exist: a changed one is for the change policy, never a silent POST.
 NEVER_EDITED = frozenset({Kind.PAYMENT, Kind.REFUND, Kind.TRANSFER, Kind.ALLOCATION})
 # Document statuses in which Xero still accepts an edit (with nothing paid or credited against it).
