@@ -120,3 +120,10 @@ def test_a_file_of_the_wrong_shape_says_where(text, message):
 def test_a_missing_file_is_a_source_error_naming_it(tmp_path):
     with pytest.raises(SourceError, match="missing.yaml: cannot be read"):
         load_book(tmp_path / "missing.yaml")
+
+
+def test_the_file_source_is_a_source_adapter():
+    from syncer.source.adapter import FileSource, SourceAdapter
+
+    source: SourceAdapter = FileSource(EXAMPLE)
+    assert source.name == str(EXAMPLE) and len(source.load().customers) == 1
