@@ -14,13 +14,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
 from flask import Response, g, request
 from marshmallow import Schema
 
-from . import wire, xmlwire
+from . import money, wire, xmlwire
 from .emulator import get_emulator
 from .exceptions import PostDataInvalidException, Unauthorized, ValidationException
 from .http import json_response, render_error
@@ -259,8 +260,10 @@ def schema_echo(schema: Schema) -> Echo:
         try:
             out = schema.dump(values)
         except ArithmeticError:
-            # A value the rules refused as beyond what can be written (an amount past the limit): echo the
-            # element's own fields as sent rather than fail the whole answer.
+            out = None
+        if out is None or _beyond_limit(out):
+            # An amount the rules refused as past the limit (which rounding for display may also push over
+            # it): echo the element's own fields as sent rather than fail or misstate the answer.
             return {key: value for key, value in (raw or {}).items() if key in known}
         for name, fld in read_only:
             attribute = fld.attribute or name
@@ -269,6 +272,16 @@ def schema_echo(schema: Schema) -> Echo:
         return out
 
     return echo
+
+
+def _beyond_limit(value: Any) -> bool:
+    if isinstance(value, Decimal):
+        return money.out_of_range(value)
+    if isinstance(value, dict):
+        return any(_beyond_limit(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_beyond_limit(item) for item in value)
+    return False
 
 
 def batch_response(
