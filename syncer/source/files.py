@@ -109,7 +109,7 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
                     problems.append(SourceProblem(source, message, line, label, name))
         loaded[section] = records
     if problems:
-        raise SourceError(problems)
+        raise SourceError(sorted(problems, key=_file_order))
     book = BillingBook(
         customers=tuple(loaded["customers"]),
         invoices=tuple(loaded["invoices"]),
@@ -121,19 +121,23 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
         refunds=tuple(loaded["refunds"]),
         disputes=tuple(loaded["disputes"]),
     )
-    cross = list(_cross_checks(book))
-    if cross:
-        raise SourceError(
-            SourceProblem(
-                source,
-                message,
-                lines.get((section, index, field)) or lines.get((section, index)),
-                _label(section, index, {"id": record_id}),
-                field,
-            )
-            for section, index, record_id, field, message in cross
+    cross = [
+        SourceProblem(
+            source,
+            message,
+            lines.get((section, index, field)) or lines.get((section, index)),
+            _label(section, index, {"id": record_id}),
+            field,
         )
+        for section, index, record_id, field, message in _cross_checks(book)
+    ]
+    if cross:
+        raise SourceError(sorted(cross, key=_file_order))
     return book
+
+
+def _file_order(problem: SourceProblem) -> tuple[int, str, str]:
+    return (problem.line or 0, problem.record or "", problem.field or "")
 
 
 def _label(section: str, index: int, row: Any) -> str:
