@@ -240,7 +240,11 @@ class XeroClient:
     ) -> list[ElementOutcome]:
         done: list[ElementOutcome] = []
         pending = list(chunk)
+        rounds = 0
         while pending:
+            rounds += 1
+            if rounds > self.policy.max_attempts:
+                raise GaveUp(f"PUT /{collection}", rounds - 1, "every attempt lost its answer")
             body = {collection: [elements[i] for i in pending]}
             sent = list(pending)
             result = self._call(
