@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app
 
 from .backend import AccountingBackend, all_indexes
 from .clock import SystemClock
-from .config import MockConfig
+from .config import ClientConfig, MockConfig, TenantConfig
 from .identity.service import IdentityService
 from .ids import IdGenerator
 from .store import Store
@@ -29,7 +31,16 @@ class Emulator:
             self._count_start()
             self.identity.ensure_secret()
             for tenant in config.tenants:
-                self.backend(tenant.tenant_id).bootstrap()
+                books = self.backend(tenant.tenant_id)
+                books.bootstrap()
+                # A book kept in a data file was set up at an earlier start: lock dates configured now win.
+                configured = (
+                    ("PeriodLockDate", tenant.period_lock_date),
+                    ("EndOfYearLockDate", tenant.end_of_year_lock_date),
+                )
+                changes: dict[str, date | None] = {name: day for name, day in configured if day is not None}
+                if changes:
+                    books.set_lock_dates(changes)
 
     def _count_start(self) -> None:
         """Number the starts of a book kept in a data file, and keep seeded ids from repeating.
@@ -47,6 +58,27 @@ class Emulator:
         """One tenant's books, as used by ``client_id`` (the calling app; ``None`` for the mock itself)."""
         tenant = self.identity.tenants[tenant_id]
         return AccountingBackend(self.store, tenant, self.clock, self.ids, client_id)
+
+    def add_tenant(self, *, name: str, country_code: str = "NZ", tenant_id: str | None = None) -> ClientConfig:
+        """A new organisation with its own books and an app of its own connected only to it (what a custom
+        connection is in Xero); the app, whose ``tenant_ids`` names the tenant.
+
+        It lasts as long as this emulator: it is not written into the configuration, so a restart with
+        the same data file does not know it (start the server with a configuration file naming it instead).
+        Ids come from the emulator's id generator, so a seeded emulator hands out the same ones every run.
+        Raises ``ConfigError`` for an unusable name, country or id, ``ValueError`` for a tenant id in use.
+        """
+        with self.store.transaction():
+            tenant = TenantConfig(tenant_id=tenant_id or self.ids.guid(), name=name, country_code=country_code)
+            client = ClientConfig(
+                client_id=self.ids.token(16).upper(),
+                client_secret=self.ids.token(24),
+                name=f"mockxero app for {tenant.name}",
+                tenant_ids=(tenant.tenant_id,),
+            )
+            self.config = self.identity.add_tenant(tenant, client)
+            self.backend(tenant.tenant_id).bootstrap()
+        return client
 
     def reset(self, tenant_id: str | None = None) -> None:
         """Wipe one tenant's books (or everything, tokens included) and start them afresh.

@@ -1,7 +1,8 @@
 """Administration of the emulator: who is configured, wiping and restoring books, moving the clock.
 
-``/mock-api/tenants``, ``/clients``, ``/reset``, ``/snapshot``, ``/restore``, ``/clock``. No bearer token:
-the control API is for the test harness on the same machine, never for the client under test.
+``/mock-api/tenants`` (listed, or one added with an app of its own), ``/clients``, ``/reset``, ``/snapshot``,
+``/restore``, ``/clock``. No bearer token: the control API is for the test harness on the same machine, never
+for the client under test.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from ..config import ClientConfig, ConfigError, TenantConfig
 from ..emulator import Emulator, get_emulator
 from ..exceptions import ControlError
 from ..http import json_response
@@ -32,37 +34,70 @@ SYSTEM_NAMESPACE = "system"
 @bp.get("/tenants")
 def tenants() -> Response:
     emulator = get_emulator()
-    rows = []
-    for tenant in emulator.config.tenants:
-        organisation = emulator.backend(tenant.tenant_id).organisation()
-        rows.append(
-            {
-                "tenant_id": tenant.tenant_id,
-                "name": tenant.name,
-                "country_code": tenant.country_code,
-                "tenant_type": tenant.tenant_type,
-                "base_currency": organisation["BaseCurrency"],
-                "client_ids": [c.client_id for c in emulator.config.clients if tenant.tenant_id in c.tenant_ids],
-            }
-        )
-    return json_response({"tenants": rows})
+    return json_response({"tenants": [_tenant_row(emulator, tenant) for tenant in emulator.config.tenants]})
+
+
+@bp.post("/tenants")
+def add_tenant() -> Response:
+    """``{"name": ..., "country_code"?: "NZ", "tenant_id"?: GUID}``: a new organisation and an app of its own.
+
+    The answer (201) holds the tenant and the app (``client_id``, ``client_secret``) connected only to it,
+    so a test that takes one per case keeps its books and its token away from every other case's.
+    """
+    emulator = get_emulator()
+    body = json_body()
+    problems = [f"unknown field {key!r}" for key in body if key not in NEW_TENANT_FIELDS]
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append('name must be a non-empty string, such as "Acme Ltd"')
+    country = body.get("country_code", "NZ")
+    if not isinstance(country, str):
+        problems.append(f'country_code must be a country code such as "NZ", got {country!r}')
+    tenant_id = body.get("tenant_id")
+    if tenant_id is not None and not (isinstance(tenant_id, str) and is_guid(tenant_id)):
+        problems.append(f"tenant_id must be a GUID, got {tenant_id!r}")
+    if problems or not isinstance(name, str) or not isinstance(country, str):  # the types narrow mypy's view
+        raise ControlError(400, "invalid_tenant", "; ".join(problems))
+    try:
+        client = emulator.add_tenant(name=name, country_code=country, tenant_id=tenant_id)
+    except ConfigError as exc:
+        raise ControlError(400, "invalid_tenant", str(exc)) from None
+    except ValueError as exc:
+        raise ControlError(409, "tenant_exists", str(exc)) from None
+    tenant = emulator.identity.tenant(client.tenant_ids[0])
+    return json_response({"tenant": _tenant_row(emulator, tenant), "client": _client_row(client)}, 201)
+
+
+NEW_TENANT_FIELDS = ("name", "country_code", "tenant_id")
 
 
 @bp.get("/clients")
 def clients() -> Response:
     """Secrets included: this is a local test tool and its secrets guard nothing."""
-    rows = [
-        {
-            "client_id": client.client_id,
-            "client_secret": client.client_secret,
-            "name": client.name,
-            "tenant_ids": list(client.tenant_ids),
-            "scopes": list(client.scopes),
-            "redirect_uris": list(client.redirect_uris),
-        }
-        for client in get_emulator().config.clients
-    ]
-    return json_response({"clients": rows})
+    return json_response({"clients": [_client_row(client) for client in get_emulator().config.clients]})
+
+
+def _tenant_row(emulator: Emulator, tenant: TenantConfig) -> dict[str, Any]:
+    organisation = emulator.backend(tenant.tenant_id).organisation()
+    return {
+        "tenant_id": tenant.tenant_id,
+        "name": tenant.name,
+        "country_code": tenant.country_code,
+        "tenant_type": tenant.tenant_type,
+        "base_currency": organisation["BaseCurrency"],
+        "client_ids": [c.client_id for c in emulator.config.clients if tenant.tenant_id in c.tenant_ids],
+    }
+
+
+def _client_row(client: ClientConfig) -> dict[str, Any]:
+    return {
+        "client_id": client.client_id,
+        "client_secret": client.client_secret,
+        "name": client.name,
+        "tenant_ids": list(client.tenant_ids),
+        "scopes": list(client.scopes),
+        "redirect_uris": list(client.redirect_uris),
+    }
 
 
 # --- reset, snapshot, restore --------------------------------------------------------------------------
@@ -72,11 +107,11 @@ def clients() -> Response:
 def reset() -> Response:
     """Everything (books, tokens, connections) or, with ``{"tenant_id": ...}``, one tenant's books."""
     emulator = get_emulator()
-    body = _json_body()
+    body = json_body()
     if body.get("tenant_id") is None:
         emulator.reset()
         return json_response({"reset": "everything", "tenant_ids": list(emulator.identity.tenants)})
-    tenant_id = _known_tenant(emulator, body["tenant_id"], status=404)
+    tenant_id = known_tenant(emulator, body["tenant_id"], status=404)
     emulator.reset(tenant_id)
     return json_response({"reset": "tenant", "tenant_ids": [tenant_id]})
 
@@ -85,7 +120,7 @@ def reset() -> Response:
 def snapshot() -> Response:
     emulator = get_emulator()
     raw = request.args.get("tenant_id")
-    tenant_id = _known_tenant(emulator, raw, status=404) if raw else None
+    tenant_id = known_tenant(emulator, raw, status=404) if raw else None
     with emulator.store.transaction():  # one consistent moment, even with writers on other threads
         tables = emulator.store.export(_prefix(tenant_id))
     return json_response(
@@ -102,7 +137,7 @@ def snapshot() -> Response:
 def restore() -> Response:
     """Replace the whole book, or one tenant's, with a snapshot. A bad snapshot changes nothing."""
     emulator = get_emulator()
-    body = _json_body()
+    body = json_body()
     tenant_id, tables = _checked_snapshot(emulator, body)
     with emulator.store.transaction():
         emulator.store.restore(tables, _prefix(tenant_id))
@@ -171,7 +206,7 @@ def clock() -> Response:
 def move_clock() -> Response:
     """``{"advance_seconds": n}`` moves the emulator's time forward: tokens expire, rate windows pass."""
     emulator = get_emulator()
-    seconds = _json_body().get("advance_seconds")
+    seconds = json_body().get("advance_seconds")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)) or not math.isfinite(seconds):
         raise ControlError(400, "invalid_request", "advance_seconds must be a number of seconds, such as 1800")
     if seconds < 0:
@@ -204,7 +239,7 @@ def _clock_state(emulator: Emulator) -> Response:
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _json_body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     """An optional JSON object: no body means ``{}``."""
     if not request.get_data(cache=True).strip():
         return {}
@@ -214,7 +249,7 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
-def _known_tenant(emulator: Emulator, raw: Any, *, status: int) -> str:
+def known_tenant(emulator: Emulator, raw: Any, *, status: int) -> str:
     if isinstance(raw, str) and is_guid(raw.strip()):
         tenant_id = normalise_guid(raw.strip())
         if tenant_id in emulator.identity.tenants:

@@ -7,7 +7,7 @@ from the injected clock. Nothing here knows about Flask.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
 
 from ..clock import Clock
@@ -337,6 +337,25 @@ class IdentityService:
 
     def tenant(self, tenant_id: str) -> TenantConfig:
         return self.tenants[tenant_id]
+
+    def add_tenant(self, tenant: TenantConfig, client: ClientConfig) -> MockConfig:
+        """Configure one more tenant and the app connected to it, while running; the new configuration.
+
+        Grants made from then on connect the app to the tenant (as after a user's consent in Xero); the
+        new maps are built whole and then swapped in, so a call reading them on another thread sees the
+        old set or the new one, never half of it.
+        """
+        if tenant.tenant_id in self.tenants:
+            raise ValueError(f"tenant {tenant.tenant_id} is already configured")
+        if client.client_id in self.clients:
+            raise ValueError(f"client {client.client_id!r} is already configured")
+        if client.tenant_ids != (tenant.tenant_id,):
+            raise ValueError(f"client {client.client_id!r} must be connected to tenant {tenant.tenant_id} only")
+        config = replace(self.config, tenants=(*self.config.tenants, tenant), clients=(*self.config.clients, client))
+        self.tenants = {**self.tenants, tenant.tenant_id: tenant}
+        self.clients = {**self.clients, client.client_id: client}
+        self.config = config
+        return config
 
     def all_connections(self) -> Iterable[dict]:
         return self.store.scan(T_CONNECTIONS)

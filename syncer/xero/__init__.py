@@ -1,1 +1,1 @@
-"""Talking to Xero over HTTP: the retry policy, idempotency keys and the per-tenant call budget."""
+"""The Xero client: HTTP calls, the retry policy, idempotency keys and the per-tenant call budget."""

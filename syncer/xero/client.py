@@ -1,114 +1,53 @@
-"""The Xero Accounting API client: one tenant, paced by its call budget, retried by the policy.
+"""The Xero client: one place where calls go out, are paced, retried and, after a lost write, reconciled.
 
-* every call carries ``xero-tenant-id``, the bearer token (renewed on expiry or a 401) and
-  ``Accept: application/json``; bodies go out with ``Decimal`` written exactly and come back parsed with
-  ``parse_float=Decimal``;
-* every call first takes a slot from the tenant's ``CallBudget`` (pacing, at most 5 in flight, the daily
-  stop) and reports the answer's remaining-count headers back to it;
-* ``write`` sends one write under its ``Idempotency-Key`` — the same key on every attempt — and, after a
-  timeout or a cut connection (the write may have committed without us hearing), calls ``reconcile`` to look
-  the object up by its natural key before writing again;
-* ``put_batch`` sends up to 50 elements a request with ``summarizeErrors=false`` and returns one outcome per
-  element, so one bad element fails alone.
+Every call takes a slot of the tenant's ``CallBudget`` (pacing from the limit headers, at most 5 in
+flight), and every failure goes through the pure ``retry.decide``. A write carries its Idempotency-Key on
+every attempt. When an attempt ends without an answer (a timeout, a dropped connection) the write may
+have committed, so before sending it again the client asks the caller's ``reconcile`` to look the object
+up by its natural key; if it is there, that is the answer and nothing is sent twice.
 """
 
 from __future__ import annotations
 
 import random
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import partial
+from pathlib import Path
 from typing import Any
 
 import requests
 
-from ..clock import Clock
-from . import jsonbody
+from ..clock import Clock, SystemClock
+from . import wire
 from .budget import CallBudget
-from .errors import (
-    AuthFailed,
-    DailyLimitReached,
-    DuplicateObjects,
-    GaveUp,
-    NotFound,
-    ValidationFailed,
-    XeroError,
-)
-from .keys import batch_key
-from .retry import Event, GiveUp, Retry, RetryPolicy, StopForDay, decide, parse_retry_after
+from .errors import AuthFailed, DailyLimitReached, GaveUp, NotFound, ValidationFailed, XeroError
+from .retry import Event, GiveUp, RetryPolicy, StopForDay, decide, parse_retry_after
+from .tokens import Authenticator, FileTokenStore, MemoryTokenStore, TokenStore
 
-XERO_API_URL = "https://api.xero.com/api.xro/2.0"
-BATCH_SIZE = 50  # Xero's recommended batch size
-ZERO_GUID = "00000000-0000-0000-0000-000000000000"
-# The natural key of each collection the engine writes, and the id field Xero returns.
-NATURAL_KEYS = {
-    "Contacts": ("ContactNumber", "ContactID"),
-    "Invoices": ("InvoiceNumber", "InvoiceID"),
-    "CreditNotes": ("CreditNoteNumber", "CreditNoteID"),
-    "Payments": ("Reference", "PaymentID"),
-    "BankTransactions": ("Reference", "BankTransactionID"),
-    "BankTransfers": ("Reference", "BankTransferID"),
-}
-DEAD_STATUSES = frozenset({"DELETED"})  # a deleted object does not count as "the object exists"
+BATCH_SIZE = 50  # Xero's advice for batch writes: up to 50 elements per request
+ZERO_ID = "00000000-0000-0000-0000-000000000000"  # the id Xero gives an element it refused in a batch
 
-
-@dataclass(frozen=True)
-class CallRecord:
-    method: str
-    path: str
-    attempt: int
-    status: int | None  # None: no answer (timeout or connection error)
-    outcome: str
-    idempotency_key: str | None = None
-
-
-@dataclass
-class CallLog:
-    """What a run's calls cost, for the run ledger."""
-
-    calls: int = 0
-    retries: int = 0
-    waits: int = 0
-    waited_seconds: float = 0.0
-    reconciles: int = 0
-    replays: int = 0  # answers Xero replayed for a repeated Idempotency-Key
-    records: list[CallRecord] = field(default_factory=list)
-
-
-class ElementStatus(StrEnum):
-    OK = "ok"
-    FAILED = "failed"
-    DEFERRED = "deferred"  # not sent: the daily limit stopped the run
+Reconcile = Callable[[], Mapping[str, Any] | None]
 
 
 @dataclass(frozen=True)
 class ElementOutcome:
-    index: int
-    idempotency_key: str
-    status: ElementStatus
-    obj: dict | None = None
-    messages: tuple[str, ...] = ()
-    reconciled: bool = False  # found by its natural key after a lost answer, not read from an answer
+    """One element of a batch: ``element`` as Xero returned it, and its validation messages when refused."""
+
+    element: Mapping[str, Any]
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
-@dataclass(frozen=True)
-class WriteResult:
-    body: dict | None  # Xero's answer; None when the object was found by reconcile instead
-    found: dict | None = None  # what reconcile found
-    replayed: bool = False
-
-    def objects(self, collection: str) -> list[dict]:
-        if self.body is None:
-            return [self.found] if self.found is not None else []
-        return list(self.body.get(collection, []))
-
-
-class _NoAnswer(Exception):
-    def __init__(self, event: Event, maybe_committed: bool):
-        self.event = event
-        self.maybe_committed = maybe_committed
+@dataclass
+class CallCounts:
+    calls: int = 0
+    retries: int = 0
+    reconciled: int = 0
+    waits: list[str] = field(default_factory=list)
 
 
 class XeroClient:
@@ -116,346 +55,232 @@ class XeroClient:
         self,
         base_url: str,
         tenant_id: str,
-        tokens: Any,  # syncer.xero.tokens.Tokens, or anything with access_token() and refresh(rejected)
+        auth: Authenticator,
         clock: Clock,
-        budget: CallBudget,
+        *,
+        budget: CallBudget | None = None,
         session: requests.Session | None = None,
         policy: RetryPolicy | None = None,
         jitter: Callable[[], float] = random.random,
-        timeout: float | tuple[float, float] = (10.0, 60.0),
-        batch_size: int = BATCH_SIZE,
+        timeout: float = 30.0,
     ):
-        if not 1 <= batch_size <= BATCH_SIZE:
-            raise ValueError(f"batch_size must be 1 to {BATCH_SIZE}")
         self.base_url = base_url.rstrip("/")
         self.tenant_id = tenant_id
-        self.tokens = tokens
+        self.auth = auth
         self.clock = clock
-        self.budget = budget
+        self.budget = budget or CallBudget(tenant_id, clock)
         self.session = session or requests.Session()
         self.policy = policy or RetryPolicy()
         self.jitter = jitter
         self.timeout = timeout
-        self.batch_size = batch_size
-        self.log = CallLog()
+        self.counts = CallCounts()
 
-    # -- reading --
+    @property
+    def calls(self) -> int:
+        return self.counts.calls
 
-    def get(self, path: str, params: Mapping[str, str] | None = None) -> dict:
-        response = self._call("GET", path, params=params)
-        return self._parsed(response)
+    @property
+    def retries(self) -> int:
+        return self.counts.retries
 
-    def find_by_natural_key(self, collection: str, field_name: str, value: str) -> dict | None:
-        """The one live object of ``collection`` whose ``field_name`` is ``value``; None if there is none."""
-        found = self.find_all_by_natural_key(collection, field_name, [value])
-        return found.get(value.casefold())
+    # -- the calls the engine makes --
 
-    def find_all_by_natural_key(self, collection: str, field_name: str, values: Sequence[str]) -> dict[str, dict]:
-        """The live objects with any of ``values`` in ``field_name``, keyed by the value case-folded (Xero
-        compares text ignoring case). Raises ``DuplicateObjects`` if a value has more than one."""
-        wanted = list(dict.fromkeys(v for v in values if v))
-        id_field = NATURAL_KEYS.get(collection, (field_name, ""))[1]
-        matches: dict[str, list[dict]] = {}
-        for start in range(0, len(wanted), 20):  # short where clauses: Xero prefers simple filters
-            chunk = wanted[start : start + 20]
-            where = " OR ".join(f"{field_name}=={_where_text(value)}" for value in chunk)
-            params = {"where": where}
-            if collection == "Contacts":
-                params["includeArchived"] = "true"  # an archived contact still holds its number
-            for obj in self.get(f"/{collection}", params).get(collection, []):
-                text = obj.get(field_name)
-                status = obj.get("Status") or obj.get("ContactStatus")
-                if isinstance(text, str) and status not in DEAD_STATUSES:
-                    matches.setdefault(text.casefold(), []).append(obj)
-        result = {}
-        for value, objects in matches.items():
-            if len(objects) > 1:
-                raise DuplicateObjects(collection, field_name, value, [str(o.get(id_field)) for o in objects])
-            result[value] = objects[0]
-        return result
-
-    # -- writing --
+    def get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+        return self._call("GET", path, params=params)
 
     def write(
         self,
         method: str,
         path: str,
-        body: Any,
+        body: Mapping[str, Any],
+        *,
         idempotency_key: str,
-        reconcile: Callable[[], dict | None] | None = None,
+        reconcile: Reconcile | None = None,
         params: Mapping[str, str] | None = None,
-    ) -> WriteResult:
-        """One write, retried under the same key; after a lost answer ``reconcile`` runs before any resend."""
-        response = self._call(method, path, params=params, body=body, key=idempotency_key, reconcile=reconcile)
-        if isinstance(response, WriteResult):
-            return response
-        replayed = response.headers.get("Idempotent-Replayed", "").lower() == "true"
-        return WriteResult(self._parsed(response), replayed=replayed)
+    ) -> dict[str, Any]:
+        return self._call(method, path, params=params, body=body, idempotency_key=idempotency_key, reconcile=reconcile)
 
     def put_batch(
-        self,
-        collection: str,
-        elements: Sequence[dict],
-        keys: Sequence[str],
-        natural_key: str | None = None,
-        method: str = "PUT",
+        self, collection: str, elements: Sequence[Mapping[str, Any]], idempotency_key: str
     ) -> list[ElementOutcome]:
-        """Create (or with ``POST`` update) ``elements`` in requests of at most ``batch_size``, one outcome per
-        element in order. ``keys`` are the elements' idempotency keys; each request's key derives from them.
-        With ``natural_key`` (the field holding it, e.g. ``"InvoiceNumber"``) a lost answer is reconciled
-        element by element and only the elements not found are sent again."""
-        if len(elements) != len(keys):
-            raise ValueError(f"{len(elements)} elements but {len(keys)} keys")
-        outcomes: dict[int, ElementOutcome] = {}
-        indexes = list(range(len(elements)))
-        chunks = [indexes[start : start + self.batch_size] for start in range(0, len(indexes), self.batch_size)]
-        for number, chunk in enumerate(chunks):
-            try:
-                for outcome in self._send_chunk(collection, elements, keys, chunk, natural_key, method):
-                    outcomes[outcome.index] = outcome
-            except DailyLimitReached as stop:
-                message = str(stop)
-                for later in chunks[number:]:
-                    for index in later:
-                        outcomes.setdefault(
-                            index, ElementOutcome(index, keys[index], ElementStatus.DEFERRED, messages=(message,))
-                        )
-                break
-            except (GaveUp, ValidationFailed) as failure:
-                messages = tuple(failure.messages) if isinstance(failure, ValidationFailed) else (str(failure),)
-                for index in chunk:
-                    outcomes.setdefault(
-                        index, ElementOutcome(index, keys[index], ElementStatus.FAILED, messages=messages)
-                    )
-        return [outcomes[index] for index in indexes]
+        """PUT up to ``BATCH_SIZE`` elements with ``summarizeErrors=false``: one outcome per element, in order,
+        so a refused element fails alone and the others are created."""
+        if not 0 < len(elements) <= BATCH_SIZE:
+            raise ValueError(f"a batch holds 1 to {BATCH_SIZE} elements, got {len(elements)}")
+        answer = self.write(
+            "PUT",
+            collection,
+            {collection: list(elements)},
+            idempotency_key=idempotency_key,
+            params={"summarizeErrors": "false"},
+        )
+        returned = answer.get(collection) or []
+        if len(returned) != len(elements):
+            raise XeroError(f"Xero answered {len(returned)} {collection} for a batch of {len(elements)}")
+        return [ElementOutcome(element, _element_errors(element)) for element in returned]
 
-    def _send_chunk(
-        self,
-        collection: str,
-        elements: Sequence[dict],
-        keys: Sequence[str],
-        chunk: list[int],
-        natural_key: str | None,
-        method: str,
-    ) -> list[ElementOutcome]:
-        done: list[ElementOutcome] = []
-        pending = list(chunk)
-        rounds = 0
-        while pending:
-            rounds += 1
-            if rounds > self.policy.max_attempts:
-                raise GaveUp(f"PUT /{collection}", rounds - 1, "every attempt lost its answer")
-            body = {collection: [elements[i] for i in pending]}
-            sent = list(pending)
-            result = self._call(
-                method,
-                f"/{collection}",
-                params={"summarizeErrors": "false"},
-                body=body,
-                key=batch_key(collection, [keys[i] for i in sent]),
-                reconcile=partial(self._reconcile_batch, collection, elements, keys, natural_key, pending, done)
-                if natural_key
-                else None,
-                # after a partial reconcile the request changes, so it needs its own key: start again
-                stop_after_reconcile=True,
-            )
-            if isinstance(result, WriteResult):
-                continue  # reconciled: loop with what is still pending (nothing, or a smaller request)
-            answered = self._parsed(result).get(collection, [])
-            if len(answered) != len(sent):
-                raise XeroError(f"sent {len(sent)} {collection} but Xero answered {len(answered)}", result.status_code)
-            for index, obj in zip(sent, answered, strict=True):
-                messages = tuple(_validation_messages(obj))
-                failed = (
-                    obj.get("StatusAttributeString") == "ERROR"
-                    or obj.get("HasErrors") is True
-                    or obj.get("HasValidationErrors") is True
-                    or bool(messages)
-                )
-                status = ElementStatus.FAILED if failed else ElementStatus.OK
-                done.append(ElementOutcome(index, keys[index], status, obj, messages))
-            pending = []
-        return done
+    def find(self, collection: str, field_name: str, value: str) -> list[dict[str, Any]]:
+        """Live objects of ``collection`` whose ``field_name`` equals ``value`` (Xero's ``where`` filter)."""
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        params = {"where": f'{field_name}=="{quoted}"'}
+        if collection.strip("/") == "Contacts":
+            params["includeArchived"] = "true"  # an archived contact still holds its ContactNumber
+        found = self.get(collection, params).get(collection) or []
+        return [item for item in found if item.get("Status") not in ("DELETED", "VOIDED")]
 
-    def _reconcile_batch(
-        self,
-        collection: str,
-        elements: Sequence[dict],
-        keys: Sequence[str],
-        natural_key: str,
-        pending: list[int],
-        done: list[ElementOutcome],
-    ) -> dict | None:
-        """After a lost answer: the pending elements that exist were written (moved to ``done``); the rest
-        stay in ``pending`` to be sent again, as a new request."""
-        values = [str(elements[i].get(natural_key) or "") for i in pending]
-        found = self.find_all_by_natural_key(collection, natural_key, values)
-        for index, value in zip(list(pending), values, strict=True):
-            obj = found.get(value.casefold()) if value else None
-            if obj is not None:
-                done.append(ElementOutcome(index, keys[index], ElementStatus.OK, obj, reconciled=True))
-                pending.remove(index)
-        return None
-
-    # -- one call with its retries --
+    # -- the loop every call goes through --
 
     def _call(
         self,
         method: str,
         path: str,
+        *,
         params: Mapping[str, str] | None = None,
-        body: Any = None,
-        key: str | None = None,
-        reconcile: Callable[[], dict | None] | None = None,
-        stop_after_reconcile: bool = False,
-    ) -> Any:
-        url = self.base_url + path
-        data = jsonbody.dumps(body).encode("utf-8") if body is not None else None
-        refreshed = False
-        maybe_committed = False
+        body: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        reconcile: Reconcile | None = None,
+    ) -> dict[str, Any]:
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        data = wire.dumps(body) if body is not None else None
+        renewed = False
         attempt = 0
         while True:
-            if maybe_committed and reconcile is not None:
-                self.log.reconciles += 1
-                found = reconcile()
-                if found is not None or stop_after_reconcile:
-                    return WriteResult(None, found=found)
             attempt += 1
-            token = self.tokens.access_token()
-            try:
-                response = self._send(method, url, params, data, key, token, attempt)
-            except _NoAnswer as lost:
-                event = lost.event
-                maybe_committed = maybe_committed or (lost.maybe_committed and method != "GET")
-            else:
-                if response.status_code == 401 and not refreshed:
-                    refreshed = True
-                    self.tokens.refresh(token)
-                    attempt -= 1  # a renewed token is not a retry of the request
-                    continue
-                if response.status_code < 400:
-                    if response.headers.get("Idempotent-Replayed", "").lower() == "true":
-                        self.log.replays += 1
-                    return response
-                self._raise_for_client_error(response, method, path)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                problem = response.headers.get("X-Rate-Limit-Problem")
-                event = Event.http(response.status_code, retry_after, problem)
-                if response.status_code == 429:
-                    self.budget.refused(event.rate_limit_problem, retry_after)
+            headers = {
+                "Authorization": f"Bearer {self.auth.access_token()}",
+                "xero-tenant-id": self.tenant_id,
+                "Accept": "application/json",
+            }
+            if data is not None:
+                headers["Content-Type"] = "application/json"
+            if idempotency_key is not None:
+                headers["Idempotency-Key"] = idempotency_key
+            uncertain = False
+            with self.budget.slot():
+                self.counts.calls += 1
+                try:
+                    response = self.session.request(
+                        method, url, params=params, data=data, headers=headers, timeout=self.timeout
+                    )
+                except requests.Timeout:
+                    event, uncertain = Event.timeout(), True
+                except requests.ConnectionError:
+                    event, uncertain = Event.connection_error(), True
+                else:
+                    self.budget.observe(response.headers)
+                    if response.status_code < 400:
+                        return _answer(response)
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    problem = response.headers.get("X-Rate-Limit-Problem")
+                    if response.status_code == 429:
+                        self.budget.refused(problem.lower() if problem else None, retry_after)
+                    event = Event.http(response.status_code, retry_after, problem)
+            if event.status == 401 and not renewed:
+                renewed = True  # the token died early (revoked, clock skew): one fresh token, then the policy
+                self.auth.renew()
+                continue
+            if uncertain and data is not None and reconcile is not None:
+                found = reconcile()  # the write may have committed before the answer was lost
+                if found is not None:
+                    self.counts.reconciled += 1
+                    return dict(found)
             decision = decide(self.policy, attempt, event, self.clock.now(), self.jitter())
             if isinstance(decision, StopForDay):
                 raise DailyLimitReached(self.tenant_id, decision.resume_at)
             if isinstance(decision, GiveUp):
-                raise GaveUp(f"{method} {path}", attempt, decision.reason, event.status)
-            assert isinstance(decision, Retry)
-            self.log.retries += 1
-            self.log.waits += 1
-            self.log.waited_seconds += decision.delay
+                raise _failure(f"{method} {path}", attempt, decision.reason, event, None if uncertain else response)
+            self.counts.retries += 1
+            self.counts.waits.append(decision.reason)
             self.clock.sleep(decision.delay)
 
-    def _send(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, str] | None,
-        data: bytes | None,
-        key: str | None,
-        token: str,
-        attempt: int,
-    ) -> requests.Response:
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "xero-tenant-id": self.tenant_id,
-            "Accept": "application/json",
-        }
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        if key is not None:
-            headers["Idempotency-Key"] = key
-        path = urllib.parse.urlsplit(url).path
-        waited = self.budget.acquire()
-        if waited:
-            self.log.waits += 1
-            self.log.waited_seconds += waited
+
+def _answer(response: requests.Response) -> dict[str, Any]:
+    if not response.content:
+        return {}
+    answer = wire.loads(response.content)
+    return answer if isinstance(answer, dict) else {"value": answer}
+
+
+def _element_errors(element: Mapping[str, Any]) -> tuple[str, ...]:
+    errors = element.get("ValidationErrors") or []
+    if (
+        element.get("StatusAttributeString") == "ERROR"
+        or element.get("HasErrors")
+        or element.get("HasValidationErrors")
+    ):
+        return tuple(str(error.get("Message")) for error in errors) or ("Xero refused the element without a message",)
+    return ()
+
+
+def _failure(what: str, attempts: int, reason: str, event: Event, response: requests.Response | None) -> XeroError:
+    status = event.status
+    body: Any = None
+    if response is not None:
         try:
-            self.log.calls += 1
-            try:
-                response = self.session.request(
-                    method, url, params=params, data=data, headers=headers, timeout=self.timeout
-                )
-            except requests.ConnectTimeout:
-                self._record(method, path, attempt, None, "connect timeout", key)
-                raise _NoAnswer(Event.timeout(), maybe_committed=False) from None
-            except requests.Timeout:
-                self._record(method, path, attempt, None, "timeout", key)
-                raise _NoAnswer(Event.timeout(), maybe_committed=True) from None
-            except requests.ConnectionError:
-                self._record(method, path, attempt, None, "connection error", key)
-                raise _NoAnswer(Event.connection_error(), maybe_committed=True) from None
-            self.budget.observe(response.headers)
-            self._record(method, path, attempt, response.status_code, response.reason or "", key)
-            return response
-        finally:
-            self.budget.release()
-
-    def _record(self, method: str, path: str, attempt: int, status: int | None, outcome: str, key: str | None) -> None:
-        self.log.records.append(CallRecord(method, path, attempt, status, outcome, key))
-
-    # -- answers --
-
-    def _parsed(self, response: requests.Response) -> dict:
-        try:
-            body = jsonbody.loads(response.content)
+            body = wire.loads(response.content) if response.content else None
         except ValueError:
+            body = response.text[:500]
+    if status == 400:
+        return ValidationFailed(_validation_messages(body), 400, body)
+    if status in (401, 403):
+        return AuthFailed(f"{what}: Xero refused the credentials ({_detail(body) or status})", status, body)
+    if status == 404:
+        return NotFound(f"{what}: {_detail(body) or 'Xero has no such resource'}", 404, body)
+    return GaveUp(what, attempts, reason, status, body)
+
+
+def _validation_messages(body: Any) -> list[str]:
+    if not isinstance(body, dict):
+        return [str(body)]
+    messages = [
+        str(error.get("Message"))
+        for element in body.get("Elements") or []
+        for error in (element.get("ValidationErrors") or [])
+    ]
+    return messages or [_detail(body) or "validation failed"]
+
+
+def _detail(body: Any) -> str | None:
+    if isinstance(body, dict):
+        return body.get("Message") or body.get("Detail") or body.get("detail") or body.get("Title")
+    return None
+
+
+def connect(
+    *,
+    base_url: str,
+    identity_url: str,
+    tenant_id: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    token_file: str | Path | None,
+    clock: Clock | None = None,
+    session: requests.Session | None = None,
+) -> XeroClient:
+    """A client from connection settings: tokens from ``token_file`` (refresh grant) or client credentials,
+    and the tenant named, or the only one the token is connected to (``GET /connections``)."""
+    clock = clock or SystemClock()
+    session = session or requests.Session()
+    store: TokenStore = FileTokenStore(token_file) if token_file else MemoryTokenStore()
+    auth = Authenticator(identity_url, client_id, client_secret, store, clock, session)
+    if tenant_id is None:
+        connections_url = _connections_url(base_url, identity_url)
+        response = session.get(connections_url, headers={"Authorization": f"Bearer {auth.access_token()}"}, timeout=30)
+        if response.status_code != 200:
+            raise AuthFailed(f"GET {connections_url} answered {response.status_code}", response.status_code)
+        tenants = [row["tenantId"] for row in wire.loads(response.content) if row.get("tenantType") == "ORGANISATION"]
+        if len(tenants) != 1:
             raise XeroError(
-                f"Xero answered {response.status_code} with a body that is not JSON: {response.text[:200]!r}",
-                response.status_code,
-            ) from None
-        if not isinstance(body, dict):
-            raise XeroError(
-                f"Xero answered {response.status_code} with JSON that is not an object", response.status_code
+                f"the token is connected to {len(tenants)} organisations ({', '.join(tenants) or 'none'}); "
+                "name one with --tenant"
             )
-        return body
-
-    def _raise_for_client_error(self, response: requests.Response, method: str, path: str) -> None:
-        """Raise the typed error of a 4xx the policy would not retry; 429s and 5xx return to be retried."""
-        status = response.status_code
-        if status == 429 or status >= 500:
-            return
-        try:
-            body = jsonbody.loads(response.content)
-        except ValueError:
-            body = response.text
-        if status == 400:
-            messages = _validation_messages(body) if isinstance(body, dict) else []
-            if not messages:
-                messages = [str(body.get("Message")) if isinstance(body, dict) else str(body)[:500]]
-            raise ValidationFailed(messages, status, body)
-        detail = body.get("Detail") or body.get("Message") if isinstance(body, dict) else str(body)[:200]
-        if status in (401, 403):
-            raise AuthFailed(f"{method} {path}: Xero refused the credentials ({status} {detail})", status, body)
-        if status == 404:
-            raise NotFound(f"{method} {path}: not found ({detail})", status, body)
-        raise XeroError(f"{method} {path}: HTTP {status} ({detail})", status, body)
+        tenant_id = tenants[0]
+    return XeroClient(base_url, tenant_id, auth, clock, session=session)
 
 
-def _where_text(value: str) -> str:
-    """A text literal for Xero's ``where``: double quotes, with backslash escapes for quote and backslash."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _validation_messages(value: Any) -> list[str]:
-    """Every ``ValidationErrors[].Message`` in an answer or element, nested objects included, in order."""
-    messages: list[str] = []
-    if isinstance(value, dict):
-        for error in value.get("ValidationErrors") or []:
-            if isinstance(error, dict) and error.get("Message"):
-                messages.append(str(error["Message"]))
-        for name, item in value.items():
-            if name != "ValidationErrors":
-                messages.extend(_validation_messages(item))
-    elif isinstance(value, list):
-        for item in value:
-            messages.extend(_validation_messages(item))
-    return messages
+def _connections_url(base_url: str, identity_url: str) -> str:
+    """Xero serves /connections on api.xero.com, beside /api.xro/2.0; the emulator serves it beside both."""
+    root = base_url.rstrip("/")
+    if root.endswith("/api.xro/2.0"):
+        root = root[: -len("/api.xro/2.0")]
+    return root + "/connections"

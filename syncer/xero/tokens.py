@@ -1,59 +1,37 @@
-"""OAuth2 tokens: where they are kept, and renewing them before (or when) Xero stops accepting them.
+"""Access tokens: client credentials for custom connections, or a stored, rotating refresh token.
 
-Xero rotates refresh tokens: each refresh returns a new one and the old one works only for a 30-minute grace
-period. So a new token set is written to its store — atomically, and flushed to disk — *before* the new
-access token is used; a crash after the refresh then still finds a refresh token that works.
+Xero rotates refresh tokens: each refresh returns a new one and the old one stops working (after a short
+grace). A new token is therefore written to the store **before** it is used, atomically (a temporary file,
+fsync, rename), so a crash can never leave the only valid refresh token in memory alone.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import tempfile
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
 
 from ..clock import Clock
-from .errors import AuthFailed, GaveUp, TokenStoreError
-from .retry import Event, GiveUp, Retry, RetryPolicy, StopForDay, decide
+from .errors import AuthFailed, TokenStoreError
 
-XERO_TOKEN_URL = "https://identity.xero.com/connect/token"
-EXPIRY_MARGIN = timedelta(seconds=60)  # renew this long before expiry, as xero-python does
+EARLY = timedelta(seconds=60)  # renew this long before expiry, so no call goes out with a dying token
 
 
 @dataclass(frozen=True)
 class Token:
     access_token: str
-    refresh_token: str | None
     expires_at: datetime
+    refresh_token: str | None = None
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {
-            "access_token": self.access_token,
-            "refresh_token": self.refresh_token,
-            "expires_at": self.expires_at.isoformat(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: object) -> Token:
-        if not isinstance(data, dict):
-            raise ValueError("a token must be an object")
-        missing = [name for name in ("access_token", "expires_at") if not isinstance(data.get(name), str)]
-        if missing:
-            raise ValueError(f"missing or not text: {', '.join(missing)}")
-        refresh = data.get("refresh_token")
-        if refresh is not None and not isinstance(refresh, str):
-            raise ValueError("refresh_token must be text or null")
-        expires_at = datetime.fromisoformat(data["expires_at"])
-        if expires_at.tzinfo is None:
-            raise ValueError("expires_at must carry a timezone")
-        return cls(data["access_token"], refresh, expires_at)
+    def usable(self, now: datetime) -> bool:
+        return now + EARLY < self.expires_at
 
 
 class TokenStore(Protocol):
@@ -65,152 +43,116 @@ class TokenStore(Protocol):
 class MemoryTokenStore:
     def __init__(self, token: Token | None = None):
         self.token = token
-        self.saves = 0
 
     def load(self) -> Token | None:
         return self.token
 
     def save(self, token: Token) -> None:
         self.token = token
-        self.saves += 1
 
 
 class FileTokenStore:
-    """One token set in a JSON file, replaced atomically: a reader sees the old file or the new, never half."""
+    """A JSON file ``{"access_token", "refresh_token", "expires_at"}``, replaced atomically on every save."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
 
     def load(self) -> Token | None:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not self.path.exists():
             return None
-        except OSError as exc:
-            raise TokenStoreError(f"cannot read the token file {self.path}: {exc.strerror}") from None
         try:
-            return Token.from_dict(json.loads(text))
-        except ValueError as exc:
-            raise TokenStoreError(f"the token file {self.path} is not a token: {exc}") from None
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return Token(data["access_token"], datetime.fromisoformat(data["expires_at"]), data.get("refresh_token"))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise TokenStoreError(f"{self.path}: not a token file this tool wrote ({error})") from error
 
     def save(self, token: Token) -> None:
+        data = {
+            "access_token": token.access_token,
+            "refresh_token": token.refresh_token,
+            "expires_at": token.expires_at.isoformat(),
+        }
         directory = self.path.parent
         try:
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
+            directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".token-", dir=directory)
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(data, file)
+                file.flush()
+                os.fsync(file.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
+            directory_handle = os.open(directory, os.O_RDONLY)
             try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-                    json.dump(token.to_dict(), file)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.chmod(temporary, 0o600)  # it is a credential
-                os.replace(temporary, self.path)
-            except BaseException:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
-                raise
-            directory_fd = os.open(directory, os.O_RDONLY)
-            try:
-                os.fsync(directory_fd)  # the rename itself survives a power cut
+                os.fsync(directory_handle)
             finally:
-                os.close(directory_fd)
-        except OSError as exc:
-            raise TokenStoreError(f"cannot write the token file {self.path}: {exc.strerror}") from None
+                os.close(directory_handle)
+        except OSError as error:
+            raise TokenStoreError(f"{self.path}: cannot save the token: {error}") from error
 
 
-class Tokens:
-    """Hands out a valid access token, refreshing through the OAuth2 token endpoint when it expires or
-    Xero answers 401. Without a refresh token (a custom connection) it asks for a new client-credentials
-    token instead."""
+class Authenticator:
+    """Hands out a usable access token, renewing it through ``/connect/token`` when needed.
+
+    With a refresh token in the store it uses the ``refresh_token`` grant (and stores the rotated token
+    before returning it); without one, the ``client_credentials`` grant of a custom connection.
+    """
 
     def __init__(
         self,
+        identity_url: str,
+        client_id: str | None,
+        client_secret: str | None,
         store: TokenStore,
-        client_id: str,
-        client_secret: str,
         clock: Clock,
-        token_url: str = XERO_TOKEN_URL,
         session: requests.Session | None = None,
-        policy: RetryPolicy | None = None,
         timeout: float = 30.0,
     ):
-        self.store = store
+        self.token_url = identity_url.rstrip("/") + "/connect/token"
         self.client_id = client_id
         self.client_secret = client_secret
+        self.store = store
         self.clock = clock
-        self.token_url = token_url
         self.session = session or requests.Session()
-        self.policy = policy or RetryPolicy(max_attempts=4)
         self.timeout = timeout
-        self.refreshes = 0
-        self._lock = threading.Lock()
 
     def access_token(self) -> str:
-        with self._lock:
-            token = self.store.load()
-            if token is None or token.expires_at - EXPIRY_MARGIN <= self.clock.now():
-                token = self._renew(token)
-            return token.access_token
+        token = self.store.load()
+        if token is None or not token.usable(self.clock.now()):
+            token = self.renew()
+        return token.access_token
 
-    def refresh(self, rejected: str) -> str:
-        """Xero refused ``rejected`` (401): renew, unless another caller already has."""
-        with self._lock:
-            token = self.store.load()
-            if token is not None and token.access_token != rejected:
-                return token.access_token
-            return self._renew(token).access_token
-
-    def _renew(self, current: Token | None) -> Token:
+    def renew(self) -> Token:
+        """A new token now (after expiry, or after Xero answered 401)."""
+        current = self.store.load()
         if current is not None and current.refresh_token:
             form = {"grant_type": "refresh_token", "refresh_token": current.refresh_token}
         else:
             form = {"grant_type": "client_credentials"}
-        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode("ascii")
-        headers = {"Authorization": f"Basic {basic}", "Accept": "application/json"}
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self.session.post(self.token_url, data=form, headers=headers, timeout=self.timeout)
-            except requests.Timeout:
-                event = Event.timeout()
-            except requests.ConnectionError:
-                # a lost refresh answer is safe to retry: the old refresh token works for 30 more minutes
-                event = Event.connection_error()
-            else:
-                if response.status_code == 200:
-                    token = self._token_from(response)
-                    self.store.save(token)  # stored before anyone uses it
-                    self.refreshes += 1
-                    return token
-                if response.status_code in (400, 401):
-                    raise AuthFailed(
-                        f"the token endpoint refused the {form['grant_type']} grant ({_oauth_error(response)}); "
-                        "reconnect the organisation",
-                        response.status_code,
-                    )
-                event = Event.http(response.status_code)
-            decision = decide(self.policy, attempt, event, self.clock.now(), 0.0)
-            if isinstance(decision, Retry):
-                self.clock.sleep(decision.delay)
-                continue
-            assert isinstance(decision, GiveUp | StopForDay)
-            raise GaveUp("refreshing the Xero token", attempt, decision.reason)
-
-    def _token_from(self, response: requests.Response) -> Token:
+        if not self.client_id or not self.client_secret:
+            raise AuthFailed("no usable token and no client id and secret to get one; connect the organisation")
         try:
-            data = response.json()
-            expires_in = int(data["expires_in"])
-            access = data["access_token"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise AuthFailed(f"the token endpoint answered without a usable token: {exc}", 200) from None
-        return Token(access, data.get("refresh_token"), self.clock.now() + timedelta(seconds=expires_in))
+            response = self.session.post(
+                self.token_url, data=form, auth=(self.client_id, self.client_secret), timeout=self.timeout
+            )
+        except requests.RequestException as error:
+            raise AuthFailed(f"cannot reach {self.token_url}: {error}") from error
+        answer = _json(response)
+        if response.status_code != 200 or "access_token" not in answer:
+            reason = answer.get("error_description") or answer.get("error") or response.text[:200]
+            raise AuthFailed(f"{self.token_url} refused the {form['grant_type']} grant: {reason}", response.status_code)
+        token = Token(
+            access_token=answer["access_token"],
+            expires_at=self.clock.now() + timedelta(seconds=int(answer.get("expires_in", 1800))),
+            refresh_token=answer.get("refresh_token") or (current.refresh_token if current else None),
+        )
+        self.store.save(token)  # before use: the old refresh token may already be dead
+        return token
 
 
-def _oauth_error(response: requests.Response) -> str:
+def _json(response: requests.Response) -> Mapping[str, Any]:
     try:
-        body = response.json()
+        answer = response.json()
     except ValueError:
-        return response.text[:200] or f"HTTP {response.status_code}"
-    if isinstance(body, dict) and "error" in body:
-        return str(body["error"]) + (f": {body['error_description']}" if body.get("error_description") else "")
-    return f"HTTP {response.status_code}"
+        return {}
+    return answer if isinstance(answer, dict) else {}

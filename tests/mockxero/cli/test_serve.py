@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import date
 
 import pytest
 import requests
@@ -24,6 +25,8 @@ FLAG_ENV = {
     "--tenant-id": "MOCKXERO_TENANT_ID",
     "--tenant-name": "MOCKXERO_TENANT_NAME",
     "--country": "MOCKXERO_COUNTRY",
+    "--period-lock-date": "MOCKXERO_PERIOD_LOCK_DATE",
+    "--end-of-year-lock-date": "MOCKXERO_END_OF_YEAR_LOCK_DATE",
     "--client-id": "MOCKXERO_CLIENT_ID",
     "--client-secret": "MOCKXERO_CLIENT_SECRET",
     "--unknown-fields": "MOCKXERO_UNKNOWN_FIELDS",
@@ -203,6 +206,7 @@ def test_config_file_with_two_tenants_prints_both(started, tmp_path):
         (["--tenant-id", "not-a-guid"], "'--tenant-id'"),
         (["--tenant-name", " "], "'--tenant-name'"),
         (["--country", "FR"], "'--country'"),
+        (["--period-lock-date", "31/03/2026"], "'--period-lock-date'"),
         (["--client-id", ""], "'--client-id'"),
         (["--unknown-fields", "warn"], "'--unknown-fields'"),
         (["--clock-scale", "0"], "'--clock-scale'"),
@@ -335,3 +339,10 @@ def test_a_bad_fault_file_is_a_usage_error(started, tmp_path):
     result, _ = started("--faults-file", str(faults))
     assert result.exit_code == 2
     assert "fault rule 1: effect must be one of" in result.output
+
+
+def test_lock_date_flags_reach_the_first_tenant(started):
+    result, server = started("--period-lock-date", "2026-03-31", env={"MOCKXERO_END_OF_YEAR_LOCK_DATE": "2025-12-31"})
+    assert result.exit_code == 0, result.output
+    tenant = config_of(server).default_tenant
+    assert (tenant.period_lock_date, tenant.end_of_year_lock_date) == (date(2026, 3, 31), date(2025, 12, 31))

@@ -67,6 +67,64 @@ def test_default_client_is_listed(client):
     )
 
 
+def test_a_tenant_added_while_running_gets_fresh_books_and_an_app_of_its_own(client):
+    response = client.post("/mock-api/tenants", json={"name": "Kiwi Test Ltd", "country_code": "au"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    tenant, app = response.json["tenant"], response.json["client"]
+    assert tenant["name"] == "Kiwi Test Ltd" and tenant["country_code"] == "AU" and tenant["base_currency"] == "AUD"
+    assert tenant["client_ids"] == [app["client_id"]] and app["tenant_ids"] == [tenant["tenant_id"]]
+    assert tenant["tenant_id"] in [t["tenant_id"] for t in client.get("/mock-api/tenants").json["tenants"]]
+    token = issue_token(client, app["client_id"], app["client_secret"])
+    theirs = XeroTestClient(client, token, tenant["tenant_id"])
+    add_contact(theirs, "Only Here")
+    assert contact_names(theirs) == ["Only Here"]
+    assert contact_names(XeroTestClient(client, issue_token(client))) == []
+    # the new app reaches its own tenant only, and the default app does not reach the new one
+    assert XeroTestClient(client, token).get("/Contacts").status_code == 403
+    assert XeroTestClient(client, issue_token(client), tenant["tenant_id"]).get("/Contacts").status_code == 403
+
+
+def test_a_seeded_emulator_adds_the_same_tenant_ids_every_run(clock):
+    def first_added_id():
+        app = create_app({"seed": 7, "clock": clock, "testing": True})
+        return app.test_client().post("/mock-api/tenants", json={"name": "Again"}).json["tenant"]["tenant_id"]
+
+    assert first_added_id() == first_added_id()
+
+
+def test_an_added_tenant_may_be_given_its_id(client):
+    wanted = "0d0d0d0d-1111-4222-8333-444444444444"
+    response = client.post("/mock-api/tenants", json={"name": "Chosen", "tenant_id": wanted.upper()})
+    assert response.status_code == 201
+    assert response.json["tenant"]["tenant_id"] == wanted
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({}, 'name must be a non-empty string, such as "Acme Ltd"'),
+        ({"name": "  "}, 'name must be a non-empty string, such as "Acme Ltd"'),
+        (
+            {"name": "X", "colour": "red", "tenant_id": "nope"},
+            "unknown field 'colour'; tenant_id must be a GUID, got 'nope'",
+        ),
+        ({"name": "X", "country_code": 64}, 'country_code must be a country code such as "NZ", got 64'),
+        ({"name": "X", "country_code": "FR"}, "country_code must be one of NZ, AU, GB, US, got 'FR'"),
+    ],
+)
+def test_a_tenant_that_cannot_be_added_is_400_and_nothing_is_added(client, body, message):
+    response = client.post("/mock-api/tenants", json=body)
+    assert message in control_error(response, 400, "invalid_tenant")
+    assert [t["tenant_id"] for t in client.get("/mock-api/tenants").json["tenants"]] == [DEFAULT_TENANT_ID]
+    assert len(client.get("/mock-api/clients").json["clients"]) == 1
+
+
+def test_adding_a_tenant_id_already_configured_is_409_and_adds_no_app(client):
+    response = client.post("/mock-api/tenants", json={"name": "Twin", "tenant_id": DEFAULT_TENANT_ID})
+    assert control_error(response, 409, "tenant_exists") == f"tenant {DEFAULT_TENANT_ID} is already configured"
+    assert len(client.get("/mock-api/clients").json["clients"]) == 1
+
+
 # --- reset ---------------------------------------------------------------------------------------------
 
 

@@ -9,15 +9,14 @@ from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TE
 from syncer.clock import FakeClock
 from syncer.xero.budget import CallBudget
 from syncer.xero.client import XeroClient
-from syncer.xero.tokens import MemoryTokenStore, Tokens
+from syncer.xero.tokens import Authenticator, MemoryTokenStore
 
 
 class Served:
-    def __init__(self, url: str, client: XeroClient, clock: FakeClock, tokens: Tokens):
+    def __init__(self, url: str, client: XeroClient, clock: FakeClock):
         self.url = url
         self.client = client
         self.clock = clock
-        self.tokens = tokens
 
     def fault(self, **rule) -> None:
         response = requests.post(self.url + "/mock-api/faults", json=rule, timeout=10)
@@ -30,15 +29,16 @@ class Served:
 
 @pytest.fixture
 def served(live_server, clock) -> Served:
-    # the client waits on its own fake clock; each wait moves the mock's clock too, so its windows pass
+    """The client waits on its own fake clock; each wait moves the mock's clock too, so the mock's rate-limit
+    windows pass in step and nothing really sleeps."""
     fake = FakeClock(clock.now(), on_advance=clock.advance)
-    tokens = Tokens(MemoryTokenStore(), DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, fake, live_server + "/connect/token")
+    auth = Authenticator(live_server, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MemoryTokenStore(), fake)
     client = XeroClient(
         live_server + "/api.xro/2.0",
         DEFAULT_TENANT_ID,
-        tokens,
+        auth,
         fake,
-        CallBudget(DEFAULT_TENANT_ID, fake),
+        budget=CallBudget(DEFAULT_TENANT_ID, fake),
         jitter=lambda: 0.0,
     )
-    return Served(live_server, client, fake, tokens)
+    return Served(live_server, client, fake)

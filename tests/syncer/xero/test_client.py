@@ -1,141 +1,81 @@
-"""The client on a fake transport: timeouts, 401 refreshes and giving up, with nothing served."""
-
-from __future__ import annotations
-
-from datetime import timedelta
+"""The client against the served emulator: headers, errors as types, batches where one bad element fails
+alone, and the same Idempotency-Key on every attempt of a write."""
 
 import pytest
 import requests
 
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 from syncer.clock import FakeClock
-from syncer.xero.budget import CallBudget
-from syncer.xero.client import XeroClient, _where_text
-from syncer.xero.errors import AuthFailed, GaveUp, NotFound
+from syncer.xero.client import XeroClient
+from syncer.xero.errors import GaveUp, NotFound, ValidationFailed
 from syncer.xero.retry import RetryPolicy
-from syncer.xero.tokens import MemoryTokenStore, Token, Tokens
+from syncer.xero.tokens import Authenticator, MemoryTokenStore
 
 
-def answer(status: int, body: bytes = b"{}", headers: dict | None = None) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response._content = body
-    response.headers.update(headers or {})
-    return response
-
-
-class FakeSession:
-    """Plays a script: each call takes the next item, an answer to return or an exception to raise."""
-
-    def __init__(self, *script):
-        self.script = list(script)
-        self.calls: list[tuple[str, str, dict]] = []
-
-    def request(self, method, url, params=None, data=None, headers=None, timeout=None):
-        self.calls.append((method, url, dict(headers or {})))
-        item = self.script.pop(0)
-        if isinstance(item, BaseException):
-            raise item
-        return item
-
-    def post(self, url, data=None, headers=None, timeout=None):
-        return self.request("POST", url, data=data, headers=headers, timeout=timeout)
-
-
-def make_client(session: FakeSession, clock: FakeClock, token_session: FakeSession | None = None, attempts=4):
-    store = MemoryTokenStore(Token("access-1", "refresh-1", clock.now() + timedelta(minutes=30)))
-    tokens = Tokens(store, "app", "secret", clock, "https://identity.test/connect/token", token_session)
-    budget = CallBudget("t-1", clock)
+@pytest.fixture
+def client(live_server, unlimited):
+    clock = FakeClock()
+    auth = Authenticator(live_server, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MemoryTokenStore(), clock)
     return XeroClient(
-        "https://api.test/api.xro/2.0",
-        "t-1",
-        tokens,
+        live_server + "/api.xro/2.0",
+        DEFAULT_TENANT_ID,
+        auth,
         clock,
-        budget,
-        session,
-        policy=RetryPolicy(max_attempts=attempts),
         jitter=lambda: 0.0,
+        policy=RetryPolicy(max_attempts=3),
     )
 
 
-def test_every_call_carries_the_tenant_token_and_json_accept():
-    clock = FakeClock()
-    session = FakeSession(answer(200, b'{"Organisations": []}'))
-    make_client(session, clock).get("/Organisation")
-    method, url, headers = session.calls[0]
-    assert (method, url) == ("GET", "https://api.test/api.xro/2.0/Organisation")
-    assert headers["xero-tenant-id"] == "t-1"
-    assert headers["Authorization"] == "Bearer access-1"
-    assert headers["Accept"] == "application/json"
+def faults(live_server, *rules):
+    response = requests.post(f"{live_server}/mock-api/faults", json={"faults": list(rules)}, timeout=10)
+    assert response.status_code == 201
 
 
-def test_a_timeout_after_commit_is_reconciled_before_writing_again():
-    clock = FakeClock()
-    session = FakeSession(requests.ReadTimeout("slow"))
-    found = {"ContactID": "c-id", "ContactNumber": "n-1"}
-    result = make_client(session, clock).write("PUT", "/Contacts", {"Contacts": []}, "k-1", reconcile=lambda: found)
-    assert result.found == found and result.body is None
-    assert len(session.calls) == 1
+def logged(live_server, method):
+    rows = requests.get(f"{live_server}/mock-api/requests", params={"method": method}, timeout=10).json()
+    return rows["requests"]
 
 
-def test_a_connect_timeout_never_reached_xero_so_it_is_not_reconciled():
-    clock = FakeClock()
-    session = FakeSession(requests.ConnectTimeout("no route"), answer(200, b'{"Contacts": [{"ContactID": "x"}]}'))
-    reconciled = []
-    client = make_client(session, clock)
-    result = client.write("PUT", "/Contacts", {"Contacts": []}, "k-1", reconcile=lambda: reconciled.append(1))
-    assert reconciled == []
-    assert result.objects("Contacts") == [{"ContactID": "x"}]
-    assert [headers["Idempotency-Key"] for _, _, headers in session.calls] == ["k-1", "k-1"]
-
-
-def test_retries_end_in_gave_up():
-    clock = FakeClock()
-    session = FakeSession(*[answer(503, b"The Xero API is temporarily unavailable")] * 3)
-    with pytest.raises(GaveUp) as raised:
-        make_client(session, clock, attempts=3).get("/Contacts")
-    assert raised.value.attempts == 3
-    assert str(raised.value) == "GET /Contacts: gave up after 3 attempt(s): HTTP 503 on attempt 3 of 3"
-
-
-def test_a_401_refreshes_the_token_once_and_stores_it_before_use():
-    clock = FakeClock()
-    token_session = FakeSession(
-        answer(200, b'{"access_token": "access-2", "refresh_token": "refresh-2", "expires_in": 1800}')
+def test_a_batch_with_one_bad_element_creates_the_others(client):
+    outcomes = client.put_batch(
+        "Contacts", [{"Name": "Acme Ltd"}, {"Name": ""}, {"Name": "Globex"}], "sync1.test.batch"
     )
-    session = FakeSession(answer(401, b'{"Detail": "TokenExpired"}'), answer(200, b'{"Contacts": []}'))
-    client = make_client(session, clock, token_session)
-    client.get("/Contacts")
-    assert session.calls[1][2]["Authorization"] == "Bearer access-2"
-    assert client.tokens.store.load().refresh_token == "refresh-2"
-    [(method, url, headers)] = token_session.calls
-    assert (method, url) == ("POST", "https://identity.test/connect/token")
-    assert headers["Authorization"] == "Basic YXBwOnNlY3JldA=="  # app:secret
+    assert [outcome.ok for outcome in outcomes] == [True, False, True]
+    assert outcomes[1].errors and "name" in outcomes[1].errors[0].lower()
+    assert {c["Name"] for c in client.get("Contacts")["Contacts"]} >= {"Acme Ltd", "Globex"}
 
 
-def test_a_second_401_is_auth_failed():
-    clock = FakeClock()
-    token_session = FakeSession(
-        answer(200, b'{"access_token": "access-2", "refresh_token": "r-2", "expires_in": 1800}')
+def test_a_validation_error_carries_xeros_messages(client):
+    with pytest.raises(ValidationFailed) as refused:
+        client.write("PUT", "Invoices", {"Invoices": [{"Type": "ACCREC"}]}, idempotency_key="sync1.test.bad")
+    assert refused.value.status == 400 and refused.value.messages
+
+
+def test_an_unknown_object_is_not_found(client):
+    with pytest.raises(NotFound):
+        client.get("Invoices/9f5a0f1c-0000-4000-8000-000000000000")
+
+
+def test_every_attempt_of_a_write_carries_the_same_key(client, live_server):
+    faults(
+        live_server,
+        {"method": "PUT", "path": "/api.xro/2.0/Contacts", "nth": 1, "times": 2, "effect": "status", "status": 503},
     )
-    session = FakeSession(answer(401, b'{"Detail": "x"}'), answer(401, b'{"Detail": "AuthorizationUnsuccessful"}'))
-    with pytest.raises(AuthFailed, match="AuthorizationUnsuccessful"):
-        make_client(session, clock, token_session).get("/Contacts")
+    sent = []
+    send = client.session.request
+
+    def recording(method, url, **kwargs):
+        sent.append(kwargs["headers"].get("Idempotency-Key"))
+        return send(method, url, **kwargs)
+
+    client.session.request = recording
+    client.write("PUT", "Contacts", {"Contacts": [{"Name": "Initech"}]}, idempotency_key="sync1.test.same")
+    assert sent == ["sync1.test.same"] * 3 and client.retries == 2
+    assert [row["idempotency_key"] for row in logged(live_server, "PUT")][-1] == "sync1.test.same"
+    assert client.clock.sleeps == [1.0, 2.0]  # the policy's backoff, on the injected clock
 
 
-def test_an_invalid_grant_is_auth_failed():
-    clock = FakeClock()
-    token_session = FakeSession(answer(400, b'{"error": "invalid_grant"}'))
-    session = FakeSession(answer(401, b"{}"))
-    with pytest.raises(AuthFailed, match=r"refused the refresh_token grant \(invalid_grant\)"):
-        make_client(session, clock, token_session).get("/Contacts")
-
-
-def test_a_404_is_not_found():
-    clock = FakeClock()
-    session = FakeSession(answer(404, b'{"Detail": "The resource you\'re looking for cannot be found"}'))
-    with pytest.raises(NotFound, match="cannot be found"):
-        make_client(session, clock).get("/Invoices/nope")
-
-
-def test_where_text_escapes_quotes_and_backslashes():
-    assert _where_text('a"b\\c') == '"a\\"b\\\\c"'
+def test_it_gives_up_after_the_policy_says_so(client, live_server):
+    faults(live_server, {"method": "GET", "path": "/api.xro/2.0/Accounts", "effect": "status", "status": 503})
+    with pytest.raises(GaveUp, match="gave up after 3 attempt"):
+        client.get("Accounts")
