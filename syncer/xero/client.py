@@ -146,8 +146,9 @@ class XeroClient:
         attempt = 0
         while True:
             attempt += 1
+            token = self.auth.access_token()
             headers = {
-                "Authorization": f"Bearer {self.auth.access_token()}",
+                "Authorization": f"Bearer {token}",
                 "xero-tenant-id": self.tenant_id,
                 "Accept": "application/json",
             }
@@ -177,7 +178,7 @@ class XeroClient:
                     event = Event.http(response.status_code, retry_after, problem)
             if event.status == 401 and not renewed:
                 renewed = True  # the token died early (revoked, clock skew): one fresh token, then the policy
-                self.auth.renew()
+                self.auth.renew(rejected=token)
                 continue
             if uncertain and data is not None and reconcile is not None:
                 found = reconcile()  # the write may have committed before the answer was lost

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -115,16 +116,32 @@ class Authenticator:
         self.clock = clock
         self.session = session or requests.Session()
         self.timeout = timeout
+        # Workers share one Authenticator: refreshing one token set twice at once makes Xero answer the
+        # second with invalid_grant, so renewals take turns.
+        self._lock = threading.RLock()
 
     def access_token(self) -> str:
-        token = self.store.load()
-        if token is None or not token.usable(self.clock.now()):
-            token = self.renew()
-        return token.access_token
+        with self._lock:
+            token = self.store.load()
+            if token is None or not token.usable(self.clock.now()):
+                token = self.renew()
+            return token.access_token
 
-    def renew(self) -> Token:
-        """A new token now (after expiry, or after Xero answered 401)."""
-        current = self.store.load()
+    def renew(self, rejected: str | None = None) -> Token:
+        """A new token now (after expiry, or after Xero answered 401 to ``rejected``). When the stored token
+        is no longer ``rejected`` another worker has already renewed it, and that one is returned."""
+        with self._lock:
+            current = self.store.load()
+            if (
+                rejected is not None
+                and current is not None
+                and current.access_token != rejected
+                and current.usable(self.clock.now())
+            ):
+                return current
+            return self._renew(current)
+
+    def _renew(self, current: Token | None) -> Token:
         if current is not None and current.refresh_token:
             form = {"grant_type": "refresh_token", "refresh_token": current.refresh_token}
         else:

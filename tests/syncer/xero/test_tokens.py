@@ -77,3 +77,16 @@ def test_a_rotated_refresh_token_is_saved_before_it_is_used(tmp_path):
     assert FileTokenStore(tmp_path / "token.json").load().refresh_token == "refresh-2"
     auth.renew()
     assert identity.forms[-1] == {"grant_type": "refresh_token", "refresh_token": "refresh-2"}
+
+
+def test_a_401_to_a_token_another_worker_already_renewed_does_not_refresh_again():
+    clock = FakeClock()
+    store = MemoryTokenStore()
+    store.save(Token("access-0", clock.now() - timedelta(seconds=1), "refresh-1"))
+    identity = RotatingIdentity()
+    auth = Authenticator("https://identity", "id", "secret", store, clock, identity)  # type: ignore[arg-type]
+    assert auth.access_token() == "access-1"  # worker A renews the expired token
+    assert auth.renew(rejected="access-0").access_token == "access-1"  # worker B's 401 was for the old one
+    assert len(identity.forms) == 1  # refresh-2 was not spent a second time
+    assert auth.renew(rejected="access-1").access_token == "access-2"  # a 401 to the current one renews
+    assert identity.forms[-1] == {"grant_type": "refresh_token", "refresh_token": "refresh-2"}
