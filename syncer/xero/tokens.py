@@ -22,6 +22,7 @@ import requests
 from ..clock import Clock
 from .errors import AuthFailed, TokenStoreError
 
+UNREACHABLE_ATTEMPTS = 3  # tries of the token endpoint when it cannot be reached, 1 s then 2 s apart
 EARLY = timedelta(seconds=60)  # renew this long before expiry, so no call goes out with a dying token
 
 
@@ -148,12 +149,21 @@ class Authenticator:
             form = {"grant_type": "client_credentials"}
         if not self.client_id or not self.client_secret:
             raise AuthFailed("no usable token and no client id and secret to get one; connect the organisation")
-        try:
-            response = self.session.post(
-                self.token_url, data=form, auth=(self.client_id, self.client_secret), timeout=self.timeout
-            )
-        except requests.RequestException as error:
-            raise AuthFailed(f"cannot reach {self.token_url}: {error}") from error
+        response = None
+        for attempt in range(1, UNREACHABLE_ATTEMPTS + 1):
+            try:
+                response = self.session.post(
+                    self.token_url, data=form, auth=(self.client_id, self.client_secret), timeout=self.timeout
+                )
+                break
+            except (requests.ConnectionError, requests.Timeout) as error:
+                # A lost answer is safe to ask again: Xero keeps the old refresh token valid for 30 minutes.
+                if attempt == UNREACHABLE_ATTEMPTS:
+                    raise AuthFailed(f"cannot reach {self.token_url}: {error}") from error
+                self.clock.sleep(2 ** (attempt - 1))
+            except requests.RequestException as error:
+                raise AuthFailed(f"cannot reach {self.token_url}: {error}") from error
+        assert response is not None
         answer = _json(response)
         if response.status_code != 200 or "access_token" not in answer:
             reason = answer.get("error_description") or answer.get("error") or response.text[:200]
