@@ -163,6 +163,8 @@ class XeroClient:
                     response = self.session.request(
                         method, url, params=params, data=data, headers=headers, timeout=self.timeout
                     )
+                except requests.ConnectTimeout:
+                    event = Event.timeout()  # no connection was made: nothing can have been written
                 except requests.Timeout:
                     event, uncertain = Event.timeout(), True
                 except requests.ConnectionError:
