@@ -94,6 +94,8 @@ payouts:
         "book.yaml:9: payments[1] (pay_2).invoice_id: pays invoice 'inv_404', which is not in the file",
         "book.yaml:11: payouts[0] (po_1).net: is 9.00, but its items add up to 9.50 (gross − fees − refunds − "
         "disputes and their fees + reinstated disputes)",
+        "book.yaml:11: payouts[0] (po_1).payment_ids: settles payment pay_1 in USD, but the payout is in NZD",
+        "book.yaml:12: payouts[1] (po_2).payment_ids: settles payment pay_1 in USD, but the payout is in NZD",
         "book.yaml:12: payouts[1] (po_2).payment_ids: settles payment pay_1, which payout po_1 settles already",
         "book.yaml:12: payouts[1] (po_2).payment_ids: settles payment 'pay_9', which is not in the file",
     ]
