@@ -33,8 +33,9 @@ from syncer.plan import Operation, Plan, Problem, Skip, Write, canonical_json, o
 from syncer.refs import Kind, Ref
 from syncer.source.model import BillingBook
 from syncer.state.store import Mapped
+from syncer.xero.client import BATCH_SIZE, ElementOutcome
 from syncer.xero.errors import DailyLimitReached, XeroError
-from syncer.xero.keys import idempotency_key
+from syncer.xero.keys import batch_key, idempotency_key
 
 # The id field of each collection the engine writes to, in the response and in the URL of an update.
 ID_FIELDS: Mapping[str, str] = {
@@ -46,6 +47,8 @@ ID_FIELDS: Mapping[str, str] = {
     "BankTransfers": "BankTransferID",
     "Allocations": "AllocationID",
 }
+# Collections whose creates go in batches (each accepts summarizeErrors=false).
+BATCHED = frozenset({"Contacts", "Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers"})
 # Xero cannot edit these once they exist: a changed one is for the change policy, never a silent POST.
 NEVER_EDITED = frozenset({Kind.PAYMENT, Kind.REFUND, Kind.TRANSFER, Kind.ALLOCATION})
 # Document statuses in which Xero still accepts an edit (with nothing paid or credited against it).
@@ -87,6 +90,10 @@ class XeroPort(Protocol):
         idempotency_key: str,
         reconcile: Callable[[], Mapping[str, Any] | None] | None = None,
     ) -> dict[str, Any]: ...
+
+    def put_batch(
+        self, collection: str, elements: Sequence[Mapping[str, Any]], idempotency_key: str
+    ) -> Sequence[ElementOutcome]: ...
 
 
 class StatePort(Protocol):
@@ -310,26 +317,84 @@ def apply(
             failed.add(ref)
             report.record(write.kind, write.source_id, Outcome.SKIPPED, f"{blocker.kind} {blocker.source_id} failed")
             continue
-        key = idempotency_key(tenant_id, write.kind, write.source_id, _key_version(write), str(write.operation))
+        batch = [write]
+        while (
+            len(batch) < BATCH_SIZE
+            and remaining
+            and _batchable(write, pending)
+            and _batchable(remaining[0], pending)
+            and remaining[0].collection == write.collection
+            and all(dep in ids and dep not in failed for dep in needs(remaining[0]))
+        ):
+            batch.append(remaining.pop(0))
         try:
-            xero_id, status = _send(write, ids, xero, state, tenant_id, key, ref in pending)
+            if len(batch) > 1:
+                results = _send_batch(batch, ids, xero, state, tenant_id)
+            else:
+                key = _key(tenant_id, write)
+                results = [(write, _send(write, ids, xero, state, tenant_id, key, ref in pending))]
         except DailyLimitReached as stop:
             report.stopped_for_day = stop.resume_at
-            for deferred in [write, *remaining]:
+            for deferred in [*batch, *remaining]:
                 report.record(deferred.kind, deferred.source_id, Outcome.DEFERRED, str(stop))
             break
         except XeroError as error:
-            failed.add(ref)
-            report.record(write.kind, write.source_id, Outcome.FAILED, str(error))
+            results = [(sent, str(error)) for sent in batch]
+        for sent, result in results:
+            sent_ref = Ref(sent.kind, sent.source_id)
+            if isinstance(result, str):
+                failed.add(sent_ref)
+                outcome, detail = Outcome.FAILED, result
+            else:
+                xero_id, status = result
+                ids[sent_ref] = xero_id
+                outcome = Outcome.CREATED if sent.operation is Operation.CREATE else Outcome.UPDATED
+                detail = f"{status} {xero_id}"
+            report.record(sent.kind, sent.source_id, outcome, detail)
             if on_progress is not None:
-                on_progress(write, Outcome.FAILED)
-            continue
-        ids[ref] = xero_id
-        outcome = Outcome.CREATED if write.operation is Operation.CREATE else Outcome.UPDATED
-        report.record(write.kind, write.source_id, outcome, f"{status} {xero_id}")
-        if on_progress is not None:
-            on_progress(write, outcome)
+                on_progress(sent, outcome)
     return report
+
+
+def _natural_text(write: Write) -> str:
+    """The natural key as the intent journal stores it, for a person reading the state after a crash."""
+    return canonical_json(vars(write.natural_key)) if write.natural_key else ""
+
+
+def _key(tenant_id: str, write: Write) -> str:
+    return idempotency_key(tenant_id, write.kind, write.source_id, _key_version(write), str(write.operation))
+
+
+def _batchable(write: Write, pending: Mapping[Ref, str]) -> bool:
+    """Creates go in batches of up to 50 (one call instead of fifty); a write the last run may have made
+    goes alone, after a lookup by its natural key."""
+    return (
+        write.operation is Operation.CREATE
+        and write.collection in BATCHED
+        and Ref(write.kind, write.source_id) not in pending
+    )
+
+
+def _send_batch(
+    batch: Sequence[Write], ids: Mapping[Ref, str], xero: XeroPort, state: StatePort, tenant_id: str
+) -> list[tuple[Write, tuple[str, str] | str]]:
+    """One PUT with ``summarizeErrors=false``: each element's outcome, so a refused one fails alone."""
+    collection = batch[0].collection
+    keys = [_key(tenant_id, write) for write in batch]
+    bodies = []
+    for write, key in zip(batch, keys, strict=True):
+        _, _, body = request_for(write, ids)
+        bodies.append(body[collection][0])
+        state.begin_write(tenant_id, Ref(write.kind, write.source_id), key, _natural_text(write))
+    outcomes = xero.put_batch(collection, bodies, batch_key(collection, keys))
+    results: list[tuple[Write, tuple[str, str] | str]] = []
+    for write, outcome in zip(batch, outcomes, strict=True):
+        if outcome.ok:
+            results.append((write, _completed(state, tenant_id, write, outcome.element)))
+        else:
+            state.abandon_write(tenant_id, Ref(write.kind, write.source_id))
+            results.append((write, "Xero refused it: " + "; ".join(outcome.errors)))
+    return results
 
 
 def _key_version(write: Write) -> str:
@@ -350,7 +415,6 @@ def _send(
 ) -> tuple[str, str]:
     ref = Ref(write.kind, write.source_id)
     method, path, body = request_for(write, ids)
-    natural = write.natural_key
 
     def reconcile() -> Mapping[str, Any] | None:
         """The answer the lost write would have had, when Xero holds the object (shaped like a write's)."""
@@ -362,7 +426,7 @@ def _send(
         existing = find_existing(xero, write, ids)
         if existing is not None:
             return _completed(state, tenant_id, write, existing)
-    state.begin_write(tenant_id, ref, key, canonical_json(natural.__dict__) if natural else "")
+    state.begin_write(tenant_id, ref, key, _natural_text(write))
     answer = xero.write(method, path, body, idempotency_key=key, reconcile=reconcile)
     element = _element(answer, write)
     if element is None:

@@ -18,6 +18,7 @@ from syncer.plan import Operation
 from syncer.refs import Kind, Ref
 from syncer.source.model import BillingBook
 from syncer.state.store import Mapped
+from syncer.xero.client import ElementOutcome
 from syncer.xero.errors import DailyLimitReached, ValidationFailed
 from tests.syncer.mapping.helpers import CONFIG, ORG, customer, invoice, payment, payout
 
@@ -41,6 +42,7 @@ class MemoryXero:
         self.lose_response_of: set[str] = set()  # collections whose next write commits but raises
         self.refuse: dict[str, str] = {}  # collection -> validation message
         self.day_limit_after: int | None = None
+        self.batches: list[tuple[str, int]] = []
 
     def get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
         collection = path.split("/")[0]
@@ -81,6 +83,15 @@ class MemoryXero:
             self.lose_response_of.discard(collection)
             raise TimeoutError("the response was lost after the write committed")
         return {collection: [element]}
+
+    def put_batch(self, collection, elements, idempotency_key):
+        answer = self.write("PUT", collection, {collection: [elements[0]]}, idempotency_key=idempotency_key)
+        outcomes = [ElementOutcome(answer[collection][0])]
+        for element in elements[1:]:
+            answer = self.write("PUT", collection, {collection: [element]}, idempotency_key=idempotency_key)
+            outcomes.append(ElementOutcome(answer[collection][0]))
+        self.batches.append((collection, len(elements)))
+        return outcomes
 
 
 class MemoryState:

@@ -113,7 +113,7 @@ def test_the_literal_fee_from_deposit_flow_is_caught_by_the_settlement_check(har
     ]
 
 
-def test_throttling_server_errors_and_a_lost_response_still_leave_exactly_one_object_each(harness):
+def test_throttling_server_errors_and_lost_responses_still_leave_exactly_one_object_each(harness):
     faults = [
         {
             "method": "PUT",
@@ -124,17 +124,26 @@ def test_throttling_server_errors_and_a_lost_response_still_leave_exactly_one_ob
             "headers": {"Retry-After": "7", "X-Rate-Limit-Problem": "minute"},
         },
         {"method": "PUT", "path": "/api.xro/2.0/BankTransactions", "nth": 1, "effect": "status", "status": 503},
-        {"method": "PUT", "path": "/api.xro/2.0/Invoices", "nth": 2, "effect": "lost_response"},
+        # the invoices' batch commits and its answer is lost: the retry with the same key is replayed
+        {"method": "PUT", "path": "/api.xro/2.0/Invoices", "nth": 1, "effect": "lost_response"},
+        # the credit note goes alone: after its lost answer the client finds it by CreditNoteNumber
+        {"method": "PUT", "path": "/api.xro/2.0/CreditNotes", "nth": 1, "effect": "lost_response"},
         {"method": "PUT", "path": "/api.xro/2.0/BankTransfers", "nth": 1, "effect": "drop"},
     ]
     assert harness.control("POST", "faults", {"faults": faults}).status_code == 201
     _, report = harness.sync()
     assert not report.failed, report.outcomes
     assert 7.0 in harness.clock.sleeps  # Retry-After honoured, on the injected clock
-    assert harness.client.counts.reconciled == 1  # the lost invoice was found by InvoiceNumber, not re-sent
+    assert harness.client.counts.reconciled == 1
+    rows = harness.control("GET", "requests").json()["requests"]
+    assert [row["replayed"] for row in rows if row["path"] == "/api.xro/2.0/Invoices" and row["method"] == "PUT"] == [
+        False,
+        True,
+    ]
     for collection, field, value in [
         ("Invoices", "InvoiceNumber", "INV-0001"),
         ("Invoices", "InvoiceNumber", "INV-0002"),
+        ("CreditNotes", "CreditNoteNumber", "CN-0001"),
         ("Payments", "Reference", "payment:pay_1"),
         ("BankTransactions", "Reference", "fee:pay_1"),
     ]:
@@ -142,6 +151,25 @@ def test_throttling_server_errors_and_a_lost_response_still_leave_exactly_one_ob
     transfers = harness.client.get("BankTransfers")["BankTransfers"]
     assert sorted(t["Reference"] for t in transfers) == ["payout:po_1", "payout:po_2", "payout:po_3"]
     assert check_settlement(FULL_BOOK, CONFIG.currencies, harness.client).ok
+
+
+def test_writes_go_in_batches_of_up_to_fifty(harness):
+    customers = tuple(replace(FULL_BOOK.customers[0], id=f"cus_{n}", name=f"Customer {n}") for n in range(120))
+    _, report = harness.sync(
+        replace(
+            FULL_BOOK,
+            customers=customers,
+            invoices=(),
+            payments=(),
+            payouts=(),
+            credit_notes=(),
+            credit_applications=(),
+            refunds=(),
+            disputes=(),
+        )
+    )
+    assert report.count(Outcome.CREATED) == 120
+    assert harness.writes_logged().count(("PUT", "/api.xro/2.0/Contacts")) == 3  # 50 + 50 + 20
 
 
 def test_a_crash_between_a_write_and_its_save_is_recovered_without_a_duplicate(harness, monkeypatch):
