@@ -103,8 +103,12 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
             if not isinstance(row, dict):
                 problem("must be a mapping of fields", (section, index), record=label)
                 continue
-            if isinstance(row.get("id"), str):
-                present[section].add(row["id"])
+            record_id = row.get("id")
+            if isinstance(record_id, str):
+                # checked on the rows, not the loaded records, so a twin with problems of its own still counts
+                if record_id in present[section]:
+                    problem(f"id {record_id!r} is used by another of the {section}", (section, index), "id", label)
+                present[section].add(record_id)
             try:
                 loaded[section].append(schema.load(row))
                 positions[section].append(index)
@@ -193,12 +197,6 @@ def _cross_checks(book: BillingBook, present: dict[str, set[str]]) -> Iterable[t
     """(section, index among the loaded records, record id, field, message) for every reference or sum that
     does not hold. ``present`` holds the ids the file names per section, including records that failed to
     load, so a reference to one of those is not reported a second time as unknown."""
-    for section in SECTIONS:
-        seen: set[str] = set()
-        for index, record in enumerate(getattr(book, section)):
-            if record.id in seen:
-                yield section, index, record.id, "id", f"id {record.id!r} is used by another of the {section}"
-            seen.add(record.id)
     invoices = {i.id: i for i in book.invoices}
     payments = {p.id: p for p in book.payments}
     refunds = {r.id: r for r in book.refunds}

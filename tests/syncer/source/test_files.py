@@ -1,6 +1,7 @@
 """Loading a billing source: the example loads whole; a bad file gets every problem at once, located."""
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def problems(text: str) -> list[str]:
 def test_every_field_problem_is_reported_at_once_with_file_line_record_and_field():
     assert problems(BAD) == [
         "book.yaml:3: customers[0] (cus_1).email: Not a valid email address.",
+        "book.yaml:4: customers[1] (cus_1).id: id 'cus_1' is used by another of the customers",
         "book.yaml:9: invoices[0] (inv_1).status: Must be one of: draft, rollup_pending, pending, paid, voided.",
         "book.yaml:10: invoices[0] (inv_1).currency: is not an ISO 4217 currency code (three capitals, e.g. NZD)",
         'book.yaml:14: invoices[0] (inv_1).total: write amounts as quoted strings ("115.0"): a bare decimal in YAML '
@@ -304,3 +306,10 @@ def test_the_line_of_a_field_problem_is_the_fields_own_line():
         'book.yaml:8: payments[0] (pay_1).fee: write amounts as quoted strings ("0.4"): a bare decimal in YAML is a '
         "binary float"
     ]
+
+
+def test_the_error_example_in_the_docs_is_what_the_loader_says():
+    page = (EXAMPLE.parents[2] / "docs" / "syncer" / "billing-source.md").read_text(encoding="utf-8")
+    errors = page[page.index("## Errors") :]
+    bad_file, refusal = re.findall(r"(?ms)^```text\n(.*?)^```", errors)[:2]
+    assert "\n".join(problems(bad_file)) + "\n" == refusal
