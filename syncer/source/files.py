@@ -22,13 +22,16 @@ from syncer.source.schema import SECTIONS
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceProblem:
+    """One thing wrong with a source file. ``line`` is 1-based; ``record`` is e.g. ``invoices[2] (inv_3)``,
+    or ``invoices[2]`` when the id is missing; ``field`` a dotted path inside the record (``lines.0.type``)."""
+
     file: str
-    message: str
     line: int | None = None
-    record: str | None = None  # "invoices[2] (inv_3)"
+    record: str | None = None
     field: str | None = None
+    message: str
 
     def __str__(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
@@ -48,7 +51,7 @@ def load_book(path: str | Path) -> BillingBook:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise SourceError([SourceProblem(str(path), f"cannot be read: {error}")]) from error
+        raise SourceError([SourceProblem(file=str(path), message=f"cannot be read: {error}")]) from error
     return parse_book(text, source=str(path), as_json=path.suffix.lower() == ".json")
 
 
@@ -56,13 +59,17 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
     try:
         data = json.loads(text, parse_float=Decimal) if as_json else yaml.safe_load(text)
     except json.JSONDecodeError as error:
-        raise SourceError([SourceProblem(source, f"is not valid JSON: {error.msg}", error.lineno)]) from error
+        raise SourceError(
+            [SourceProblem(file=source, line=error.lineno, message=f"is not valid JSON: {error.msg}")]
+        ) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise SourceError(
             [
                 SourceProblem(
-                    source, f"is not valid YAML: {getattr(error, 'problem', error)}", mark.line + 1 if mark else None
+                    file=source,
+                    line=mark.line + 1 if mark else None,
+                    message=f"is not valid YAML: {getattr(error, 'problem', error)}",
                 )
             ]
         ) from error
@@ -71,10 +78,12 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
 
     def problem(message: str, at: Path_ = (), field: str | None = None, record: str | None = None) -> None:
         line = lines.get((*at, field) if field else at) or lines.get(at)
-        problems.append(SourceProblem(source, message, line, record, field))
+        problems.append(SourceProblem(file=source, line=line, record=record, field=field, message=message))
 
     if not isinstance(data, dict):
-        raise SourceError([SourceProblem(source, "must be a mapping with format_version and lists of records", 1)])
+        raise SourceError(
+            [SourceProblem(file=source, line=1, message="must be a mapping with format_version and lists of records")]
+        )
     version = data.get("format_version")
     if type(version) is not int or version != FORMAT_VERSION:  # YAML's `true` equals 1 in Python
         problem(
@@ -117,7 +126,7 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
                     at = (section, index, *field_path[:-1]) if field_path else (section, index)
                     name = ".".join(str(part) for part in field_path) or None
                     line = lines.get((section, index, *field_path)) or lines.get(at) or lines.get((section, index))
-                    problems.append(SourceProblem(source, message, line, label, name))
+                    problems.append(SourceProblem(file=source, line=line, record=label, field=name, message=message))
     book = BillingBook(
         customers=tuple(loaded["customers"]),
         invoices=tuple(loaded["invoices"]),
@@ -132,7 +141,8 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
     for section, loaded_index, record_id, field, message in _cross_checks(book, present):
         index = positions[section][loaded_index]
         line = lines.get((section, index, field)) or lines.get((section, index))
-        problems.append(SourceProblem(source, message, line, _label(section, index, {"id": record_id}), field))
+        label = _label(section, index, {"id": record_id})
+        problems.append(SourceProblem(file=source, line=line, record=label, field=field, message=message))
     if problems:
         raise SourceError(sorted(problems, key=_file_order))
     return book
