@@ -424,6 +424,14 @@ def _payout_checks(
                         f"settles payment {item_id}, which payout {settled_in[item_id]} settles already",
                     )
                 settled_in[item_id] = payout.id
+                if item.payout_id is not None and item.payout_id != payout.id:
+                    yield (
+                        "payouts",
+                        index,
+                        payout.id,
+                        field,
+                        f"settles payment {item_id}, which names payout {item.payout_id} as its own",
+                    )
                 expected += item.amount - item.fee
             elif isinstance(item, Refund):
                 expected -= item.amount

@@ -313,3 +313,14 @@ def test_the_error_example_in_the_docs_is_what_the_loader_says():
     errors = page[page.index("## Errors") :]
     bad_file, refusal = re.findall(r"(?ms)^```text\n(.*?)^```", errors)[:2]
     assert "\n".join(problems(bad_file)) + "\n" == refusal
+
+
+def test_a_payout_settling_a_payment_that_names_another_payout_is_reported():
+    text = BOOK_HEAD.replace("captured_on: 2024-02-01}", "captured_on: 2024-02-01, payout_id: po_2}") + (
+        "payouts:\n"
+        "  - {id: po_1, currency: NZD, arrival_date: 2024-02-03, net: '9.60', payment_ids: [pay_1]}\n"
+        "  - {id: po_2, currency: NZD, arrival_date: 2024-02-04, net: '0'}\n"
+    )
+    assert problems(text) == [
+        "book.yaml:10: payouts[0] (po_1).payment_ids: settles payment pay_1, which names payout po_2 as its own"
+    ]
