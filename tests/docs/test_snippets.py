@@ -158,6 +158,10 @@ def test_data_blocks_parse_and_load(block, tmp_path):
     document = json.loads(code) if language == "json" else yaml.safe_load(code)
     if isinstance(document, dict) and "faults" in document:
         assert rules_from_document(document)
+    if isinstance(document, dict) and "format_version" in document:
+        from syncer.source.files import parse_book
+
+        assert parse_book(code, source=f"{page}:{line}", as_json=language == "json")
     if isinstance(document, dict) and "tenants" in document:
         from mockxero.config import load_config_file
 
