@@ -143,6 +143,8 @@ class StateStore:
         except sqlite3.DatabaseError as error:
             if connection is not None:
                 connection.close()
+            if getattr(error, "sqlite_errorname", "") == "SQLITE_CORRUPT":
+                raise StateError(f"{path}: the state file is damaged ({error}); refusing to use it") from error
             raise StateError(f"{path}: not a state file xero-sync can read ({error})") from error
         except StateError:
             if connection is not None:
