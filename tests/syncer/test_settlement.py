@@ -101,3 +101,57 @@ def test_a_deposit_that_differs_from_the_statement_is_reported():
         "payout po_1 (GBP): deposit account 090 received 90.00, but the bank statement shows 96.80 "
         "[billing records: po_1]"
     )
+
+
+def test_a_payout_that_reaches_the_deposit_account_twice_is_reported_even_when_the_sum_matches():
+    xero = Xero(transfer="48.40")
+    xero.answers["BankTransfers"]["BankTransfers"].append(dict(xero.answers["BankTransfers"]["BankTransfers"][0]))
+    assert messages(xero) == [
+        "payout po_1 (GBP): deposit account 090 received 2 movements for this payout (48.40, 48.40), not one "
+        "[billing records: po_1]",
+    ]
+
+
+def test_a_deposit_referenced_as_a_payout_the_book_does_not_have_is_reported():
+    xero = Xero()
+    stray = {
+        "Reference": "payout:po_9",
+        "FromBankAccount": {"Code": "091"},
+        "ToBankAccount": {"Code": "090"},
+        "Amount": D("50.00"),
+    }
+    xero.answers["BankTransfers"]["BankTransfers"].append(stray)
+    assert messages(xero) == [
+        "clearing GBP: deposit account 090 received 50.00 as payout:po_9, which no payout in the billing book "
+        "explains [billing records: po_9]",
+        "clearing GBP: clearing account 091 holds -50.00 over everything synced [billing records: payout:po_9]",
+    ]
+
+
+def test_payments_and_bank_transactions_are_read_page_by_page_and_account_ids_resolve_to_codes():
+    class Paged(Xero):
+        def __init__(self):
+            super().__init__()
+            self.answers["Accounts"] = {"Accounts": [{"AccountID": "acc-091", "Code": "091"}]}
+            payment = self.answers["Payments"]["Payments"][0]
+            # a full first page of other people's payments (no Reference), then ours on page 2
+            filler = [{"Amount": D("1.00"), "Account": {"Code": "091"}, "Status": "AUTHORISED"}] * 100
+            self.pages = {1: filler, 2: [payment | {"Account": {"AccountID": "acc-091"}}]}
+            self.asked: list[tuple[str, dict | None]] = []
+
+        def get(self, path, params=None):
+            self.asked.append((path, params))
+            if path == "Payments":
+                return {"Payments": self.pages.get(int(params["page"]), [])}
+            return super().get(path, params)
+
+    xero = Paged()
+    assert check_settlement(BOOK, ACCOUNTS, xero).ok
+    assert [params for path, params in xero.asked if path == "Payments"] == [{"page": "1"}, {"page": "2"}]
+
+
+def test_a_payout_in_a_currency_with_no_accounts_is_reported():
+    report = check_settlement(BOOK, {}, Xero())
+    assert [str(problem) for problem in report.problems] == [
+        "payout po_1 (GBP): no accounts are mapped for its currency"
+    ]
