@@ -1,12 +1,23 @@
-"""The settlement check on Xero-shaped answers: balanced, the fee trap, a missing and an unmatched deposit.
-(tests/syncer/test_engine_against_the_mock.py runs it against the emulator's own books.)"""
+"""The settlement check on Xero-shaped answers (balanced, the fee trap, a missing and an unmatched deposit),
+then over HTTP against the emulator holding what the mapping rules wrote. (tests/syncer/test_engine_against_
+the_mock.py also runs it after the engine's own runs.)"""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from syncer.mapping.config import CurrencyAccounts
+import requests
+
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from syncer.clock import FakeClock
+from syncer.mapping.config import CurrencyAccounts, FeeFlow
+from syncer.mapping.context import MappingContext
+from syncer.mapping.rules.book import map_book
 from syncer.settlement import check_settlement
 from syncer.source.model import BillingBook, Payment, Payout
+from syncer.xero.client import XeroClient
+from syncer.xero.tokens import Authenticator, MemoryTokenStore
+from tests.syncer.mapping.rules.test_book_against_the_mock import CONFIG, FULL_BOOK, send, setup_organisation
 
 D = Decimal
 ACCOUNTS = {"GBP": CurrencyAccounts(deposit_bank="090", clearing="091", fee_account="404", dispute_account="405")}
@@ -154,4 +165,49 @@ def test_a_payout_in_a_currency_with_no_accounts_is_reported():
     report = check_settlement(BOOK, {}, Xero())
     assert [str(problem) for problem in report.problems] == [
         "payout po_1 (GBP): no accounts are mapped for its currency"
+    ]
+
+
+def http_reader(base: str) -> XeroClient:
+    """The syncer's own Xero client, pointed at the served emulator: the reader the check gets in a real run."""
+    clock = FakeClock()
+    session = requests.Session()
+    auth = Authenticator(base, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MemoryTokenStore(), clock, session)
+    return XeroClient(
+        base + "/api.xro/2.0", DEFAULT_TENANT_ID, auth, clock, session=session, jitter=lambda: 0.0, timeout=10
+    )
+
+
+def test_a_mapped_book_in_the_emulator_settles_when_read_back_over_http(xero, live_server, unlimited):
+    send(xero, map_book(FULL_BOOK, MappingContext.build(CONFIG, setup_organisation(xero), FULL_BOOK)).writes)
+    report = check_settlement(FULL_BOOK, CONFIG.currencies, http_reader(live_server))
+    assert report.problems == ()
+    assert report.clearing_balances == {"NZD": D("0.00")}
+    assert [(p.payout_id, p.clearing_net, p.deposited, p.statement) for p in report.payouts] == [
+        ("po_1", D("0.00"), D("111.80"), D("111.80")),
+        ("po_2", D("0.00"), D("-130.00"), D("-130.00")),
+        ("po_3", D("0.00"), D("115.00"), D("115.00")),
+    ]
+
+
+def test_the_fee_drawn_from_deposit_in_the_emulator_leaves_the_residue_named_by_the_payment(
+    xero, live_server, unlimited
+):
+    book = BillingBook(
+        customers=FULL_BOOK.customers,
+        invoices=FULL_BOOK.invoices[:1],
+        payments=FULL_BOOK.payments,
+        payouts=FULL_BOOK.payouts[:1],
+    )
+    config = replace(CONFIG, fee_flow=FeeFlow.DEPOSIT)
+    send(xero, map_book(book, MappingContext.build(config, setup_organisation(xero), book)).writes)
+    report = check_settlement(book, config.currencies, http_reader(live_server))
+    assert [(p.clearing_net, p.deposited, p.statement) for p in report.payouts] == [
+        (D("3.20"), D("108.60"), D("111.80"))
+    ]
+    assert [str(problem) for problem in report.problems] == [
+        "payout po_1 (NZD): clearing account 091 nets to 3.20 for this payout, not 0.00 [billing records: pay_1]",
+        "payout po_1 (NZD): deposit account 090 received 108.60, but the bank statement shows 111.80 "
+        "[billing records: pay_1]",
+        "clearing NZD: clearing account 091 holds 3.20 over everything synced",
     ]
