@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,27 +201,21 @@ class StateStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    class _Tx:
-        def __init__(self, db: sqlite3.Connection):
-            self.db = db
-
-        def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
-            return self.db
-
-        def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *_: object) -> None:
-            if kind is None:
-                self.db.execute("COMMIT")
-                return
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            if isinstance(error, sqlite3.IntegrityError):
-                raise StateError(f"the state refused the save ({error}); nothing was written") from error
-            if isinstance(error, sqlite3.Error):
-                raise StateError(f"the state could not be saved ({error}); nothing was written") from error
-
-    def _transaction(self) -> StateStore._Tx:
-        return StateStore._Tx(self._db)
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One save: all of it is written, or (with ``StateError``) none of it, whatever SQLite says."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StateError(f"{self.path}: the state could not be saved ({error}); nothing was written") from error
 
     # -- mappings and intents --
 

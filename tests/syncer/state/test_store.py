@@ -185,3 +185,18 @@ def test_a_file_that_is_not_a_state_file_is_refused_and_left_alone(tmp_path):
     with pytest.raises(StateError, match="an SQLite file that is not a xero-sync state file; refusing to change it"):
         StateStore.open(other)
     assert other.read_bytes() == before and not (tmp_path / "other.db-wal").exists()
+
+
+def test_a_save_that_sqlite_cannot_make_raises_state_error_and_writes_nothing(tmp_path):
+    path = tmp_path / "s.db"
+    with StateStore.open(path) as state:
+        state._db.execute("PRAGMA busy_timeout=0")  # fail at once instead of waiting 30 s for the lock
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with pytest.raises(StateError, match=r"s\.db: the state could not be saved \(database is locked\); nothing"):
+            state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+        other.execute("ROLLBACK")
+        other.close()
+        assert state.held(TENANT) == {}
+        state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+        assert state.held(TENANT) == {INVOICE: Mapped("id-1", "AUTHORISED", "abc")}
