@@ -1,5 +1,8 @@
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +11,7 @@ from syncer.state.store import SCHEMA_VERSION, Mapped, RunSummary, StateError, S
 
 TENANT = "6c1b4c07-5f0a-4c2e-9d3e-0d5e3f1a7b01"
 INVOICE = Ref(Kind.INVOICE, "inv_1")
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_a_completed_write_is_held_with_its_id_status_and_fingerprint(tmp_path):
@@ -29,6 +33,24 @@ def test_an_intent_survives_a_crash_between_the_write_and_the_save(tmp_path):
         assert reopened.pending(TENANT) == {INVOICE: "key-1"}
         reopened.abandon_write(TENANT, INVOICE)
         assert reopened.pending(TENANT) == {}
+
+
+def test_an_intent_survives_the_process_being_killed_before_the_save(tmp_path):
+    """A real crash: a child process begins a write and dies with os._exit, closing nothing."""
+    path = tmp_path / "s.db"
+    script = (
+        "import os, sys\n"
+        "from syncer.refs import Kind, Ref\n"
+        "from syncer.state.store import StateStore\n"
+        "state = StateStore.open(sys.argv[1])\n"
+        f"state.begin_write({TENANT!r}, Ref(Kind.INVOICE, 'inv_1'), 'key-1', 'INV-0001')\n"
+        "os._exit(9)\n"
+    )
+    died = subprocess.run([sys.executable, "-c", script, str(path)], cwd=ROOT, capture_output=True, timeout=60)
+    assert died.returncode == 9, died.stderr
+    with StateStore.open(path) as reopened:
+        assert reopened.pending(TENANT) == {INVOICE: "key-1"}
+        assert reopened.held(TENANT) == {}
 
 
 def test_the_file_is_in_wal_mode_with_full_sync(tmp_path):
