@@ -130,13 +130,12 @@ class StateStore:
         """Open (or create) a state file, migrating it to this version; a file that is not ours, is damaged or
         comes from a newer version is refused untouched."""
         path = Path(path)
-        existed = path.exists() and path.stat().st_size > 0
         connection: sqlite3.Connection | None = None
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=30)
             store = cls(connection, path)
             # judged before any pragma: switching to WAL writes to the file, which a refused file must not see
-            version = store._version(existed)
+            version = store._version()
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA foreign_keys=ON")
@@ -153,12 +152,12 @@ class StateStore:
             raise
         return store
 
-    def _version(self, existed: bool) -> int:
+    def _version(self) -> int:
         """The file's schema version: 0 for a new, empty file."""
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables:
-            if existed:
-                raise StateError(f"{self.path}: an SQLite file without xero-sync's tables; refusing to change it")
+            # new, or SQLite with nothing in it: a crash while the first schema was written leaves exactly this
+            # (switching to WAL writes the header first), and there is nothing in it to lose
             return 0
         if "meta" not in tables:
             raise StateError(f"{self.path}: an SQLite file that is not a xero-sync state file; refusing to change it")

@@ -222,3 +222,14 @@ def test_a_save_that_sqlite_cannot_make_raises_state_error_and_writes_nothing(tm
         assert state.held(TENANT) == {}
         state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
         assert state.held(TENANT) == {INVOICE: Mapped("id-1", "AUTHORISED", "abc")}
+
+
+def test_a_file_left_by_a_crash_before_the_first_schema_was_written_is_set_up(tmp_path):
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")  # what open() had done when the process died
+    db.close()
+    assert path.stat().st_size > 0
+    with StateStore.open(path) as state:
+        state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+        assert state.held(TENANT) == {INVOICE: Mapped("id-1", "AUTHORISED", "abc")}
