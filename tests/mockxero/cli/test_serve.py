@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 
 import pytest
@@ -335,3 +336,37 @@ def test_a_bad_fault_file_is_a_usage_error(started, tmp_path):
     result, _ = started("--faults-file", str(faults))
     assert result.exit_code == 2
     assert "fault rule 1: effect must be one of" in result.output
+
+
+def test_a_served_process_answers_health_serves_a_call_and_exits_0_on_sigterm_with_its_data_file_intact(tmp_path):
+    data_file = tmp_path / "books.json"
+    with serve_process("--data-file", str(data_file)) as server:
+        health = requests.get(server.url + "/mock-api/health", timeout=10)
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        token = requests.post(
+            server.url + "/connect/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+        ).json()["access_token"]
+        created = requests.put(
+            server.url + "/api.xro/2.0/Contacts",
+            json={"Contacts": [{"Name": "Kept On Disk"}]},
+            headers={
+                "Authorization": "Bearer " + token,
+                "xero-tenant-id": DEFAULT_TENANT_ID,
+                "Accept": "application/json",
+            },
+            timeout=10,
+        )
+        assert created.status_code == 200, created.text
+        server.process.send_signal(signal.SIGTERM)
+        rest, _ = server.process.communicate(timeout=30)
+    assert server.process.returncode == 0
+    assert "mockxero stopped." in rest
+    stored = json.loads(data_file.read_text(encoding="utf-8"))
+    contacts = stored[f"{DEFAULT_TENANT_ID}:Contacts"]
+    assert [row["Name"] for row in contacts.values()] == ["Kept On Disk"]
