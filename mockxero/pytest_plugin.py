@@ -8,6 +8,7 @@ Fixtures (all named ``mockxero_*`` so they clash with no suite's own):
   other's books, tokens or rate limits, however they are ordered or spread over workers.
 * ``mockxero_accounting_api``: an ``xero_python`` ``AccountingApi`` configured for that tenant (skips the
   test when xero-python is not installed).
+* ``mockxero_pyxero``: a pyxero ``Xero`` client for that tenant (skips when pyxero is not installed).
 * ``mockxero_prebuilt``: ``mockxero_prebuilt(key, build)`` builds a set-up once per worker into a tenant of
   its own, snapshots it, and restores the snapshot into that tenant each time a test asks for it.
 
@@ -89,6 +90,22 @@ def mockxero_accounting_api(mockxero_tenant: Tenant) -> Any:
         oauth2_token_saver=token.update,
     )
     return AccountingApi(api_client, base_url=mockxero_tenant.mock.api_url)
+
+
+@pytest.fixture
+def mockxero_pyxero(mockxero_tenant: Tenant, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A pyxero ``Xero`` client for the test's tenant (skips the test when pyxero is not installed)."""
+    pytest.importorskip("xero", reason="pyxero is not installed")
+    from xero import Xero
+    from xero.auth import OAuth2Credentials
+
+    # requests-oauthlib refuses plain http unless told the transport is local and trusted
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    tenant = mockxero_tenant
+    token = {"access_token": tenant.access_token, "token_type": "Bearer", "expires_in": 1800}
+    credentials = OAuth2Credentials(tenant.client_id, tenant.client_secret, token=token, tenant_id=tenant.tenant_id)
+    credentials.base_url = tenant.mock.base_url
+    return Xero(credentials)
 
 
 @pytest.fixture

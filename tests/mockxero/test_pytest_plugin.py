@@ -42,6 +42,18 @@ def test_xero_python_writes_into_a_fresh_tenant_per_test(suite):
     suite.runpytest(*plugin_args()).assert_outcomes(passed=2)
 
 
+def test_pyxero_writes_into_the_tests_own_tenant(suite):
+    suite.makepyfile(
+        """
+        def test_pyxero(mockxero_pyxero, mockxero_tenant):
+            mockxero_pyxero.contacts.put({"Name": "Via Pyxero"})
+            assert [c["Name"] for c in mockxero_pyxero.contacts.all()] == ["Via Pyxero"]
+            assert [r["tenant_id"] for r in mockxero_tenant.requests()] == [mockxero_tenant.tenant_id] * 2
+        """
+    )
+    suite.runpytest(*plugin_args()).assert_outcomes(passed=1)
+
+
 def test_an_injected_429_makes_xero_python_wait_and_retry(suite):
     # xero-python sleeps for Retry-After and tries again; "0" keeps the suite from really waiting
     suite.makepyfile(
