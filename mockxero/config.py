@@ -12,6 +12,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,20 @@ def _require_text(what: str, value: Any) -> None:
         raise ConfigError(f"{what} must be a non-empty string, got {value!r}")
 
 
+def lock_date_value(what: str, value: Any) -> date | None:
+    """A lock date as configured: a date, an ISO ``YYYY-MM-DD`` string, or none (no lock)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date) and not hasattr(value, "hour"):  # YAML reads 2026-03-31 as a date
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{what} must be a date written YYYY-MM-DD, such as 2026-03-31, got {value!r}")
+
+
 def _require_whole(key: str, value: Any, *, minimum: int | None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{key} must be a whole number, got {value!r}")
@@ -66,6 +81,10 @@ class TenantConfig:
     name: str = DEFAULT_TENANT_NAME
     country_code: str = "NZ"
     tenant_type: str = "ORGANISATION"
+    # The organisation's lock dates at start (GET /Organisation's PeriodLockDate and EndOfYearLockDate):
+    # writes that post on or before either are refused. The control API changes them while running.
+    period_lock_date: date | None = None
+    end_of_year_lock_date: date | None = None
 
     def __post_init__(self) -> None:
         label = f"tenant {self.tenant_id!r}"
@@ -84,6 +103,8 @@ class TenantConfig:
             raise ConfigError(
                 f"{label}: tenant_type must be one of {', '.join(TENANT_TYPES)}, got {self.tenant_type!r}"
             )
+        for key in ("period_lock_date", "end_of_year_lock_date"):
+            object.__setattr__(self, key, lock_date_value(f"{label}: {key}", getattr(self, key)))
 
 
 @dataclass(frozen=True)
@@ -524,6 +545,22 @@ IDENTITY_SETTINGS = (
         "--country",
         "The first tenant's country: its currency, chart of accounts and tax rates.",
         "NZ",
+    ),
+    IdentitySetting(
+        "tenant",
+        "period_lock_date",
+        "MOCKXERO_PERIOD_LOCK_DATE",
+        "--period-lock-date",
+        "The first tenant's period lock date (YYYY-MM-DD): writes that post on or before it are refused.",
+        "none",
+    ),
+    IdentitySetting(
+        "tenant",
+        "end_of_year_lock_date",
+        "MOCKXERO_END_OF_YEAR_LOCK_DATE",
+        "--end-of-year-lock-date",
+        "The first tenant's end of year lock date (YYYY-MM-DD): writes that post on or before it are refused.",
+        "none",
     ),
     IdentitySetting(
         "client",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app
 
 from .backend import AccountingBackend, all_indexes
@@ -29,7 +31,16 @@ class Emulator:
             self._count_start()
             self.identity.ensure_secret()
             for tenant in config.tenants:
-                self.backend(tenant.tenant_id).bootstrap()
+                books = self.backend(tenant.tenant_id)
+                books.bootstrap()
+                # A book kept in a data file was set up at an earlier start: lock dates configured now win.
+                configured = (
+                    ("PeriodLockDate", tenant.period_lock_date),
+                    ("EndOfYearLockDate", tenant.end_of_year_lock_date),
+                )
+                changes: dict[str, date | None] = {name: day for name, day in configured if day is not None}
+                if changes:
+                    books.set_lock_dates(changes)
 
     def _count_start(self) -> None:
         """Number the starts of a book kept in a data file, and keep seeded ids from repeating.

@@ -14,13 +14,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
 from flask import Response, g, request
 from marshmallow import Schema
 
-from . import wire, xmlwire
+from . import money, wire, xmlwire
 from .emulator import get_emulator
 from .exceptions import PostDataInvalidException, Unauthorized, ValidationException
 from .http import json_response, render_error
@@ -209,6 +210,7 @@ class ElementOutcome:
     raw: Any
     record: dict | None = None
     errors: list[str] = field(default_factory=list)
+    values: dict | None = None  # the element as the resource's schema read it
 
     @property
     def ok(self) -> bool:
@@ -225,7 +227,7 @@ def run_batch(
             with backend.savepoint():
                 record = action(values)
         except ValidationException as exc:
-            outcomes.append(ElementOutcome(raw_element, errors=exc.messages))
+            outcomes.append(ElementOutcome(raw_element, errors=exc.messages, values=values))
         else:
             outcomes.append(ElementOutcome(raw_element, record=record))
     return outcomes
@@ -238,9 +240,53 @@ class BatchShape:
     collection: str  # "Contacts"
     id_field: str | None  # "ContactID"; None for resources keyed by a code (TaxRates' TaxType)
     error_flag: str  # "HasValidationErrors" (contacts, payments) or "HasErrors" (invoices, credit notes)
+    # Fields Xero's response schema requires of an element, with what a refused element that lacked them
+    # carries instead (docs/summarize-errors.md): the empty value of each, an enum's first member.
+    required: tuple[tuple[str, Any], ...] = ()
 
 
-def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Callable[[dict], dict]) -> Response:
+Echo = Callable[[dict, Any], dict]
+
+
+def schema_echo(schema: Schema) -> Echo:
+    """A refused element as parsed into the resource's own fields, as Xero echoes its object (not the
+    request's text): keys the schema does not know are gone, values are written as the schema writes them,
+    and fields only ever read (a payment's ``InvoiceNumber``) are given back too."""
+    read_only = [(name, fld) for name, fld in schema.load_fields.items() if fld.load_only]
+
+    known = {fld.data_key or name for name, fld in schema.fields.items()}
+
+    def echo(values: dict, raw: Any = None) -> dict:
+        try:
+            out = schema.dump(values)
+        except ArithmeticError:
+            out = None
+        if out is None or _beyond_limit(out):
+            # An amount the rules refused as past the limit (which rounding for display may also push over
+            # it): echo the element's own fields as sent rather than fail or misstate the answer.
+            return {key: value for key, value in (raw or {}).items() if key in known}
+        for name, fld in read_only:
+            attribute = fld.attribute or name
+            if values.get(attribute) is not None:
+                out[fld.data_key or name] = fld.serialize(attribute, values)
+        return out
+
+    return echo
+
+
+def _beyond_limit(value: Any) -> bool:
+    if isinstance(value, Decimal):
+        return money.out_of_range(value)
+    if isinstance(value, dict):
+        return any(_beyond_limit(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_beyond_limit(item) for item in value)
+    return False
+
+
+def batch_response(
+    shape: BatchShape, outcomes: list[ElementOutcome], dump: Callable[[dict], dict], echo: Echo | None = None
+) -> Response:
     summarize = query_flag("summarizeErrors", default=True)
     failures = [o for o in outcomes if not o.ok]
     if failures and summarize:
@@ -248,7 +294,7 @@ def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Call
         return render_error(
             ValidationException(
                 [m for o in failures for m in o.errors],
-                elements=[_refused(shape, o, summarized=True) for o in failures],
+                elements=[_refused(shape, o, echo, summarized=True) for o in failures],
             )
         )
     items = []
@@ -259,7 +305,7 @@ def batch_response(shape: BatchShape, outcomes: list[ElementOutcome], dump: Call
                 item["StatusAttributeString"] = "OK"
             items.append(item)
         else:
-            items.append(_refused(shape, outcome, summarized=False))
+            items.append(_refused(shape, outcome, echo, summarized=False))
     return envelope(shape.collection, items)
 
 
@@ -280,11 +326,17 @@ def batch_write(
     raw, elements = load_body(schema, shape.collection)
     if first_only:
         raw, elements = raw[:1], elements[:1]
-    return batch_response(shape, run_batch(backend, elements, raw, action), dump)
+    return batch_response(shape, run_batch(backend, elements, raw, action), dump, schema_echo(schema))
 
 
-def _refused(shape: BatchShape, outcome: ElementOutcome, *, summarized: bool) -> dict:
-    echo = dict(outcome.raw) if isinstance(outcome.raw, dict) else {}
+def _refused(shape: BatchShape, outcome: ElementOutcome, echo_element: Echo | None, *, summarized: bool) -> dict:
+    if echo_element is not None and outcome.values is not None:
+        echo = echo_element(outcome.values, outcome.raw)
+    else:
+        echo = dict(outcome.raw) if isinstance(outcome.raw, dict) else {}
+    for name, placeholder in shape.required:
+        if echo.get(name) is None:
+            echo[name] = placeholder
     if not summarized and shape.id_field:
         echo[shape.id_field] = ZERO_GUID
     echo[shape.error_flag] = True

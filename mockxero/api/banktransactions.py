@@ -10,7 +10,12 @@ from ..schemas.banktransactions import BankTransactionSchema
 
 bp = Blueprint("banktransactions", __name__)
 SCOPE = "accounting.transactions"
-SHAPE = BatchShape("BankTransactions", "BankTransactionID", "HasErrors")
+SHAPE = BatchShape(
+    "BankTransactions",
+    "BankTransactionID",
+    "HasErrors",
+    required=(("Type", "RECEIVE"), ("LineItems", []), ("BankAccount", {})),
+)
 schema = BankTransactionSchema()
 LISTING = Listing(
     "BankTransactions",

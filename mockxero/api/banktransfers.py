@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint
 
 from ..protocol import BatchShape, batch_write, envelope, list_response, operation
@@ -11,7 +13,12 @@ from ..statuses import BankTransferStatus
 
 bp = Blueprint("banktransfers", __name__)
 SCOPE = "accounting.transactions"
-SHAPE = BatchShape("BankTransfers", "BankTransferID", "HasValidationErrors")
+SHAPE = BatchShape(
+    "BankTransfers",
+    "BankTransferID",
+    "HasValidationErrors",
+    required=(("FromBankAccount", {}), ("ToBankAccount", {}), ("Amount", Decimal("0.00"))),
+)
 schema = BankTransferSchema()
 delete_schema = BankTransferDeleteSchema()
 LISTING = Listing(

@@ -10,7 +10,7 @@ from ..schemas.items import ItemSchema
 
 bp = Blueprint("items", __name__)
 SCOPE = "accounting.settings"
-SHAPE = BatchShape("Items", "ItemID", "HasValidationErrors")
+SHAPE = BatchShape("Items", "ItemID", "HasValidationErrors", required=(("Code", ""),))
 LISTING = Listing("Items", ItemSchema(), kind="Items")
 
 

@@ -59,4 +59,9 @@ def delete_payment(backend, payment_id):
     if not all(isinstance(element, dict) for element in raw):
         raise PostDataInvalidException("JSON for post data was invalid, each payment must be an object")
     outcomes = run_batch(backend, raw, raw, lambda fields: backend.delete_payment(payment_id, fields))
-    return batch_response(SHAPE, outcomes, lambda payment: dump(backend, payment))
+    return batch_response(SHAPE, outcomes, lambda payment: dump(backend, payment), _delete_echo)
+
+
+def _delete_echo(fields: dict, raw: object = None) -> dict:
+    """A refused delete as Xero reads it: of a payment, only the id and the status count."""
+    return {key: value for key in ("PaymentID", "Status") if isinstance(value := fields.get(key), str)}

@@ -62,6 +62,7 @@ class AllocationsBackend(DocumentsBackend):
         when = values.get("Date")
         if when is None:
             errors.append(DATE_REQUIRED)
+        errors.extend(self.lock_date_errors(when))  # no journal, but Xero locks allocations too
         if errors:
             raise fail(*errors)
 
@@ -92,6 +93,9 @@ class AllocationsBackend(DocumentsBackend):
             raise NotFound()
         if allocation["IsDeleted"]:
             return allocation
+        locked = self.lock_date_errors(allocation["Date"])
+        if locked:
+            raise fail(*locked)
         allocation["IsDeleted"] = True
         allocation["UpdatedDateUTC"] = self.now()
         self._save("Allocations", allocation_id, allocation)

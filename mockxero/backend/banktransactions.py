@@ -133,6 +133,9 @@ class BankTransactionsBackend(BackendBase):
         if status == BankTransactionStatus.VOIDED:
             raise fail("Bank transactions cannot be voided; delete them with the status DELETED.")
         if status == BankTransactionStatus.DELETED:
+            locked = self.lock_date_errors(record["Date"])
+            if locked:
+                raise fail(*locked)
             self.reverse_journals(record["BankTransactionID"], record["Date"])
             record["Status"] = BankTransactionStatus.DELETED
             record["UpdatedDateUTC"] = self.now()
@@ -200,6 +203,8 @@ class BankTransactionsBackend(BackendBase):
             errors.append("A bank transaction must have at least one line item.")
         lines = [self._bank_priced_line(line, transaction_type, amount_types, unitdp, errors) for line in raw_lines]
 
+        # A transaction in a locked period cannot change, and none may be dated into one.
+        errors.extend(self.lock_date_errors(record.get("Date"), merged.get("Date") or self.today()))
         if errors:
             raise fail(*dict.fromkeys(errors))
         assert bank is not None  # checked_bank_account recorded why it found none

@@ -47,6 +47,7 @@ class BankTransfersBackend(BackendBase):
             errors.append(money.out_of_range_message("Amount", amount))
         elif amount is None or money.round_money(amount) <= 0:
             errors.append("The Amount of a bank transfer must be greater than zero.")
+        errors.extend(self.lock_date_errors(values.get("Date") or self.today()))
         if errors:
             raise fail(*dict.fromkeys(errors))
         # Each check that leaves an account or the amount missing has recorded an error.
@@ -112,6 +113,9 @@ class BankTransfersBackend(BackendBase):
             return record  # deleting twice is harmless, so a retried delete succeeds
         if self._transfer_reconciled(record):
             raise fail("This bank transfer has been reconciled and cannot be deleted.")
+        locked = self.lock_date_errors(record["Date"])
+        if locked:
+            raise fail(*locked)
         self.reverse_journals(transfer_id, record["Date"])
         now = self.now()
         for side in ("From", "To"):

@@ -219,6 +219,13 @@ class DocumentsBackend(BackendBase):
         errors.extend(self._apply_number(kind, record, values))
         if extra_rules is not None:
             errors.extend(extra_rules(record, values))
+        # A posted document in a locked period cannot change, and nothing may be approved into one.
+        errors.extend(
+            self.lock_date_errors(
+                existing["Date"] if existing is not None and existing["Status"] in POSTED else None,
+                record["Date"] if record["Status"] in POSTED else None,
+            )
+        )
         if errors:
             raise fail(*dict.fromkeys(errors))
 
@@ -381,6 +388,10 @@ class DocumentsBackend(BackendBase):
 
     def _retire(self, kind: DocumentKind, existing: dict, status: str) -> dict:
         """Void an authorised document or delete a draft one: it owes nothing and its journal is undone."""
+        if existing["Status"] in POSTED:
+            locked = self.lock_date_errors(existing["Date"])
+            if locked:
+                raise fail(*locked)
         record = clone(existing)
         record["Status"] = status
         self._refresh_balance(record)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..exceptions import NotFound
 from ..posting import SOURCE_TYPES, Line
-from .base import BackendBase
+from .base import BackendBase, fail
 
 ZERO = Decimal("0.00")
 JOURNALS_PER_CALL = 100  # GET /Journals answers at most this many per call
@@ -56,6 +56,7 @@ class JournalsBackend(BackendBase):
             raise UnbalancedJournal(f"journal for {source_type} {source_id} is off by {total}: {kept}")
         if not kept:
             return None
+        self._refuse_locked(journal_date)
         number = self._next_journal_number()
         journal: dict[str, Any] = {
             "JournalID": self.ids.guid(),
@@ -70,6 +71,13 @@ class JournalsBackend(BackendBase):
         if reference:
             journal["Reference"] = reference
         return self._save("Journals", journal["JournalID"], journal)
+
+    def _refuse_locked(self, journal_date: date) -> None:
+        """Nothing posts into a locked period. Each resource also checks its dates up front, with its other
+        rules, so that a refusal lists every problem at once; this guard holds whatever path posted."""
+        locked = self.lock_date_errors(journal_date)
+        if locked:
+            raise fail(*locked)
 
     def _journal_line(self, line: Line) -> dict:
         account = line.account
@@ -97,6 +105,7 @@ class JournalsBackend(BackendBase):
                 self.table("Journals"), "reverses", journal["JournalID"]
             ):
                 continue
+            self._refuse_locked(journal_date)
             number = self._next_journal_number()
             reversal = {
                 "JournalID": self.ids.guid(),

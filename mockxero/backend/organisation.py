@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from .. import refdata
 from .base import BackendBase
 
 ORG_KEY = "organisation"
+
+# Xero's answers to a write dated in a locked period (docs/lock-dates.md). The API acts as a user who is not
+# an adviser, so both lock dates bind it; a date locked by both gets both messages, as Xero gives them.
+LOCK_MESSAGES = (
+    ("PeriodLockDate", "The document date cannot be before the period lock date, currently set at {}"),
+    ("EndOfYearLockDate", "The document date cannot be before the end of year lock date, currently set at {}"),
+)
+# Xero writes the date in the message as 30-Nov-2018; spelt out so the process locale cannot change it.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # GET /Organisation/Actions: the key actions of the spec's example; the mock's organisation may do them all.
 ORGANISATION_ACTIONS = (
@@ -71,6 +81,8 @@ class OrganisationBackend(BackendBase):
                 "Phones": [],
                 "ExternalLinks": [],
                 "PaymentTerms": {},
+                "PeriodLockDate": self.tenant.period_lock_date,
+                "EndOfYearLockDate": self.tenant.end_of_year_lock_date,
             },
         )
         for code in dict.fromkeys((spec["currency"], *refdata.EXTRA_CURRENCIES)):
@@ -89,3 +101,31 @@ class OrganisationBackend(BackendBase):
     @property
     def base_currency(self) -> str:
         return self.organisation()["BaseCurrency"]
+
+    # -- lock dates --
+
+    def lock_dates(self) -> tuple[date | None, date | None]:
+        """(PeriodLockDate, EndOfYearLockDate); None where the organisation has no such lock."""
+        organisation = self.organisation()
+        return organisation.get("PeriodLockDate"), organisation.get("EndOfYearLockDate")
+
+    def set_lock_dates(self, changes: dict[str, date | None]) -> dict:
+        """Set (a date) or clear (None) the lock dates named in ``changes``: ``PeriodLockDate``,
+        ``EndOfYearLockDate``."""
+        organisation = self.organisation()
+        for name, value in changes.items():
+            if name not in ("PeriodLockDate", "EndOfYearLockDate"):
+                raise ValueError(f"unknown lock date {name}")
+            organisation[name] = value
+        return self._save("Organisation", ORG_KEY, organisation)
+
+    def lock_date_errors(self, *days: date | None) -> list[str]:
+        """Xero's messages for a write that posts on (or reverses something posted on) any of ``days`` when
+        one is on or before a lock date; empty when none is locked."""
+        organisation = self.organisation()
+        errors = []
+        for name, template in LOCK_MESSAGES:
+            lock = organisation.get(name)
+            if lock is not None and any(day is not None and day <= lock for day in days):
+                errors.append(template.format(f"{lock.day:02d}-{MONTHS[lock.month - 1]}-{lock.year}"))
+        return errors

@@ -73,6 +73,7 @@ class PaymentsBackend(DocumentsBackend):
         )
         if amount_error:
             errors.append(amount_error)
+        errors.extend(self.lock_date_errors(when))
         if errors:
             raise fail(*errors)
         assert account is not None  # _payment_account recorded why it found none
@@ -195,6 +196,9 @@ class PaymentsBackend(DocumentsBackend):
             return payment
         if payment.get("IsReconciled"):
             raise fail(RECONCILED)
+        locked = self.lock_date_errors(payment["Date"])
+        if locked:
+            raise fail(*locked)
 
         kind, document = self.payment_document(payment)
         document["Payments"] = [p for p in document["Payments"] if p["PaymentID"] != payment_id]

@@ -12,6 +12,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import click
@@ -55,6 +56,18 @@ class TextParam(click.ParamType):
         return str(value)
 
 
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD (for example 2026-03-31)", param, ctx)
+
+
 TEXT = TextParam()
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -84,6 +97,8 @@ def _setting_option(spec: Setting) -> Callable[[FC], FC]:
 _IDENTITY_TYPES: dict[str, click.ParamType] = {
     "tenant_id": GuidParam(),
     "country_code": click.Choice(SUPPORTED_COUNTRIES, case_sensitive=False),
+    "period_lock_date": DateParam(),
+    "end_of_year_lock_date": DateParam(),
 }
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..paths import CONTROL_PREFIX
-from . import admin, faults, ledger, openapi, ratelimits, requestlog
+from . import admin, faults, ledger, lockdates, openapi, ratelimits, requestlog
 
 __all__ = ["BLUEPRINTS", "CONTROL_PREFIX"]
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     admin.bp,
+    lockdates.bp,
     faults.bp,
     requestlog.bp,
     ratelimits.bp,

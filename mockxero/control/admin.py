@@ -57,7 +57,7 @@ def add_tenant() -> Response:
     so a test that takes one per case keeps its books and its token away from every other case's.
     """
     emulator = get_emulator()
-    body = _json_body()
+    body = json_body()
     problems = [f"unknown field {key!r}" for key in body if key not in NEW_TENANT_FIELDS]
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -119,11 +119,11 @@ def _client_row(client: ClientConfig) -> dict[str, Any]:
 def reset() -> Response:
     """Everything (books, tokens, connections) or, with ``{"tenant_id": ...}``, one tenant's books."""
     emulator = get_emulator()
-    body = _json_body()
+    body = json_body()
     if body.get("tenant_id") is None:
         emulator.reset()
         return json_response({"reset": "everything", "tenant_ids": list(emulator.identity.tenants)})
-    tenant_id = _known_tenant(emulator, body["tenant_id"], status=404)
+    tenant_id = known_tenant(emulator, body["tenant_id"], status=404)
     emulator.reset(tenant_id)
     return json_response({"reset": "tenant", "tenant_ids": [tenant_id]})
 
@@ -132,7 +132,7 @@ def reset() -> Response:
 def snapshot() -> Response:
     emulator = get_emulator()
     raw = request.args.get("tenant_id")
-    tenant_id = _known_tenant(emulator, raw, status=404) if raw else None
+    tenant_id = known_tenant(emulator, raw, status=404) if raw else None
     with emulator.store.transaction():  # one consistent moment, even with writers on other threads
         tables = emulator.store.export(_prefix(tenant_id))
     return json_response(
@@ -149,7 +149,7 @@ def snapshot() -> Response:
 def restore() -> Response:
     """Replace the whole book, or one tenant's, with a snapshot. A bad snapshot changes nothing."""
     emulator = get_emulator()
-    body = _json_body()
+    body = json_body()
     tenant_id, tables = _checked_snapshot(emulator, body)
     with emulator.store.transaction():
         emulator.store.restore(tables, _prefix(tenant_id))
@@ -218,7 +218,7 @@ def clock() -> Response:
 def move_clock() -> Response:
     """``{"advance_seconds": n}`` moves the emulator's time forward: tokens expire, rate windows pass."""
     emulator = get_emulator()
-    seconds = _json_body().get("advance_seconds")
+    seconds = json_body().get("advance_seconds")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)) or not math.isfinite(seconds):
         raise ControlError(400, "invalid_request", "advance_seconds must be a number of seconds, such as 1800")
     if seconds < 0:
@@ -251,7 +251,7 @@ def _clock_state(emulator: Emulator) -> Response:
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _json_body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     """An optional JSON object: no body means ``{}``."""
     if not request.get_data(cache=True).strip():
         return {}
@@ -261,7 +261,7 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
-def _known_tenant(emulator: Emulator, raw: Any, *, status: int) -> str:
+def known_tenant(emulator: Emulator, raw: Any, *, status: int) -> str:
     if isinstance(raw, str) and is_guid(raw.strip()):
         tenant_id = normalise_guid(raw.strip())
         if tenant_id in emulator.identity.tenants:

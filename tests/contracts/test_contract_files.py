@@ -22,8 +22,14 @@ def _contract(name: str) -> dict:
     return yaml.safe_load(read_contract(name))
 
 
+HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
+
+
 def _operations(document: dict) -> set[tuple[str, str]]:
-    return {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    """(METHOD, path) of every operation; a path item's other keys (``parameters``) are not operations."""
+    return {
+        (method.upper(), path) for path, item in document["paths"].items() for method in item if method in HTTP_METHODS
+    }
 
 
 def _template(rule: str) -> str:

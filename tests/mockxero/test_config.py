@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,32 @@ def test_each_setting_is_read_from_its_environment_variable(spec, tmp_path):
         (tmp_path / "f.yaml").write_text("[]\n")
     expected = spec.kind.parse(spec, text)
     assert getattr(MockConfig.from_env({spec.env: text}), spec.name) == expected != spec.default
+
+
+# --- lock dates -------------------------------------------------------------------------------------------
+
+
+def test_lock_dates_are_read_from_a_yaml_file_and_the_environment(tmp_path):
+    file = write_config(
+        tmp_path,
+        "mock.yaml",
+        f"tenants:\n- tenant_id: {T1}\n  period_lock_date: 2026-03-31\n  end_of_year_lock_date: '2025-12-31'\n",
+    )
+    tenant = MockConfig.from_env({}, config_file=file).default_tenant
+    assert (tenant.period_lock_date, tenant.end_of_year_lock_date) == (date(2026, 3, 31), date(2025, 12, 31))
+    overridden = MockConfig.from_env({"MOCKXERO_PERIOD_LOCK_DATE": "2026-04-30"}, config_file=file).default_tenant
+    assert overridden.period_lock_date == date(2026, 4, 30)
+
+
+def test_a_tenant_has_no_lock_dates_by_default():
+    tenant = MockConfig().default_tenant
+    assert (tenant.period_lock_date, tenant.end_of_year_lock_date) == (None, None)
+
+
+@pytest.mark.parametrize("value", ["31/03/2026", "2026-02-30", 20260331, datetime(2026, 3, 31, 12, 0)])
+def test_a_lock_date_that_is_not_a_date_is_refused_naming_the_tenant_and_key(value):
+    with pytest.raises(ConfigError) as refusal:
+        MockConfig.from_mapping({"tenants": [{"tenant_id": T1, "period_lock_date": value}]})
+    assert str(refusal.value) == (
+        f"tenant {T1!r}: period_lock_date must be a date written YYYY-MM-DD, such as 2026-03-31, got {value!r}"
+    )

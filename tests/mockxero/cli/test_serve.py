@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import socket
+from datetime import date
 
 import pytest
 import requests
@@ -25,6 +26,8 @@ FLAG_ENV = {
     "--tenant-id": "MOCKXERO_TENANT_ID",
     "--tenant-name": "MOCKXERO_TENANT_NAME",
     "--country": "MOCKXERO_COUNTRY",
+    "--period-lock-date": "MOCKXERO_PERIOD_LOCK_DATE",
+    "--end-of-year-lock-date": "MOCKXERO_END_OF_YEAR_LOCK_DATE",
     "--client-id": "MOCKXERO_CLIENT_ID",
     "--client-secret": "MOCKXERO_CLIENT_SECRET",
     "--unknown-fields": "MOCKXERO_UNKNOWN_FIELDS",
@@ -204,6 +207,7 @@ def test_config_file_with_two_tenants_prints_both(started, tmp_path):
         (["--tenant-id", "not-a-guid"], "'--tenant-id'"),
         (["--tenant-name", " "], "'--tenant-name'"),
         (["--country", "FR"], "'--country'"),
+        (["--period-lock-date", "31/03/2026"], "'--period-lock-date'"),
         (["--client-id", ""], "'--client-id'"),
         (["--unknown-fields", "warn"], "'--unknown-fields'"),
         (["--clock-scale", "0"], "'--clock-scale'"),
@@ -370,3 +374,10 @@ def test_a_served_process_answers_health_serves_a_call_and_exits_0_on_sigterm_wi
     stored = json.loads(data_file.read_text(encoding="utf-8"))
     contacts = stored[f"{DEFAULT_TENANT_ID}:Contacts"]
     assert [row["Name"] for row in contacts.values()] == ["Kept On Disk"]
+
+
+def test_lock_date_flags_reach_the_first_tenant(started):
+    result, server = started("--period-lock-date", "2026-03-31", env={"MOCKXERO_END_OF_YEAR_LOCK_DATE": "2025-12-31"})
+    assert result.exit_code == 0, result.output
+    tenant = config_of(server).default_tenant
+    assert (tenant.period_lock_date, tenant.end_of_year_lock_date) == (date(2026, 3, 31), date(2025, 12, 31))

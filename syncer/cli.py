@@ -1,0 +1,405 @@
+"""``xero-sync``: plan, apply, status, runs and check, against Xero or anything that speaks its API.
+
+A command of its own rather than ``mockxero sync``: the sync engine is the part people run in production
+against api.xero.com, with no emulator installed or wanted, and ``mockxero`` never imports the syncer. The
+same binary runs against the emulator by pointing ``--base-url`` at it.
+
+Every connection setting comes from, in order: the flag, the environment (``XERO_SYNC_<NAME>``), the
+``--config`` file (YAML or JSON, keys as the flags are spelt with ``_``), then the default. Exit codes:
+0 clean, 1 a record failed or settlement did not reconcile, 2 bad input (source, mapping, configuration,
+or the organisation fails preflight) — in which case nothing was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from syncer.engine import ChangePolicy, Outcome, RunReport, apply, plan, plan_as_json, read_org
+from syncer.mapping.config import MappingConfig, MappingConfigError, load_mapping_config
+from syncer.plan import Plan
+from syncer.settlement import SettlementReport, check_settlement
+from syncer.source.files import SourceError, load_book
+from syncer.source.model import BillingBook
+from syncer.state.store import StateError, StateStore
+from syncer.xero.budget import estimate
+from syncer.xero.client import XeroClient, connect
+from syncer.xero.errors import XeroError
+
+XERO_API = "https://api.xero.com/api.xro/2.0"
+XERO_IDENTITY = "https://identity.xero.com"
+CLEAN, FAILED, BAD_INPUT = 0, 1, 2
+
+
+class BadInput(click.ClickException):
+    """Input the run cannot start from; exit 2 with every problem listed."""
+
+    exit_code = BAD_INPUT
+
+
+@dataclass(frozen=True)
+class Connection:
+    base_url: str
+    identity_url: str
+    tenant_id: str | None
+    client_id: str | None
+    client_secret: str | None
+    token_file: Path | None
+    state_path: Path
+
+
+def _load_config_file(ctx: click.Context, _: click.Parameter, value: str | None) -> str | None:
+    """Eager: the file's keys become the defaults of the options parsed after it."""
+    if value is None:
+        return None
+    try:
+        data = yaml.safe_load(Path(value).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise BadInput(f"{value}: cannot read the configuration file: {error}") from error
+    if not isinstance(data, dict):
+        raise BadInput(f"{value}: the configuration file must be a mapping of setting names to values")
+    known = {param.name for param in ctx.command.params} | set(getattr(ctx.command, "commands", {}))
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise BadInput(f"{value}: unknown settings {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    ctx.default_map = {**(ctx.default_map or {}), **data}
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    envvar="XERO_SYNC_CONFIG",
+    is_eager=True,
+    expose_value=False,
+    callback=_load_config_file,
+    help="YAML/JSON file of settings (keys as the options below, with _).",
+)
+@click.option("--base-url", envvar="XERO_SYNC_BASE_URL", default=XERO_API, help="Xero Accounting API base URL.")
+@click.option("--identity-url", envvar="XERO_SYNC_IDENTITY_URL", default=XERO_IDENTITY, help="Xero identity URL.")
+@click.option("--tenant", "tenant_id", envvar="XERO_SYNC_TENANT", help="xero-tenant-id (default: the only one).")
+@click.option("--client-id", envvar="XERO_SYNC_CLIENT_ID", help="OAuth2 client id.")
+@click.option("--client-secret", envvar="XERO_SYNC_CLIENT_SECRET", help="OAuth2 client secret.")
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="XERO_SYNC_TOKEN_FILE",
+    help="Token file (access and rotating refresh token, rewritten atomically). Without it: client credentials.",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="XERO_SYNC_STATE",
+    default=Path("xero-sync.db"),
+    help="State store: mappings, intents and the run ledger.",
+)
+@click.version_option(package_name="mockxero")
+@click.pass_context
+def cli(ctx: click.Context, **settings: Any) -> None:
+    """Sync a billing platform's records into Xero, exactly once, and prove the clearing accounts net to zero."""
+    ctx.obj = Connection(**settings)
+
+
+source_argument = click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+mapping_option = click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="XERO_SYNC_MAPPING",
+    required=True,
+    help="Mapping configuration (items, tax types, accounts per currency).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
+policy_option = click.option(
+    "--change-policy",
+    type=click.Choice([policy.value for policy in ChangePolicy]),
+    default=ChangePolicy.REPORT.value,
+    envvar="XERO_SYNC_CHANGE_POLICY",
+    help="What to do with a change Xero no longer accepts (paid, allocated, voided; payments).",
+)
+
+
+def _inputs(source: Path, mapping_path: Path) -> tuple[BillingBook, MappingConfig]:
+    """Both input files, with every problem of both reported at once before anything else happens."""
+    problems: list[str] = []
+    book = config = None
+    try:
+        book = load_book(source)
+    except SourceError as error:
+        problems.extend(str(problem) for problem in error.problems)
+    try:
+        config = load_mapping_config(mapping_path)
+    except MappingConfigError as error:
+        problems.extend(str(problem) for problem in error.problems)
+    if problems or book is None or config is None:
+        raise BadInput("\n".join(problems))
+    return book, config
+
+
+@contextmanager
+def _session(connection: Connection) -> Iterator[tuple[XeroClient, StateStore, str]]:
+    try:
+        state = StateStore.open(connection.state_path)
+    except StateError as error:
+        raise BadInput(str(error)) from error
+    try:
+        client = connect(
+            base_url=connection.base_url,
+            identity_url=connection.identity_url,
+            tenant_id=connection.tenant_id,
+            client_id=connection.client_id,
+            client_secret=connection.client_secret,
+            token_file=connection.token_file,
+        )
+    except XeroError as error:
+        state.close()
+        raise click.ClickException(f"cannot connect to Xero: {error}") from error
+    try:
+        yield client, state, client.tenant_id
+    finally:
+        state.close()
+
+
+def _planned(
+    client: XeroClient, state: StateStore, tenant: str, book: BillingBook, config: MappingConfig, policy: str
+) -> Plan:
+    return plan(book, config, read_org(client), state.held(tenant), change_policy=ChangePolicy(policy))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@cli.command("plan")
+@source_argument
+@mapping_option
+@policy_option
+@json_option
+@click.pass_obj
+def plan_command(connection: Connection, source: Path, mapping_path: Path, change_policy: str, as_json: bool) -> None:
+    """List every write a run would make, with its reason; write nothing."""
+    book, config = _inputs(source, mapping_path)
+    with _session(connection) as (client, state, tenant):
+        planned = _planned(client, state, tenant, book, config, change_policy)
+    calls = len(planned.writes)
+    if as_json:
+        _print_json(
+            {
+                "writes": plan_as_json(planned),
+                "skips": [vars(skip) | {"kind": str(skip.kind)} for skip in planned.skips],
+                "problems": [str(problem) for problem in planned.problems],
+                "unchanged": len(planned.unchanged),
+                "calls": calls,
+                "estimated_seconds": estimate(calls).total_seconds(),
+            }
+        )
+    else:
+        for write in planned.writes:
+            click.echo(f"{write.operation:>7} {write.kind} {write.source_id}: {write.reason}")
+        for skip in planned.skips:
+            click.echo(f"   skip {skip.kind} {skip.source_id}: {skip.reason}")
+        for problem in planned.problems:
+            click.echo(f"PROBLEM {problem}", err=True)
+        click.echo(
+            f"{len(planned.writes)} writes, {len(planned.skips)} skipped, {len(planned.unchanged)} unchanged, "
+            f"{len(planned.problems)} problems; {calls} calls, about {_duration(estimate(calls).total_seconds())} "
+            "at Xero's limits"
+        )
+    if planned.blocked:
+        sys.exit(BAD_INPUT)
+    sys.exit(FAILED if planned.problems else CLEAN)
+
+
+@cli.command("apply")
+@source_argument
+@mapping_option
+@policy_option
+@json_option
+@click.pass_obj
+def apply_command(connection: Connection, source: Path, mapping_path: Path, change_policy: str, as_json: bool) -> None:
+    """Make the plan's writes, record the run, then check settlement."""
+    book, config = _inputs(source, mapping_path)
+    with _session(connection) as (client, state, tenant):
+        planned = _planned(client, state, tenant, book, config, change_policy)
+        if planned.blocked:
+            for problem in planned.problems:
+                click.echo(f"PROBLEM {problem}", err=True)
+            raise BadInput("preflight failed: nothing was written")
+        run_id = state.start_run(tenant, _digest(source), plan_as_json(planned))
+        started = time.monotonic()
+        with click.progressbar(length=len(planned.writes), label="writing", file=sys.stderr) as bar:
+            report = apply(planned, client, state, tenant, on_progress=lambda *_: bar.update(1))
+        for kind, source_id, outcome, detail in report.outcomes:
+            state.record_outcome(run_id, str(kind), source_id, str(outcome), detail)
+        settlement = check_settlement(book, config.currencies, client) if report.stopped_for_day is None else None
+        status = _run_status(report, settlement)
+        state.finish_run(
+            run_id,
+            status=status,
+            calls=client.calls,
+            retries=client.retries,
+            seconds=time.monotonic() - started,
+            resume_at=report.stopped_for_day,
+        )
+    _print_report(run_id, report, settlement, status, as_json)
+    sys.exit(CLEAN if status in ("clean", "deferred") else FAILED)
+
+
+def _run_status(report: RunReport, settlement: SettlementReport | None) -> str:
+    if report.failed:
+        return "failed"
+    if report.stopped_for_day is not None:
+        return "deferred"
+    if settlement is not None and not settlement.ok:
+        return "unreconciled"
+    return "clean"
+
+
+def _print_report(
+    run_id: int, report: RunReport, settlement: SettlementReport | None, status: str, as_json: bool
+) -> None:
+    counts = {outcome.value: report.count(outcome) for outcome in Outcome}
+    if as_json:
+        _print_json(
+            {
+                "run": run_id,
+                "status": status,
+                "counts": counts,
+                "outcomes": [
+                    {"kind": str(kind), "source_id": source_id, "outcome": str(outcome), "detail": detail}
+                    for kind, source_id, outcome, detail in report.outcomes
+                ],
+                "resume_at": report.stopped_for_day.isoformat() if report.stopped_for_day else None,
+                "settlement": [str(problem) for problem in settlement.problems] if settlement else None,
+            }
+        )
+        return
+    for kind, source_id, outcome, detail in report.outcomes:
+        if outcome in (Outcome.FAILED, Outcome.DEFERRED):
+            click.echo(f"{outcome} {kind} {source_id}: {detail}", err=True)
+    click.echo(f"run {run_id}: {status}; " + ", ".join(f"{n} {name}" for name, n in counts.items() if n))
+    if report.stopped_for_day is not None:
+        click.echo(f"Xero's daily limit was reached; run again after {report.stopped_for_day.isoformat()}")
+    if settlement is not None:
+        for problem in settlement.problems:
+            click.echo(f"UNRECONCILED {problem}", err=True)
+
+
+@cli.command("check")
+@source_argument
+@mapping_option
+@json_option
+@click.pass_obj
+def check_command(connection: Connection, source: Path, mapping_path: Path, as_json: bool) -> None:
+    """Settlement only: per payout, clearing nets to zero and the deposit equals the payout."""
+    book, config = _inputs(source, mapping_path)
+    with _session(connection) as (client, _state, _tenant):
+        settlement = check_settlement(book, config.currencies, client)
+    if as_json:
+        _print_json({"ok": settlement.ok, "problems": [str(problem) for problem in settlement.problems]})
+    else:
+        for problem in settlement.problems:
+            click.echo(f"UNRECONCILED {problem}")
+        click.echo("settled: clearing nets to zero and deposits match the payouts" if settlement.ok else "unreconciled")
+    sys.exit(CLEAN if settlement.ok else FAILED)
+
+
+@cli.command("status")
+@json_option
+@click.pass_obj
+def status_command(connection: Connection, as_json: bool) -> None:
+    """What the state store holds: mapped objects per kind, unfinished writes, the last run."""
+    try:
+        state = StateStore.open(connection.state_path)
+    except StateError as error:
+        raise BadInput(str(error)) from error
+    with state:
+        tenants = {run.tenant_id for run in state.runs()} | ({connection.tenant_id} if connection.tenant_id else set())
+        summary: dict[str, Any] = {}
+        for tenant in sorted(tenants):
+            kinds: dict[str, int] = {}
+            for ref in state.held(tenant):
+                kinds[str(ref.kind)] = kinds.get(str(ref.kind), 0) + 1
+            summary[tenant] = {"mapped": kinds, "pending": len(state.pending(tenant))}
+        last = state.runs()[-1] if state.runs() else None
+    if as_json:
+        _print_json({"tenants": summary, "last_run": _run_json(last) if last else None})
+        return
+    for tenant, facts in summary.items():
+        mapped = ", ".join(f"{n} {kind}" for kind, n in sorted(facts["mapped"].items())) or "nothing"
+        click.echo(f"tenant {tenant}: {mapped} mapped; {facts['pending']} unfinished writes")
+    click.echo(f"last run: {_run_line(last)}" if last else "no runs yet")
+
+
+@cli.command("runs")
+@click.argument("run_id", type=int, required=False)
+@json_option
+@click.pass_obj
+def runs_command(connection: Connection, run_id: int | None, as_json: bool) -> None:
+    """The run ledger: every run, or one run's outcomes record by record."""
+    try:
+        state = StateStore.open(connection.state_path)
+    except StateError as error:
+        raise BadInput(str(error)) from error
+    with state:
+        if run_id is None:
+            runs = state.runs()
+            if as_json:
+                _print_json([_run_json(run) for run in runs])
+            for run in [] if as_json else runs:
+                click.echo(_run_line(run))
+            return
+        try:
+            record = state.run(run_id)
+        except StateError as error:
+            raise BadInput(str(error)) from error
+    if as_json:
+        _print_json(_run_json(record) | {"outcomes": [vars(outcome) for outcome in record.outcomes]})
+        return
+    click.echo(_run_line(record))
+    for outcome in record.outcomes:
+        detail = f": {outcome.detail}" if outcome.detail else ""
+        click.echo(f"  {outcome.outcome} {outcome.kind} {outcome.source_id}{detail}")
+
+
+def _run_json(run: Any) -> dict[str, Any]:
+    return {key: _plain(value) for key, value in vars(run).items() if key not in ("outcomes", "plan")}
+
+
+def _run_line(run: Any) -> str:
+    return (
+        f"run {run.run_id} {run.started_at} {run.status}: {run.calls} calls, {run.retries} retries, {run.seconds:.1f} s"
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, default=_plain))
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
