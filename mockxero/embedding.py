@@ -4,7 +4,7 @@
 socket at all: ``xero.session()`` is a ``requests`` session whose calls go straight into the WSGI app). The
 handle it gives (``RunningMock``) knows the base URL, the default app's client id and secret, a valid access
 token and the default tenant id, and drives the control API (``/mock-api``) as Python methods: reset,
-snapshot and restore, fault rules, rate limits, the request log, the ledger check, the clock, and tenants
+snapshot and restore, lock dates, fault rules, rate limits, the request log, the ledger check, the clock, and tenants
 added while running, each with an app of its own. Leaving the block stops the server.
 
 Control calls go through the app in-process (Flask's test client) in both modes, so they cost no socket
@@ -18,7 +18,7 @@ import inspect
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from types import TracebackType
 from typing import Any, TypeVar
@@ -227,6 +227,15 @@ class RunningMock:
         report = self.ledger(tenant_id)
         if not report["balanced"]:
             raise LedgerBroken(report)
+
+    def lock_dates(self, tenant_id: str | None = None) -> dict[str, Any]:
+        """The tenant's (default: the default tenant's) period and end-of-year lock dates, ISO text or None."""
+        return self._call("GET", f"/tenants/{tenant_id or self.tenant_id}/lock-dates")
+
+    def set_lock_dates(self, tenant_id: str | None = None, **dates: date | None) -> dict[str, Any]:
+        """Set (a date) or clear (None) ``period_lock_date`` / ``end_of_year_lock_date``; those not named stay."""
+        body = {key: value.isoformat() if value else None for key, value in dates.items()}
+        return self._call("PUT", f"/tenants/{tenant_id or self.tenant_id}/lock-dates", json=body)
 
     # -- the gateway --
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import requests
@@ -203,3 +203,17 @@ def test_a_token_is_issued_for_the_time_the_emulator_says():
         with pytest.raises(ControlAPIError) as refused:
             xero.issue_token(xero.client_id, "wrong")
         assert refused.value.status == 400 and refused.value.error == "invalid_client"
+
+
+def test_lock_dates_are_set_cleared_and_refused_through_the_handle():
+    with mockxero.running(serve=False) as xero:
+        tenant = xero.add_tenant("Locked Ltd")
+        state = xero.set_lock_dates(tenant.tenant_id, period_lock_date=date(2026, 3, 31))
+        assert state == {"tenant_id": tenant.tenant_id, "period_lock_date": "2026-03-31", "end_of_year_lock_date": None}
+        assert xero.lock_dates(tenant.tenant_id)["period_lock_date"] == "2026-03-31"
+        assert xero.lock_dates()["period_lock_date"] is None  # the default tenant is untouched
+        assert xero.set_lock_dates(tenant.tenant_id, period_lock_date=None)["period_lock_date"] is None
+        with pytest.raises(ControlAPIError) as refused:
+            xero.set_lock_dates(tenant.tenant_id, lock_everything=date(2026, 1, 1))
+        assert refused.value.status == 400
+        assert refused.value.detail.startswith("'lock_everything' is not a lock date (known: period_lock_date")
