@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 import socket
@@ -381,3 +382,27 @@ def test_lock_date_flags_reach_the_first_tenant(started):
     assert result.exit_code == 0, result.output
     tenant = config_of(server).default_tenant
     assert (tenant.period_lock_date, tenant.end_of_year_lock_date) == (date(2026, 3, 31), date(2025, 12, 31))
+
+
+def test_each_request_is_logged_as_one_json_line(started):
+    result, server = started()
+    assert result.exit_code == 0, result.output
+    assert isinstance(server.app.wsgi_app, serve_module.RequestLines)
+    lines = io.StringIO()
+    ticks = iter([100.0, 100.25])
+    server.app.wsgi_app = serve_module.RequestLines(server.app.wsgi_app.wsgi_app, lines, now=lambda: next(ticks))
+    assert server.app.test_client().get("/mock-api/health?x=1").status_code == 200
+    assert [json.loads(line) for line in lines.getvalue().splitlines()] == [
+        {"time": "1970-01-01T00:01:40Z", "method": "GET", "path": "/mock-api/health", "status": 200, "ms": 250.0}
+    ]
+
+
+def test_a_call_cut_off_by_a_fault_is_logged_with_no_status():
+    lines = io.StringIO()
+
+    def severed(environ, start_response):
+        raise ConnectionResetError("cut")
+
+    with pytest.raises(ConnectionResetError):
+        serve_module.RequestLines(severed, lines, now=lambda: 0.0)({"REQUEST_METHOD": "GET", "PATH_INFO": "/x"}, None)
+    assert json.loads(lines.getvalue())["status"] is None
