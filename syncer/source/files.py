@@ -43,6 +43,17 @@ class SourceError(ValueError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+class _BookLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that timestamps stay strings.
+
+    PyYAML builds dates itself and raises a bare ValueError for an impossible one such as 2024-02-30, which
+    would escape as a crash with no line; as strings, the Day field refuses them with file, line and field.
+    """
+
+
+_BookLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
 def load_book(path: str | Path) -> BillingBook:
     """A billing book from a ``.yaml``/``.yml`` or ``.json`` file."""
     path = Path(path)
@@ -55,7 +66,7 @@ def load_book(path: str | Path) -> BillingBook:
 
 def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) -> BillingBook:
     try:
-        data = json.loads(text, parse_float=Decimal) if as_json else yaml.safe_load(text)
+        data = json.loads(text, parse_float=Decimal) if as_json else yaml.load(text, Loader=_BookLoader)
     except json.JSONDecodeError as error:
         raise SourceError([SourceProblem(source, f"is not valid JSON: {error.msg}", error.lineno)]) from error
     except yaml.YAMLError as error:

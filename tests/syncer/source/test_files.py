@@ -1,6 +1,7 @@
 """Loading a billing source: the example loads whole; a bad file gets every problem at once, located."""
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -127,3 +128,29 @@ def test_the_file_source_is_a_source_adapter():
 
     source: SourceAdapter = FileSource(EXAMPLE)
     assert source.name == str(EXAMPLE) and len(source.load().customers) == 1
+
+
+CREDIT = """\
+format_version: 1
+customers:
+  - {id: cus_1, name: Acme}
+credits:
+  - {id: cr_1, customer_id: cus_1, amount: "10.00", currency: NZD, granted_on: GRANTED}
+"""
+
+
+def test_an_iso_date_loads_as_a_date():
+    assert parse_book(CREDIT.replace("GRANTED", "2024-02-29")).credits[0].granted_on == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2024-02-30", "is not a date (YYYY-MM-DD): '2024-02-30'"),
+        ("2024-02-01T10:00:00", "is a date and time; give the date alone (YYYY-MM-DD)"),
+        ("2024-02-01 10:00:00Z", "is a date and time; give the date alone (YYYY-MM-DD)"),
+        ("next tuesday", "is not a date (YYYY-MM-DD): 'next tuesday'"),
+    ],
+)
+def test_an_impossible_or_timed_date_is_a_located_problem_not_a_crash(written, message):
+    assert problems(CREDIT.replace("GRANTED", written)) == [f"book.yaml:5: credits[0] (cr_1).granted_on: {message}"]
