@@ -17,10 +17,11 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from syncer.source.locations import NodePath, locate
 from syncer.source.model import FORMAT_VERSION, BillingBook, DisputeOutcome
 from syncer.source.schema import SECTIONS
 
-Path_ = tuple[str | int, ...]
+Path_ = NodePath
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
                 )
             ]
         ) from error
-    lines = node_lines(text)
+    located = locate(text)
+    lines = located.lines
     problems: list[SourceProblem] = []
 
     def problem(message: str, at: Path_ = (), field: str | None = None, record: str | None = None) -> None:
@@ -91,6 +93,15 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
 
     if not isinstance(data, dict):
         raise SourceError([SourceProblem(source, "must be a mapping with format_version and lists of records", 1)])
+    for path, repeated_on in located.duplicates:
+        # The parsers keep a repeated key's last value and drop the first without a word, so refuse it.
+        record, field_path = None, path
+        if len(path) > 2 and isinstance(path[1], int):
+            written_id = located.ids.get(path[:2])
+            record, field_path = _label(str(path[0]), path[1], {"id": written_id}), path[2:]
+        problems.append(
+            SourceProblem(source, "appears twice; keep one", repeated_on, record, ".".join(map(str, field_path)))
+        )
     version = data.get("format_version")
     if version != FORMAT_VERSION:
         problem(
@@ -180,30 +191,6 @@ def _plain(message: str) -> str:
     return {"Unknown field.": "is not a field of this record", "Missing data for required field.": "is required"}.get(
         message, message
     )
-
-
-def node_lines(text: str) -> dict[Path_, int]:
-    """The 1-based line of every node, by its path of keys and list indexes (JSON is YAML, so both work)."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return {}
-    lines: dict[Path_, int] = {}
-
-    def walk(node: yaml.Node | None, path: Path_) -> None:
-        if node is None:
-            return
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                lines.setdefault((*path, str(key.value)), key.start_mark.line + 1)
-                walk(value, (*path, str(key.value)))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, (*path, index))
-
-    walk(root, ())
-    return lines
 
 
 def _cross_checks(book: BillingBook) -> Iterable[tuple[str, int, str, str, str]]:

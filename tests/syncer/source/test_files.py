@@ -154,3 +154,27 @@ def test_an_iso_date_loads_as_a_date():
 )
 def test_an_impossible_or_timed_date_is_a_located_problem_not_a_crash(written, message):
     assert problems(CREDIT.replace("GRANTED", written)) == [f"book.yaml:5: credits[0] (cr_1).granted_on: {message}"]
+
+
+def test_a_key_written_twice_is_refused_rather_than_silently_keeping_the_last():
+    text = """\
+format_version: 1
+customers:
+  - {id: cus_1, name: Acme}
+credits:
+  - {id: cr_1, customer_id: cus_1, amount: "10.00", amount: "1000.00", currency: NZD, granted_on: 2024-02-01}
+credits:
+  - {id: cr_2, customer_id: cus_1, amount: "5.00", currency: NZD, granted_on: 2024-02-01}
+"""
+    assert problems(text) == [
+        "book.yaml:5: credits[0] (cr_1).amount: appears twice; keep one",
+        "book.yaml:6: credits: appears twice; keep one",
+    ]
+
+
+def test_a_key_written_twice_in_json_is_refused_too(tmp_path):
+    path = tmp_path / "book.json"
+    path.write_text('{"format_version": 1,\n "format_version": 1}', encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        load_book(path)
+    assert [str(problem) for problem in error.value.problems] == [f"{path}:2: format_version: appears twice; keep one"]
