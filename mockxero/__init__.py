@@ -1,5 +1,9 @@
-"""mockxero: an offline emulation of the Xero Accounting API with a checked double-entry ledger."""
+"""mockxero: an offline emulation of the Xero Accounting API with a checked double-entry ledger.
+
+``create_app`` builds the Flask app; ``running`` starts one in-process for a test (see ``mockxero.embedding``).
+"""
 
 from .app import create_app
+from .embedding import ControlAPIError, LedgerBroken, RunningMock, Tenant, running
 
-__all__ = ["create_app"]
+__all__ = ["ControlAPIError", "LedgerBroken", "RunningMock", "Tenant", "create_app", "running"]

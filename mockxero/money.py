@@ -1,7 +1,7 @@
 """Xero's document arithmetic, as pure functions every document with line items shares.
 
 Invoices, credit notes and bank transactions all total their lines the same way (the spec's LineAmountTypes
-and Xero's "Rounding in Xero" guide; docs/fidelity/line-items.md):
+and Xero's "Rounding in Xero" guide; docs/fidelity/line-items-invoices-credit-notes.md):
 
 * a line's amount is ``Quantity × UnitAmount`` (less a discount), rounded to cents;
 * tax is computed **per line** and rounded half-up to cents, then summed, so three lines of 25.06, 25.61

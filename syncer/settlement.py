@@ -10,6 +10,8 @@ and reports, as values:
 * per payout, the clearing account's net movement for the payout's items, which must be zero;
 * per payout, what reached the deposit account, which must equal the payout's net (the bank statement);
 * an item of a payout with no object in Xero;
+* a payout that reached the deposit account as more than one movement, and a movement into a deposit
+  account referenced as a payout the billing book does not have;
 * per currency, the clearing account's balance over every object the engine wrote.
 
 The fee trap (the fee drawn from deposit: gross 100.00, fee 3.20, payout 96.80) shows as clearing 3.20 for
@@ -111,6 +113,18 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
                     if not reference.startswith("payout:"):
                         deposit_by_record[record] += movement.amount
         payouts.append(PayoutSettlement(payout.id, payout.currency, clearing_net, deposited, payout.net))
+        transfers_in = [m for m in by_reference.get(f"payout:{payout.id}", []) if m.account == deposit]
+        if len(transfers_in) > 1:
+            amounts = ", ".join(str(m.amount) for m in transfers_in)
+            problems.append(
+                SettlementProblem(
+                    f"deposit account {deposit} received {len(transfers_in)} movements for this payout ({amounts}), "
+                    "not one",
+                    payout.id,
+                    payout.currency,
+                    (payout.id,),
+                )
+            )
         if clearing_net != ZERO:
             causes = _residue_causes(clearing_by_record, payout.id)
             problems.append(
@@ -131,6 +145,22 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
                     causes,
                 )
             )
+    known_payouts = {f"payout:{payout.id}" for payout in book.payouts}
+    for currency, currency_accounts in accounts.items():
+        for movement in movements:
+            if (
+                movement.account == currency_accounts.deposit_bank
+                and movement.reference.startswith("payout:")
+                and movement.reference not in known_payouts
+            ):
+                problems.append(
+                    SettlementProblem(
+                        f"deposit account {currency_accounts.deposit_bank} received {movement.amount} as "
+                        f"{movement.reference}, which no payout in the billing book explains",
+                        currency=currency,
+                        records=(movement.reference.removeprefix("payout:"),),
+                    )
+                )
     balances = _clearing_balances(movements, accounts)
     settled_references = {reference for payout in book.payouts for reference, _ in _items(payout, book, disputes)}
     for currency, balance in balances.items():

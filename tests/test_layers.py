@@ -53,7 +53,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("the protocol shared by the views", ("mockxero.protocol",)),
     ("HTTP views", ("mockxero.api", "mockxero.control", "mockxero.identity.views")),
     ("the app factory", ("mockxero.app",)),
+    ("serving the app on a socket", ("mockxero.serving",)),
+    ("the emulator embedded in another program's tests", ("mockxero.embedding",)),
     ("the command line and the contract builder", ("mockxero.cli", "mockxero.openapi")),
+    ("the pytest plugin", ("mockxero.pytest_plugin",)),
     ("the package's front door", ("mockxero.__main__", "mockxero")),
 ]
 # The sync engine's own layers, lowest first: the vocabulary, then the parts that each turn it into one

@@ -8,12 +8,16 @@ only the server's own (host, port, configuration file) are written here.
 
 from __future__ import annotations
 
+import json
+import logging
 import signal
 import socket
+import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
@@ -162,6 +166,9 @@ def serve(host: str, port: int, config_file: str | None, **given: Any) -> None:
     except StoreFileError as exc:
         raise click.ClickException(str(exc)) from exc
     with _listen(host, port) as listener:  # werkzeug serves on its own duplicate of this socket
+        app.wsgi_app = RequestLines(app.wsgi_app, sys.stderr)  # type: ignore[method-assign]
+        # RequestLines says what werkzeug's access log said, in a form a log collector can parse
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         server = make_server(host, port, app, threaded=True, fd=listener.fileno())
     _announce(server, config)
     _serve_until_interrupted(server)
@@ -237,3 +244,35 @@ def _serve_until_interrupted(server: BaseWSGIServer) -> None:
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
+
+
+class RequestLines:
+    """WSGI middleware: one JSON line per request on ``stream`` (time, method, path, status, milliseconds).
+
+    ``status`` is null when no answer was sent (a fault cut the connection). Query strings are left out:
+    they may carry ids a log need not keep, and the path is what a reader looks for.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], stream: IO[str], now: Callable[[], float] = time.time):
+        self.wsgi_app, self.stream, self.now = wsgi_app, stream, now
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        started = self.now()
+        answered: dict[str, int] = {}
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            answered["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        try:
+            return list(self.wsgi_app(environ, recording_start_response))  # the app's bodies are small
+        finally:
+            line = {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+                "method": environ.get("REQUEST_METHOD"),
+                "path": environ.get("PATH_INFO"),
+                "status": answered.get("status"),
+                "ms": round((self.now() - started) * 1000, 1),
+            }
+            self.stream.write(json.dumps(line) + "\n")
+            self.stream.flush()

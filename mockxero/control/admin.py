@@ -28,6 +28,18 @@ SNAPSHOT_FORMAT = 1  # bump when the layout of a snapshot changes
 SYSTEM_NAMESPACE = "system"
 
 
+# --- is it up ---------------------------------------------------------------------------------------------
+
+
+@bp.get("/health")
+def health() -> Response:
+    """200 once the emulator answers: what a CI service's or container's health check polls."""
+    emulator = get_emulator()
+    return json_response(
+        {"status": "ok", "tenants": len(emulator.identity.tenants), "now": emulator.clock.now().isoformat()}
+    )
+
+
 # --- who is configured ---------------------------------------------------------------------------------
 
 

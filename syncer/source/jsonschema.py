@@ -17,7 +17,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from syncer.source.model import FORMAT_VERSION
-from syncer.source.schema import SECTIONS, Day, Moment, Money
+from syncer.source.schema import DAY, SECTIONS, Day, Moment, Money
 
 OUTPUT = Path(__file__).resolve().parents[2] / "contracts" / "billing-source.schema.json"
 MONEY = {"anyOf": [{"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,4})?$"}, {"type": "number"}]}
@@ -27,9 +27,10 @@ def _field(field: fields.Field) -> dict[str, Any]:
     if isinstance(field, Money):
         spec: dict[str, Any] = dict(MONEY)
     elif isinstance(field, Day):
-        spec = {"type": "string", "format": "date"}
+        # the pattern as well as the format: validators do not assert formats unless asked to
+        spec = {"type": "string", "format": "date", "pattern": f"^{DAY.pattern}$"}
     elif isinstance(field, Moment):
-        spec = {"type": "string", "format": "date-time"}
+        spec = {"type": "string", "format": "date-time", "pattern": r"(Z|z|[+-][0-9]{2}:?[0-9]{2})$"}
     elif isinstance(field, fields.Enum):
         spec = {"enum": [member.value if field.by_value else member.name for member in field.enum]}
     elif isinstance(field, fields.Nested):
@@ -81,7 +82,10 @@ def build() -> dict[str, Any]:
         "required": ["format_version"],
         "properties": {
             "format_version": {"const": FORMAT_VERSION},
-            **{section: {"type": "array", "items": _object(schema())} for section, schema in SECTIONS.items()},
+            # a section may be left empty (``credits:`` with nothing after it reads as null)
+            **{
+                section: {"type": ["array", "null"], "items": _object(schema())} for section, schema in SECTIONS.items()
+            },
         },
     }
 

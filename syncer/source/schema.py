@@ -8,6 +8,7 @@ contracts/billing-source.schema.json states the same format as JSON Schema.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -19,13 +20,17 @@ from syncer.source import model
 
 ID = fields.String(required=True, validate=validate.Length(min=1, max=255))
 
+# A plain decimal: no exponent, no spaces, no leading "+" or bare "." (the JSON Schema states the same).
+AMOUNT = re.compile(r"-?\d+(\.\d+)?")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 class Money(fields.Field):
     """An exact amount: a string such as ``"19.99"``, an integer, or a JSON number read as Decimal."""
 
     default_error_messages = {
         "float": 'write amounts as quoted strings ("{value}"): a bare decimal in YAML is a binary float',
-        "invalid": "is not an amount: {value!r}",
+        "invalid": 'is not an amount (a plain decimal such as "19.99" or "-5"): {value!r}',
         "places": "has more than 4 decimal places: {value}",
     }
 
@@ -37,9 +42,11 @@ class Money(fields.Field):
         if isinstance(value, int | Decimal):
             amount = Decimal(value)
         elif isinstance(value, str):
+            if not AMOUNT.fullmatch(value):
+                raise self.make_error("invalid", value=value)
             try:
-                amount = Decimal(value.strip())
-            except InvalidOperation:
+                amount = Decimal(value)
+            except InvalidOperation:  # the pattern admits only what Decimal reads; kept as a guard
                 raise self.make_error("invalid", value=value) from None
         else:
             raise self.make_error("invalid", value=value)
@@ -59,11 +66,12 @@ class Day(fields.Field):
             raise ValidationError("is a date and time; give the date alone (YYYY-MM-DD)")
         if isinstance(value, date):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and DAY.fullmatch(value):
             try:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
+        elif isinstance(value, str):
             try:
                 datetime.fromisoformat(value)
             except ValueError:

@@ -3,9 +3,15 @@
 SQLite in WAL mode, one short transaction per save. The engine saves after **every** Xero call, so a save
 must cost the same with 100 000 mapped objects as with 1 000: an indexed row upsert does, where tinydb's
 default JSON storage rewrites the whole file on every change (bench/bench_state_save.py measures it).
-``synchronous=FULL``: a save that returned is on disk even if the machine loses power, which is the
-promise exactly-once rests on (an intent lost to a power cut would let a re-run write twice); WAL keeps
-that cheap, since a commit is one sequential append to the log.
+``synchronous=FULL``, not NORMAL: in WAL mode NORMAL is safe against a crash of the process but may lose
+the last commits when the machine loses power, and a lost intent or mapping is exactly what exactly-once
+cannot afford (the Xero object exists, the state does not know it, the next run writes it again). FULL
+syncs the log on every commit; WAL keeps that cheap, since a commit is one sequential append to the log
+(bench/RESULTS.md has the figures).
+
+The schema is versioned: the ``migrations`` table holds one row per schema version applied. A file from
+a newer xero-sync, a file that is not SQLite, a damaged one, or an SQLite file of someone else's is
+refused with ``StateError`` before anything is written to it.
 
 The intent journal is what makes a crash safe: ``begin_write`` is saved before the call goes out and
 ``complete_write`` after the answer. An intent still there when the next run starts means the call may
@@ -17,6 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +32,7 @@ from typing import Any
 from syncer.refs import Kind, Ref
 
 SCHEMA_VERSION = 1
-_SCHEMA = """
+_SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE mappings (
     tenant_id TEXT NOT NULL, kind TEXT NOT NULL, source_id TEXT NOT NULL,
@@ -50,6 +57,11 @@ CREATE TABLE outcomes (
     PRIMARY KEY (run_id, position)
 ) WITHOUT ROWID;
 """
+_MIGRATIONS_TABLE = "CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);"
+# MIGRATIONS[n] takes a file from version n to n + 1; each runs in its own transaction with its row in
+# ``migrations``, so a crash mid-way leaves the file at the last whole version.
+MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1}
+assert max(MIGRATIONS) + 1 == SCHEMA_VERSION
 
 
 class StateError(Exception):
@@ -75,7 +87,9 @@ class OutcomeRecord:
 
 
 @dataclass(frozen=True)
-class RunRecord:
+class RunSummary:
+    """One run as the ledger lists it; times are ISO 8601 UTC text, ``resume_at`` when a limit stopped it."""
+
     run_id: int
     tenant_id: str
     started_at: str
@@ -86,8 +100,20 @@ class RunRecord:
     retries: int
     seconds: float
     resume_at: str | None
+
+
+@dataclass(frozen=True)
+class RunRecord(RunSummary):
+    """One run with the plan it carried out (replayable) and its outcomes in the order they happened."""
+
     plan: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[OutcomeRecord] = field(default_factory=list)
+
+
+def _summary(row: tuple[Any, ...]) -> RunSummary:
+    """A ``runs`` row without its plan (column 6)."""
+    run_id, tenant, started, finished, status, digest, _plan, calls, retries, seconds, resume_at = row
+    return RunSummary(run_id, tenant, started, finished, status, digest, calls, retries, seconds, resume_at)
 
 
 def _now() -> str:
@@ -101,40 +127,69 @@ class StateStore:
 
     @classmethod
     def open(cls, path: str | Path) -> StateStore:
-        """Open (or create) a state file; a file that is not ours, or from a newer version, is refused untouched."""
+        """Open (or create) a state file, migrating it to this version; a file that is not ours, is damaged or
+        comes from a newer version is refused untouched."""
         path = Path(path)
-        existed = path.exists() and path.stat().st_size > 0
+        connection: sqlite3.Connection | None = None
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+            store = cls(connection, path)
+            # judged before any pragma: switching to WAL writes to the file, which a refused file must not see
+            version = store._version()
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA foreign_keys=ON")
-            store = cls(connection, path)
-            store._prepare(existed)
+            store._migrate(version)
         except sqlite3.DatabaseError as error:
+            if connection is not None:
+                connection.close()
+            if getattr(error, "sqlite_errorname", "") == "SQLITE_CORRUPT":
+                raise StateError(f"{path}: the state file is damaged ({error}); refusing to use it") from error
             raise StateError(f"{path}: not a state file xero-sync can read ({error})") from error
+        except StateError:
+            if connection is not None:
+                connection.close()
+            raise
         return store
 
-    def _prepare(self, existed: bool) -> None:
+    def _version(self) -> int:
+        """The file's schema version: 0 for a new, empty file."""
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables:
-            if existed:
-                raise StateError(f"{self.path}: an SQLite file without xero-sync's tables; refusing to change it")
-            # one script, one transaction: a crash here leaves an empty file, never half a schema
-            self._db.executescript(
-                f"BEGIN IMMEDIATE; {_SCHEMA} INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
-            )
-            return
+            # new, or SQLite with nothing in it: a crash while the first schema was written leaves exactly this
+            # (switching to WAL writes the header first), and there is nothing in it to lose
+            return 0
         if "meta" not in tables:
             raise StateError(f"{self.path}: an SQLite file that is not a xero-sync state file; refusing to change it")
-        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        version = int(row[0]) if row else 0
+        damage = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if damage != ["ok"]:
+            raise StateError(f"{self.path}: the state file is damaged ({'; '.join(damage[:3])}); refusing to use it")
+        if "migrations" in tables:
+            row = self._db.execute("SELECT MAX(version) FROM migrations").fetchone()
+        else:  # the first files kept their version in meta only
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        version = int(row[0]) if row and row[0] is not None else 0
         if version > SCHEMA_VERSION:
             raise StateError(
                 f"{self.path}: written by a newer xero-sync (state version {version}, this one reads up to "
                 f"{SCHEMA_VERSION}); upgrade xero-sync"
             )
-        # migrations from older versions go here, one step per version, each in its own transaction
+        if "migrations" not in tables:
+            # adopt: record the version the file already has, in the table later migrations add rows to
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {_MIGRATIONS_TABLE} INSERT INTO migrations VALUES ({version}, '{_now()}'); COMMIT;"
+            )
+        return version
+
+    def _migrate(self, version: int) -> None:
+        for step in range(version, SCHEMA_VERSION):
+            # one script, one transaction: a crash here leaves the file at the previous version
+            head = _MIGRATIONS_TABLE if step == 0 else ""
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {head} {MIGRATIONS[step]} "
+                f"INSERT INTO migrations VALUES ({step + 1}, '{_now()}'); "
+                f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{step + 1}'); COMMIT;"
+            )
 
     def close(self) -> None:
         self._db.close()
@@ -145,19 +200,21 @@ class StateStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    class _Tx:
-        def __init__(self, db: sqlite3.Connection):
-            self.db = db
-
-        def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
-            return self.db
-
-        def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
-
-    def _transaction(self) -> StateStore._Tx:
-        return StateStore._Tx(self._db)
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One save: all of it is written, or (with ``StateError``) none of it, whatever SQLite says."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StateError(f"{self.path}: the state could not be saved ({error}); nothing was written") from error
 
     # -- mappings and intents --
 
@@ -231,6 +288,8 @@ class StateStore:
 
     def record_outcome(self, run_id: int, kind: str, source_id: str, outcome: str, detail: str) -> None:
         with self._transaction() as db:
+            if db.execute("SELECT 1 FROM runs WHERE run_id=?", (run_id,)).fetchone() is None:
+                raise StateError(f"{self.path}: there is no run {run_id} to record an outcome in")
             position = db.execute("SELECT COUNT(*) FROM outcomes WHERE run_id=?", (run_id,)).fetchone()[0]
             db.execute(
                 "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?)", (run_id, position, kind, source_id, outcome, detail)
@@ -240,47 +299,29 @@ class StateStore:
         self, run_id: int, *, status: str, calls: int, retries: int, seconds: float, resume_at: datetime | None
     ) -> None:
         with self._transaction() as db:
+            if db.execute("SELECT 1 FROM runs WHERE run_id=?", (run_id,)).fetchone() is None:
+                raise StateError(f"{self.path}: there is no run {run_id} to finish")
             db.execute(
                 "UPDATE runs SET finished_at=?, status=?, calls=?, retries=?, seconds=?, resume_at=? WHERE run_id=?",
                 (_now(), status, calls, retries, seconds, resume_at.isoformat() if resume_at else None, run_id),
             )
 
-    def runs(self, tenant_id: str | None = None) -> list[RunRecord]:
+    def runs(self, tenant_id: str | None = None) -> list[RunSummary]:
         query = "SELECT * FROM runs" + (" WHERE tenant_id=?" if tenant_id else "") + " ORDER BY run_id"
         rows = self._db.execute(query, (tenant_id,) if tenant_id else ())
-        return [self._run(row, with_details=False) for row in rows]
+        return [_summary(row) for row in rows]
 
     def run(self, run_id: int) -> RunRecord:
         row = self._db.execute("SELECT * FROM runs WHERE run_id=?", (run_id,)).fetchone()
         if row is None:
             raise StateError(f"{self.path}: there is no run {run_id}")
-        return self._run(row, with_details=True)
-
-    def _run(self, row: tuple[Any, ...], *, with_details: bool) -> RunRecord:
-        run_id, tenant, started, finished, status, digest, plan, calls, retries, seconds, resume_at = row
-        outcomes: list[OutcomeRecord] = []
-        if with_details:
-            outcomes = [
-                OutcomeRecord(*found)
-                for found in self._db.execute(
-                    "SELECT kind, source_id, outcome, detail FROM outcomes WHERE run_id=? ORDER BY position",
-                    (run_id,),
-                )
-            ]
-        return RunRecord(
-            run_id,
-            tenant,
-            started,
-            finished,
-            status,
-            digest,
-            calls,
-            retries,
-            seconds,
-            resume_at,
-            json.loads(plan) if with_details else [],
-            outcomes,
-        )
+        outcomes = [
+            OutcomeRecord(*found)
+            for found in self._db.execute(
+                "SELECT kind, source_id, outcome, detail FROM outcomes WHERE run_id=? ORDER BY position", (run_id,)
+            )
+        ]
+        return RunRecord(**vars(_summary(row)), plan=json.loads(row[6]), outcomes=outcomes)
 
     def iter_tenants(self) -> Iterator[str]:
         for (tenant,) in self._db.execute("SELECT DISTINCT tenant_id FROM mappings ORDER BY tenant_id"):

@@ -122,7 +122,10 @@ class XeroClient:
     def find(self, collection: str, field_name: str, value: str) -> list[dict[str, Any]]:
         """Live objects of ``collection`` whose ``field_name`` equals ``value`` (Xero's ``where`` filter)."""
         quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-        found = self.get(collection, {"where": f'{field_name}=="{quoted}"'}).get(collection) or []
+        params = {"where": f'{field_name}=="{quoted}"'}
+        if collection.strip("/") == "Contacts":
+            params["includeArchived"] = "true"  # an archived contact still holds its ContactNumber
+        found = self.get(collection, params).get(collection) or []
         return [item for item in found if item.get("Status") not in ("DELETED", "VOIDED")]
 
     # -- the loop every call goes through --
@@ -143,8 +146,9 @@ class XeroClient:
         attempt = 0
         while True:
             attempt += 1
+            token = self.auth.access_token()
             headers = {
-                "Authorization": f"Bearer {self.auth.access_token()}",
+                "Authorization": f"Bearer {token}",
                 "xero-tenant-id": self.tenant_id,
                 "Accept": "application/json",
             }
@@ -159,6 +163,8 @@ class XeroClient:
                     response = self.session.request(
                         method, url, params=params, data=data, headers=headers, timeout=self.timeout
                     )
+                except requests.ConnectTimeout:
+                    event = Event.timeout()  # no connection was made: nothing can have been written
                 except requests.Timeout:
                     event, uncertain = Event.timeout(), True
                 except requests.ConnectionError:
@@ -174,7 +180,7 @@ class XeroClient:
                     event = Event.http(response.status_code, retry_after, problem)
             if event.status == 401 and not renewed:
                 renewed = True  # the token died early (revoked, clock skew): one fresh token, then the policy
-                self.auth.renew()
+                self.auth.renew(rejected=token)
                 continue
             if uncertain and data is not None and reconcile is not None:
                 found = reconcile()  # the write may have committed before the answer was lost

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ import requests
 from ..clock import Clock
 from .errors import AuthFailed, TokenStoreError
 
+UNREACHABLE_ATTEMPTS = 3  # tries of the token endpoint when it cannot be reached, 1 s then 2 s apart
 EARLY = timedelta(seconds=60)  # renew this long before expiry, so no call goes out with a dying token
 
 
@@ -115,28 +117,53 @@ class Authenticator:
         self.clock = clock
         self.session = session or requests.Session()
         self.timeout = timeout
+        # Workers share one Authenticator: refreshing one token set twice at once makes Xero answer the
+        # second with invalid_grant, so renewals take turns.
+        self._lock = threading.RLock()
 
     def access_token(self) -> str:
-        token = self.store.load()
-        if token is None or not token.usable(self.clock.now()):
-            token = self.renew()
-        return token.access_token
+        with self._lock:
+            token = self.store.load()
+            if token is None or not token.usable(self.clock.now()):
+                token = self.renew()
+            return token.access_token
 
-    def renew(self) -> Token:
-        """A new token now (after expiry, or after Xero answered 401)."""
-        current = self.store.load()
+    def renew(self, rejected: str | None = None) -> Token:
+        """A new token now (after expiry, or after Xero answered 401 to ``rejected``). When the stored token
+        is no longer ``rejected`` another worker has already renewed it, and that one is returned."""
+        with self._lock:
+            current = self.store.load()
+            if (
+                rejected is not None
+                and current is not None
+                and current.access_token != rejected
+                and current.usable(self.clock.now())
+            ):
+                return current
+            return self._renew(current)
+
+    def _renew(self, current: Token | None) -> Token:
         if current is not None and current.refresh_token:
             form = {"grant_type": "refresh_token", "refresh_token": current.refresh_token}
         else:
             form = {"grant_type": "client_credentials"}
         if not self.client_id or not self.client_secret:
             raise AuthFailed("no usable token and no client id and secret to get one; connect the organisation")
-        try:
-            response = self.session.post(
-                self.token_url, data=form, auth=(self.client_id, self.client_secret), timeout=self.timeout
-            )
-        except requests.RequestException as error:
-            raise AuthFailed(f"cannot reach {self.token_url}: {error}") from error
+        response = None
+        for attempt in range(1, UNREACHABLE_ATTEMPTS + 1):
+            try:
+                response = self.session.post(
+                    self.token_url, data=form, auth=(self.client_id, self.client_secret), timeout=self.timeout
+                )
+                break
+            except (requests.ConnectionError, requests.Timeout) as error:
+                # A lost answer is safe to ask again: Xero keeps the old refresh token valid for 30 minutes.
+                if attempt == UNREACHABLE_ATTEMPTS:
+                    raise AuthFailed(f"cannot reach {self.token_url}: {error}") from error
+                self.clock.sleep(2 ** (attempt - 1))
+            except requests.RequestException as error:
+                raise AuthFailed(f"cannot reach {self.token_url}: {error}") from error
+        assert response is not None
         answer = _json(response)
         if response.status_code != 200 or "access_token" not in answer:
             reason = answer.get("error_description") or answer.get("error") or response.text[:200]

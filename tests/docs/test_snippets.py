@@ -3,9 +3,13 @@
 - ``bash`` and ``console`` (the ``$ `` lines) run in a shell against the emulator served on a loopback
   port (``127.0.0.1:8765`` and ``localhost:8765`` in the text become its address; ``BASE``, ``TENANT`` and
   ``TOKEN`` are set as the README sets them), from a scratch directory that sees ``contracts/``; they must
-  exit 0. The set-up block is checked against ``.ci/run`` instead (it installs and serves forever), and a
+  exit 0. ``curl`` runs with ``--fail-with-body``, so a request the emulator refuses (a wrong path, a bad
+  body) fails the block. The set-up block is checked against ``.ci/run`` instead (it installs and serves forever), and a
   block that runs pytest is the test suite itself.
-- ``python`` blocks must compile, and every import in them must import: a renamed API fails here.
+- ``python`` blocks run, each in a fresh namespace. A block that is an excerpt of a module says so on the
+  line above its fence, ``<!-- snippet-namespace: mockxero.api.contacts -->``, and runs among that
+  module's names (a name the module no longer has fails). A block that is a sketch with parts left out
+  (``book``, ``settings``) says ``<!-- snippet: sketch -->`` and must compile with every import importing.
 - ``json`` and ``yaml`` blocks must parse; a fault-rule or configuration document must load with the real
   loader.
 - ``text`` blocks are output and pictures, not code. A block with no language fails: say which it is.
@@ -14,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import os
 import re
@@ -30,6 +35,11 @@ from mockxero.traffic.faults import rules_from_document
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"(?ms)^```([\w-]*)\n(.*?)^```")
+# The HTML comment on the line above a python fence that says how the block runs.
+MARKER = re.compile(r"<!--\s*snippet(?:-namespace)?:\s*([\w.]+)\s*-->\s*\Z")
+# Every shell block's curl fails on an HTTP error status instead of printing the error and exiting 0.
+CURL_FAILS_ON_ERROR = 'curl() { command curl --fail-with-body "$@"; }\n'
+
 KNOWN = {"bash", "console", "python", "json", "yaml", "text"}
 
 
@@ -41,6 +51,14 @@ def blocks() -> list[tuple[str, int, str, str]]:
             line = text[: match.start()].count("\n") + 1
             found.append((str(page.relative_to(ROOT)), line, match.group(1), match.group(2)))
     return found
+
+
+def python_marker(page: str, line: int) -> str | None:
+    """What the comment just above the fence at ``page:line`` says: a module name, ``sketch`` or nothing."""
+    above = (ROOT / page).read_text(encoding="utf-8").splitlines()[: line - 1]
+    previous = next((text for text in reversed(above) if text.strip()), "")
+    marker = MARKER.search(previous)
+    return marker.group(1) if marker else None
 
 
 def ids(block: tuple[str, int, str, str]) -> str:
@@ -110,7 +128,7 @@ def test_shell_blocks_run(block, served, monkeypatch):
         "PYTHONPATH": str(ROOT),
     }
     result = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", script],
+        ["bash", "-e", "-o", "pipefail", "-c", CURL_FAILS_ON_ERROR + script],
         cwd=scratch,
         env=env,
         capture_output=True,
@@ -121,12 +139,17 @@ def test_shell_blocks_run(block, served, monkeypatch):
 
 
 @pytest.mark.parametrize("block", [b for b in ALL if b[2] == "python"], ids=ids)
-def test_python_blocks_compile_and_their_imports_import(block):
+def test_python_blocks_run(block):
     page, line, _, code = block
-    tree = ast.parse(code, filename=f"{page}:{line}")
-    imports = [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]
-    namespace: dict = {}
-    exec(compile(ast.Module(body=imports, type_ignores=[]), f"{page}:{line}", "exec"), namespace)
+    where = f"{page}:{line}"
+    tree = ast.parse(code, filename=where)
+    marker = python_marker(page, line)
+    if marker == "sketch":
+        imports = [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]
+        exec(compile(ast.Module(body=imports, type_ignores=[]), where, "exec"), {})
+        return
+    namespace: dict = dict(vars(importlib.import_module(marker))) if marker else {"__name__": "snippet"}
+    exec(compile(tree, where, "exec"), namespace)
 
 
 @pytest.mark.parametrize("block", [b for b in ALL if b[2] in ("json", "yaml")], ids=ids)
@@ -135,6 +158,10 @@ def test_data_blocks_parse_and_load(block, tmp_path):
     document = json.loads(code) if language == "json" else yaml.safe_load(code)
     if isinstance(document, dict) and "faults" in document:
         assert rules_from_document(document)
+    if isinstance(document, dict) and "format_version" in document:
+        from syncer.source.files import parse_book
+
+        assert parse_book(code, source=f"{page}:{line}", as_json=language == "json")
     if isinstance(document, dict) and "tenants" in document:
         from mockxero.config import load_config_file
 
@@ -143,18 +170,31 @@ def test_data_blocks_parse_and_load(block, tmp_path):
         assert load_config_file(path)
 
 
-def test_a_broken_shell_block_fails(served):
-    base, token, scratch = served
-    result = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", "xero-sync no-such-command"],
-        cwd=scratch,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode != 0
+def test_a_broken_shell_block_fails(served, monkeypatch):
+    with pytest.raises(AssertionError, match="No such command"):
+        test_shell_blocks_run(("x.md", 1, "bash", "xero-sync no-such-command\n"), served, monkeypatch)
 
 
-def test_a_broken_python_block_fails():
+def test_a_curl_the_emulator_refuses_fails_its_block(served, monkeypatch):
+    wrong_path = 'curl -s -H "Authorization: Bearer $TOKEN" -H "xero-tenant-id: $TENANT" $BASE/api.xro/2.0/Contactz\n'
+    with pytest.raises(AssertionError, match='"Status":404'):
+        test_shell_blocks_run(("x.md", 1, "bash", wrong_path), served, monkeypatch)
+
+
+def test_a_python_block_that_fails_when_run_fails(tmp_path):
+    with pytest.raises(TypeError):
+        test_python_blocks_run(("README.md", 1, "python", "from decimal import Decimal\nDecimal('1') + 1.5\n"))
+
+
+def test_a_python_block_with_an_import_that_is_gone_fails():
     with pytest.raises(ImportError):
-        test_python_blocks_compile_and_their_imports_import(("x.md", 1, "python", "from syncer.engine import nope\n"))
+        test_python_blocks_run(("README.md", 1, "python", "from syncer.engine import nope\n"))
+
+
+def test_an_excerpt_runs_among_its_modules_names_and_fails_on_one_it_lacks():
+    page = "docs/listing.md"
+    ((line, code),) = [(b[1], b[3]) for b in ALL if b[0] == page and b[2] == "python"]
+    assert python_marker(page, line) == "mockxero.api.contacts"
+    test_python_blocks_run((page, line, "python", code))
+    with pytest.raises(NameError, match="ContactSchemaz"):
+        test_python_blocks_run((page, line, "python", code.replace("ContactSchema()", "ContactSchemaz()")))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import signal
 import socket
 from datetime import date
 
@@ -341,8 +343,66 @@ def test_a_bad_fault_file_is_a_usage_error(started, tmp_path):
     assert "fault rule 1: effect must be one of" in result.output
 
 
+def test_a_served_process_answers_health_serves_a_call_and_exits_0_on_sigterm_with_its_data_file_intact(tmp_path):
+    data_file = tmp_path / "books.json"
+    with serve_process("--data-file", str(data_file)) as server:
+        health = requests.get(server.url + "/mock-api/health", timeout=10)
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        token = requests.post(
+            server.url + "/connect/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+        ).json()["access_token"]
+        created = requests.put(
+            server.url + "/api.xro/2.0/Contacts",
+            json={"Contacts": [{"Name": "Kept On Disk"}]},
+            headers={
+                "Authorization": "Bearer " + token,
+                "xero-tenant-id": DEFAULT_TENANT_ID,
+                "Accept": "application/json",
+            },
+            timeout=10,
+        )
+        assert created.status_code == 200, created.text
+        server.process.send_signal(signal.SIGTERM)
+        rest, _ = server.process.communicate(timeout=30)
+    assert server.process.returncode == 0
+    assert "mockxero stopped." in rest
+    stored = json.loads(data_file.read_text(encoding="utf-8"))
+    contacts = stored[f"{DEFAULT_TENANT_ID}:Contacts"]
+    assert [row["Name"] for row in contacts.values()] == ["Kept On Disk"]
+
+
 def test_lock_date_flags_reach_the_first_tenant(started):
     result, server = started("--period-lock-date", "2026-03-31", env={"MOCKXERO_END_OF_YEAR_LOCK_DATE": "2025-12-31"})
     assert result.exit_code == 0, result.output
     tenant = config_of(server).default_tenant
     assert (tenant.period_lock_date, tenant.end_of_year_lock_date) == (date(2026, 3, 31), date(2025, 12, 31))
+
+
+def test_each_request_is_logged_as_one_json_line(started):
+    result, server = started()
+    assert result.exit_code == 0, result.output
+    assert isinstance(server.app.wsgi_app, serve_module.RequestLines)
+    lines = io.StringIO()
+    ticks = iter([100.0, 100.25])
+    server.app.wsgi_app = serve_module.RequestLines(server.app.wsgi_app.wsgi_app, lines, now=lambda: next(ticks))
+    assert server.app.test_client().get("/mock-api/health?x=1").status_code == 200
+    assert [json.loads(line) for line in lines.getvalue().splitlines()] == [
+        {"time": "1970-01-01T00:01:40Z", "method": "GET", "path": "/mock-api/health", "status": 200, "ms": 250.0}
+    ]
+
+
+def test_a_call_cut_off_by_a_fault_is_logged_with_no_status():
+    lines = io.StringIO()
+
+    def severed(environ, start_response):
+        raise ConnectionResetError("cut")
+
+    with pytest.raises(ConnectionResetError):
+        serve_module.RequestLines(severed, lines, now=lambda: 0.0)({"REQUEST_METHOD": "GET", "PATH_INFO": "/x"}, None)
+    assert json.loads(lines.getvalue())["status"] is None

@@ -387,3 +387,9 @@ def test_reset_of_one_tenant_keeps_fault_rules(client, emulator):
     client.post("/mock-api/faults", json={"effect": "status", "status": 503})
     client.post("/mock-api/reset", json={"tenant_id": emulator.config.default_tenant.tenant_id})
     assert len(client.get("/mock-api/faults").json["faults"]) == 1
+
+
+def test_health_answers_ok_with_the_tenant_count_and_the_emulator_time(client, clock):
+    response = client.get("/mock-api/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "tenants": 1, "now": clock.now().isoformat()}

@@ -1,12 +1,17 @@
 import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from syncer.refs import Kind, Ref
-from syncer.state.store import SCHEMA_VERSION, Mapped, StateError, StateStore
+from syncer.state.store import SCHEMA_VERSION, Mapped, RunSummary, StateError, StateStore
 
 TENANT = "6c1b4c07-5f0a-4c2e-9d3e-0d5e3f1a7b01"
 INVOICE = Ref(Kind.INVOICE, "inv_1")
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_a_completed_write_is_held_with_its_id_status_and_fingerprint(tmp_path):
@@ -30,6 +35,24 @@ def test_an_intent_survives_a_crash_between_the_write_and_the_save(tmp_path):
         assert reopened.pending(TENANT) == {}
 
 
+def test_an_intent_survives_the_process_being_killed_before_the_save(tmp_path):
+    """A real crash: a child process begins a write and dies with os._exit, closing nothing."""
+    path = tmp_path / "s.db"
+    script = (
+        "import os, sys\n"
+        "from syncer.refs import Kind, Ref\n"
+        "from syncer.state.store import StateStore\n"
+        "state = StateStore.open(sys.argv[1])\n"
+        f"state.begin_write({TENANT!r}, Ref(Kind.INVOICE, 'inv_1'), 'key-1', 'INV-0001')\n"
+        "os._exit(9)\n"
+    )
+    died = subprocess.run([sys.executable, "-c", script, str(path)], cwd=ROOT, capture_output=True, timeout=60)
+    assert died.returncode == 9, died.stderr
+    with StateStore.open(path) as reopened:
+        assert reopened.pending(TENANT) == {INVOICE: "key-1"}
+        assert reopened.held(TENANT) == {}
+
+
 def test_the_file_is_in_wal_mode_with_full_sync(tmp_path):
     with StateStore.open(tmp_path / "s.db") as state:
         assert state._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -50,9 +73,59 @@ def test_the_run_ledger_keeps_every_outcome_and_the_plan(tmp_path):
             [{"kind": "invoice", "source_id": "inv_1"}],
         )
         assert [(o.kind, o.outcome) for o in record.outcomes] == [("invoice", "created"), ("credit", "skipped")]
-        assert [r.run_id for r in state.runs()] == [run] and state.runs()[0].outcomes == []
-        with pytest.raises(StateError, match="there is no run 99"):
+        assert state.runs() == [
+            RunSummary(run, TENANT, record.started_at, record.finished_at, "clean", "digest", 3, 1, 0.5, None)
+        ]
+        assert state.runs("another-tenant") == []
+        with pytest.raises(StateError, match="there is no run 99$"):
             state.run(99)
+        with pytest.raises(StateError, match="there is no run 99 to record an outcome in"):
+            state.record_outcome(99, "invoice", "inv_1", "created", "")
+        with pytest.raises(StateError, match="there is no run 99 to finish"):
+            state.finish_run(99, status="clean", calls=0, retries=0, seconds=0, resume_at=None)
+
+
+def test_a_run_stopped_by_a_limit_keeps_when_it_may_resume_and_runs_list_by_tenant(tmp_path):
+    with StateStore.open(tmp_path / "s.db") as state:
+        first = state.start_run(TENANT, "d1", [])
+        state.finish_run(
+            first,
+            status="stopped",
+            calls=60,
+            retries=0,
+            seconds=61.0,
+            resume_at=datetime(2024, 2, 1, 9, 30, tzinfo=UTC),
+        )
+        other = state.start_run("tenant-2", "d2", [])
+        assert [r.run_id for r in state.runs()] == [first, other]
+        assert [(r.run_id, r.status, r.resume_at) for r in state.runs(TENANT)] == [
+            (first, "stopped", "2024-02-01T09:30:00+00:00")
+        ]
+        assert state.run(other).status == "running" and state.run(other).finished_at is None
+
+
+def test_held_after_a_thousand_completes_and_a_second_complete_replaces_the_mapping(tmp_path):
+    path = tmp_path / "s.db"
+    with StateStore.open(path) as state:
+        for n in range(1000):
+            ref = Ref(Kind.PAYMENT, f"pay_{n}")
+            state.begin_write(TENANT, ref, f"key-{n}", "")
+            state.complete_write(TENANT, ref, Mapped(f"id-{n}", "AUTHORISED", f"fp-{n}"))
+        state.complete_write(TENANT, Ref(Kind.PAYMENT, "pay_7"), Mapped("id-7", "DELETED", "fp-7b", 2))
+    with StateStore.open(path) as reopened:
+        held = reopened.held(TENANT)
+        assert len(held) == 1000 and reopened.pending(TENANT) == {}
+        assert held[Ref(Kind.PAYMENT, "pay_999")] == Mapped("id-999", "AUTHORISED", "fp-999")
+        assert held[Ref(Kind.PAYMENT, "pay_7")] == Mapped("id-7", "DELETED", "fp-7b", 2)
+
+
+def test_an_abandoned_write_leaves_no_intent_and_no_mapping(tmp_path):
+    with StateStore.open(tmp_path / "s.db") as state:
+        state.begin_write(TENANT, INVOICE, "key-1", "")
+        state.begin_write(TENANT, Ref(Kind.CONTACT, "cus_1"), "key-2", "")
+        state.abandon_write(TENANT, INVOICE)
+        assert state.pending(TENANT) == {Ref(Kind.CONTACT, "cus_1"): "key-2"}
+        assert state.held(TENANT) == {}
 
 
 def test_a_user_stated_mapping_is_held_and_sent_as_an_update(tmp_path):
@@ -65,11 +138,58 @@ def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):
     path = tmp_path / "s.db"
     StateStore.open(path).close()
     db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION + 1),))
+    db.execute("INSERT INTO migrations VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
     db.commit()
     db.close()
-    with pytest.raises(StateError, match="written by a newer xero-sync"):
+    before = path.read_bytes()
+    with pytest.raises(
+        StateError,
+        match=f"written by a newer xero-sync \\(state version {SCHEMA_VERSION + 1}, this one reads up to "
+        f"{SCHEMA_VERSION}\\); upgrade xero-sync",
+    ):
         StateStore.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_new_file_records_its_schema_version_in_the_migration_table(tmp_path):
+    path = tmp_path / "s.db"
+    StateStore.open(path).close()
+    StateStore.open(path).close()  # reopening applies nothing again
+    db = sqlite3.connect(path)
+    assert [row[0] for row in db.execute("SELECT version FROM migrations ORDER BY version")] == [1]
+    db.close()
+
+
+def test_a_first_version_file_without_the_migration_table_is_adopted_with_its_mappings(tmp_path):
+    path = tmp_path / "s.db"
+    with StateStore.open(path) as state:
+        state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE migrations")
+    db.commit()
+    db.close()
+    with StateStore.open(path) as reopened:
+        assert reopened.held(TENANT) == {INVOICE: Mapped("id-1", "AUTHORISED", "abc")}
+    db = sqlite3.connect(path)
+    assert [row[0] for row in db.execute("SELECT version FROM migrations")] == [1]
+    db.close()
+
+
+def test_a_damaged_state_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "s.db"
+    with StateStore.open(path) as state:
+        for n in range(300):
+            state.complete_write(TENANT, Ref(Kind.INVOICE, f"inv_{n}"), Mapped(f"id-{n}", "AUTHORISED", "x" * 64))
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[2 * page + 8 : 3 * page] = b"\xff" * (page - 8)  # a b-tree page overwritten past its header
+    path.write_bytes(bytes(data))
+    with pytest.raises(StateError) as refused:
+        StateStore.open(path)
+    assert str(refused.value).startswith(f"{path}: ")
+    assert "the state file is damaged (" in str(refused.value)
+    assert str(refused.value).endswith("); refusing to use it")
+    assert path.read_bytes() == bytes(data)
 
 
 def test_a_file_that_is_not_a_state_file_is_refused_and_left_alone(tmp_path):
@@ -83,5 +203,33 @@ def test_a_file_that_is_not_a_state_file_is_refused_and_left_alone(tmp_path):
     db.execute("CREATE TABLE t (x)")
     db.commit()
     db.close()
-    with pytest.raises(StateError, match="not a xero-sync state file"):
+    before = other.read_bytes()
+    with pytest.raises(StateError, match="an SQLite file that is not a xero-sync state file; refusing to change it"):
         StateStore.open(other)
+    assert other.read_bytes() == before and not (tmp_path / "other.db-wal").exists()
+
+
+def test_a_save_that_sqlite_cannot_make_raises_state_error_and_writes_nothing(tmp_path):
+    path = tmp_path / "s.db"
+    with StateStore.open(path) as state:
+        state._db.execute("PRAGMA busy_timeout=0")  # fail at once instead of waiting 30 s for the lock
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with pytest.raises(StateError, match=r"s\.db: the state could not be saved \(database is locked\); nothing"):
+            state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+        other.execute("ROLLBACK")
+        other.close()
+        assert state.held(TENANT) == {}
+        state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+        assert state.held(TENANT) == {INVOICE: Mapped("id-1", "AUTHORISED", "abc")}
+
+
+def test_a_file_left_by_a_crash_before_the_first_schema_was_written_is_set_up(tmp_path):
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")  # what open() had done when the process died
+    db.close()
+    assert path.stat().st_size > 0
+    with StateStore.open(path) as state:
+        state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+        assert state.held(TENANT) == {INVOICE: Mapped("id-1", "AUTHORISED", "abc")}

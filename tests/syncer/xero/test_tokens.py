@@ -77,3 +77,51 @@ def test_a_rotated_refresh_token_is_saved_before_it_is_used(tmp_path):
     assert FileTokenStore(tmp_path / "token.json").load().refresh_token == "refresh-2"
     auth.renew()
     assert identity.forms[-1] == {"grant_type": "refresh_token", "refresh_token": "refresh-2"}
+
+
+def test_a_401_to_a_token_another_worker_already_renewed_does_not_refresh_again():
+    clock = FakeClock()
+    store = MemoryTokenStore()
+    store.save(Token("access-0", clock.now() - timedelta(seconds=1), "refresh-1"))
+    identity = RotatingIdentity()
+    auth = Authenticator("https://identity", "id", "secret", store, clock, identity)  # type: ignore[arg-type]
+    assert auth.access_token() == "access-1"  # worker A renews the expired token
+    assert auth.renew(rejected="access-0").access_token == "access-1"  # worker B's 401 was for the old one
+    assert len(identity.forms) == 1  # refresh-2 was not spent a second time
+    assert auth.renew(rejected="access-1").access_token == "access-2"  # a 401 to the current one renews
+    assert identity.forms[-1] == {"grant_type": "refresh_token", "refresh_token": "refresh-2"}
+
+
+class LosingIdentity(RotatingIdentity):
+    """Loses the answer of the first ``lost`` refreshes (the connection drops after the request)."""
+
+    def __init__(self, lost: int):
+        super().__init__()
+        self.lost = lost
+
+    def post(self, url, data, auth, timeout):
+        if self.lost:
+            self.lost -= 1
+            self.forms.append(dict(data))
+            raise requests.ConnectionError("connection reset")
+        return super().post(url, data, auth, timeout)
+
+
+def test_a_lost_refresh_answer_is_asked_again_with_the_same_refresh_token():
+    clock = FakeClock()
+    store = MemoryTokenStore(Token("old", clock.now(), "refresh-1"))
+    identity = LosingIdentity(lost=1)
+    auth = Authenticator("https://identity", "id", "secret", store, clock, identity)  # type: ignore[arg-type]
+    assert auth.access_token() == "access-2"
+    assert [form["refresh_token"] for form in identity.forms] == ["refresh-1", "refresh-1"]
+    assert clock.sleeps == [1]
+
+
+def test_an_unreachable_token_endpoint_is_an_auth_failure_after_three_tries():
+    clock = FakeClock()
+    identity = LosingIdentity(lost=5)
+    auth = Authenticator("https://identity", "id", "secret", MemoryTokenStore(), clock, identity)  # type: ignore[arg-type]
+    with pytest.raises(AuthFailed, match="cannot reach https://identity/connect/token: connection reset"):
+        auth.access_token()
+    assert len(identity.forms) == 3
+    assert clock.sleeps == [1, 2]
