@@ -22,6 +22,7 @@ import importlib
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -40,7 +41,7 @@ MARKER = re.compile(r"<!--\s*snippet(?:-namespace)?:\s*([\w.]+)\s*-->\s*\Z")
 # Every shell block's curl fails on an HTTP error status instead of printing the error and exiting 0.
 CURL_FAILS_ON_ERROR = 'curl() { command curl --fail-with-body "$@"; }\n'
 
-KNOWN = {"bash", "console", "python", "json", "yaml", "text"}
+KNOWN = {"bash", "console", "python", "json", "yaml", "text", "javascript"}
 
 
 def blocks() -> list[tuple[str, int, str, str]]:
@@ -198,3 +199,14 @@ def test_an_excerpt_runs_among_its_modules_names_and_fails_on_one_it_lacks():
     test_python_blocks_run((page, line, "python", code))
     with pytest.raises(NameError, match="ContactSchemaz"):
         test_python_blocks_run((page, line, "python", code.replace("ContactSchema()", "ContactSchemaz()")))
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@pytest.mark.parametrize("block", [b for b in ALL if b[2] == "javascript"], ids=ids)
+def test_javascript_blocks_are_valid_javascript(block, tmp_path):
+    """Checked with ``node --check``; running the SDK against the mock is tests/clients/test_node_sdk.py."""
+    page, line, _, code = block
+    script = tmp_path / "snippet.js"
+    script.write_text(code, encoding="utf-8")
+    result = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, f"{page}:{line}: {result.stderr}"

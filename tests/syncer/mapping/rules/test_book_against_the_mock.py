@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from syncer.engine import ID_FIELDS, resolved
 from syncer.mapping.config import CurrencyAccounts, FeeFlow, MappingConfig
 from syncer.mapping.context import MappingContext
 from syncer.mapping.preflight import preflight
@@ -37,17 +37,9 @@ from syncer.source.model import (
     Refund,
     TaxMode,
 )
+from syncer.xero.wire import dumps
 
 D = Decimal
-ID_FIELDS = {
-    "Contacts": "ContactID",
-    "Invoices": "InvoiceID",
-    "CreditNotes": "CreditNoteID",
-    "Payments": "PaymentID",
-    "BankTransactions": "BankTransactionID",
-    "BankTransfers": "BankTransferID",
-    "Allocations": "AllocationID",
-}
 CONFIG = MappingConfig(
     default_revenue_account="200",
     currencies={"NZD": CurrencyAccounts(deposit_bank="090", clearing="091", fee_account="404", dispute_account="429")},
@@ -56,29 +48,8 @@ CONFIG = MappingConfig(
 )
 
 
-def dumps(value: Any) -> str:
-    """JSON with Decimals written as the exact numbers they are (json.dumps knows no Decimal)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(key)}:{dumps(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(dumps(item) for item in value) + "]"
-    return json.dumps(value)
-
-
 def loads(response) -> dict:
     return json.loads(response.data, parse_float=Decimal)
-
-
-def resolved(value: Any, ids: dict[Ref, str]) -> Any:
-    if isinstance(value, Ref):
-        return ids[value]
-    if isinstance(value, dict):
-        return {key: resolved(item, ids) for key, item in value.items()}
-    if isinstance(value, list):
-        return [resolved(item, ids) for item in value]
-    return value
 
 
 def organisation(xero) -> dict:
