@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from syncer.source.locations import NodePath, locate
 from syncer.source.model import Customer, Invoice, InvoiceLine
 
 CONFIG_VERSION = 1
@@ -182,10 +183,10 @@ def parse_mapping_config(text: str, *, source: str = "<config>", as_json: bool =
         line = mark.line + 1 if mark is not None else None
         problem = ConfigProblem(source, f"is not valid YAML: {getattr(exc, 'problem', exc)}", line)
         raise MappingConfigError([problem]) from exc
-    lines, duplicates = _key_lines(text)
-    checker = _Checker(source, lines)
-    for path, line in duplicates:
-        checker.problems.append(ConfigProblem(source, "appears twice; keep one", line, ".".join(path)))
+    located = locate(text)
+    checker = _Checker(source, located.lines)
+    for path, line in located.duplicates:
+        checker.problems.append(ConfigProblem(source, "appears twice; keep one", line, ".".join(map(str, path))))
     config = checker.config(data)
     if checker.problems or config is None:
         raise MappingConfigError(sorted(checker.problems, key=_file_order))
@@ -194,33 +195,6 @@ def parse_mapping_config(text: str, *, source: str = "<config>", as_json: bool =
 
 def _file_order(problem: ConfigProblem) -> tuple[int, str]:
     return (problem.line or 0, problem.field or "")
-
-
-def _key_lines(text: str) -> tuple[dict[tuple[str, ...], int], list[tuple[tuple[str, ...], int]]]:
-    """The 1-based line of every mapping key, by its path; and the keys that appear twice.
-
-    JSON objects are YAML flow mappings, so one composer locates keys in both formats. A file it cannot
-    compose (a tab-indented JSON file, say) still loads; its problems just carry no line.
-    """
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return {}, []
-    lines: dict[tuple[str, ...], int] = {}
-    duplicates: list[tuple[tuple[str, ...], int]] = []
-
-    def walk(node: yaml.Node | None, path: tuple[str, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                name = (*path, str(key.value))
-                if name in lines:
-                    duplicates.append((name, key.start_mark.line + 1))
-                else:
-                    lines[name] = key.start_mark.line + 1
-                walk(value, name)
-
-    walk(root, ())
-    return lines, duplicates
 
 
 _TOP_LEVEL = (
@@ -244,7 +218,7 @@ _REQUIRED_CURRENCY_FIELDS = ("deposit_bank", "clearing", "fee_account", "dispute
 class _Checker:
     """Builds a MappingConfig from parsed data, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, source: str, lines: Mapping[tuple[str, ...], int]):
+    def __init__(self, source: str, lines: Mapping[NodePath, int]):
         self.source = source
         self.lines = lines
         self.problems: list[ConfigProblem] = []

@@ -16,10 +16,11 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from syncer.source.locations import NodePath, locate
 from syncer.source.model import FORMAT_VERSION, BillingBook, Dispute, DisputeOutcome, Payment, Refund
 from syncer.source.schema import SECTIONS
 
-Path_ = tuple[str | int, ...]
+Path_ = NodePath
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +46,21 @@ class SourceError(ValueError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+class _BookLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that timestamps stay strings.
+
+    PyYAML builds dates itself and raises a bare ValueError for an impossible one such as 2024-02-30, which
+    would escape as a crash with no line; as strings, the Day field refuses them with file, line and field.
+    """
+
+
+def _timestamp_as_text(loader: _BookLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node)) if isinstance(node, yaml.ScalarNode) else ""
+
+
+_BookLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
 def load_book(path: str | Path) -> BillingBook:
     """A billing book from a ``.yaml``/``.yml`` or ``.json`` file."""
     path = Path(path)
@@ -57,7 +73,7 @@ def load_book(path: str | Path) -> BillingBook:
 
 def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) -> BillingBook:
     try:
-        data = json.loads(text, parse_float=Decimal) if as_json else yaml.safe_load(text)
+        data = json.loads(text, parse_float=Decimal) if as_json else yaml.load(text, Loader=_BookLoader)
     except json.JSONDecodeError as error:
         raise SourceError(
             [SourceProblem(file=source, line=error.lineno, message=f"is not valid JSON: {error.msg}")]
@@ -73,7 +89,8 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
                 )
             ]
         ) from error
-    lines = node_lines(text)
+    located = locate(text)
+    lines = located.lines
     problems: list[SourceProblem] = []
 
     def problem(message: str, at: Path_ = (), field: str | None = None, record: str | None = None) -> None:
@@ -83,6 +100,21 @@ def parse_book(text: str, *, source: str = "<source>", as_json: bool = False) ->
     if not isinstance(data, dict):
         raise SourceError(
             [SourceProblem(file=source, line=1, message="must be a mapping with format_version and lists of records")]
+        )
+    for path, repeated_on in located.duplicates:
+        # The parsers keep a repeated key's last value and drop the first without a word, so refuse it.
+        record, field_path = None, path
+        if len(path) > 2 and isinstance(path[1], int):
+            written_id = located.ids.get(path[:2])
+            record, field_path = _label(str(path[0]), path[1], {"id": written_id}), path[2:]
+        problems.append(
+            SourceProblem(
+                file=source,
+                line=repeated_on,
+                record=record,
+                field=".".join(map(str, field_path)),
+                message="appears twice; keep one",
+            )
         )
     version = data.get("format_version")
     if type(version) is not int or version != FORMAT_VERSION:  # YAML's `true` equals 1 in Python
@@ -177,30 +209,6 @@ def _plain(message: str) -> str:
     return {"Unknown field.": "is not a field of this record", "Missing data for required field.": "is required"}.get(
         message, message
     )
-
-
-def node_lines(text: str) -> dict[Path_, int]:
-    """The 1-based line of every node, by its path of keys and list indexes (JSON is YAML, so both work)."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return {}
-    lines: dict[Path_, int] = {}
-
-    def walk(node: yaml.Node | None, path: Path_) -> None:
-        if node is None:
-            return
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                lines.setdefault((*path, str(key.value)), key.start_mark.line + 1)
-                walk(value, (*path, str(key.value)))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, (*path, index))
-
-    walk(root, ())
-    return lines
 
 
 def _cross_checks(book: BillingBook, present: dict[str, set[str]]) -> Iterable[tuple[str, int, str, str, str]]:

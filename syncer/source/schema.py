@@ -59,7 +59,7 @@ class Money(fields.Field):
 
 
 class Day(fields.Field):
-    """``YYYY-MM-DD``; YAML's own date values are taken as they are."""
+    """``YYYY-MM-DD``, from a string (the YAML loader keeps timestamps as strings) or a ``date``."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> date:
         if isinstance(value, datetime):
@@ -71,6 +71,13 @@ class Day(fields.Field):
                 return date.fromisoformat(value)
             except ValueError:
                 pass
+        elif isinstance(value, str):
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                raise ValidationError("is a date and time; give the date alone (YYYY-MM-DD)")
         raise ValidationError(f"is not a date (YYYY-MM-DD): {value!r}")
 
 

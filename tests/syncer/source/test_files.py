@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -324,3 +325,53 @@ def test_a_payout_settling_a_payment_that_names_another_payout_is_reported():
     assert problems(text) == [
         "book.yaml:10: payouts[0] (po_1).payment_ids: settles payment pay_1, which names payout po_2 as its own"
     ]
+
+
+CREDIT = """\
+format_version: 1
+customers:
+  - {id: cus_1, name: Acme}
+credits:
+  - {id: cr_1, customer_id: cus_1, amount: "10.00", currency: NZD, granted_on: GRANTED}
+"""
+
+
+def test_an_iso_date_loads_as_a_date():
+    assert parse_book(CREDIT.replace("GRANTED", "2024-02-29")).credits[0].granted_on == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2024-02-30", "is not a date (YYYY-MM-DD): '2024-02-30'"),
+        ("2024-02-01T10:00:00", "is a date and time; give the date alone (YYYY-MM-DD)"),
+        ("2024-02-01 10:00:00Z", "is a date and time; give the date alone (YYYY-MM-DD)"),
+        ("next tuesday", "is not a date (YYYY-MM-DD): 'next tuesday'"),
+    ],
+)
+def test_an_impossible_or_timed_date_is_a_located_problem_not_a_crash(written, message):
+    assert problems(CREDIT.replace("GRANTED", written)) == [f"book.yaml:5: credits[0] (cr_1).granted_on: {message}"]
+
+
+def test_a_key_written_twice_is_refused_rather_than_silently_keeping_the_last():
+    text = """\
+format_version: 1
+customers:
+  - {id: cus_1, name: Acme}
+credits:
+  - {id: cr_1, customer_id: cus_1, amount: "10.00", amount: "1000.00", currency: NZD, granted_on: 2024-02-01}
+credits:
+  - {id: cr_2, customer_id: cus_1, amount: "5.00", currency: NZD, granted_on: 2024-02-01}
+"""
+    assert problems(text) == [
+        "book.yaml:5: credits[0] (cr_1).amount: appears twice; keep one",
+        "book.yaml:6: credits: appears twice; keep one",
+    ]
+
+
+def test_a_key_written_twice_in_json_is_refused_too(tmp_path):
+    path = tmp_path / "book.json"
+    path.write_text('{"format_version": 1,\n "format_version": 1}', encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        load_book(path)
+    assert [str(problem) for problem in error.value.problems] == [f"{path}:2: format_version: appears twice; keep one"]
