@@ -188,7 +188,7 @@ class AccountsBackend(BackendBase):
             self._fill_account_defaults(proposed)
             if account_type == "BANK" and proposed.get("BankAccountType") == "CREDITCARD":
                 errors.append(MSG_CREDIT_CARD)
-        errors += self._account_errors(proposed, account_id=None, creating=True)
+        errors += self._account_errors(proposed, account_id=None)
         if errors:
             raise fail(*dict.fromkeys(errors))
         return self._insert_account(proposed)
@@ -223,7 +223,7 @@ class AccountsBackend(BackendBase):
         if new_type != "BANK":
             for field_name in BANK_ONLY_FIELDS:
                 proposed.pop(field_name, None)
-        errors += self._account_errors(proposed, account_id=account_id, creating=False)
+        errors += self._account_errors(proposed, account_id=account_id)
         if errors:
             raise fail(*dict.fromkeys(errors))
         proposed["UpdatedDateUTC"] = self.now()
@@ -295,7 +295,7 @@ class AccountsBackend(BackendBase):
             return spec["purchase_tax"]
         return spec["no_tax"]
 
-    def _account_errors(self, proposed: dict, *, account_id: str | None, creating: bool) -> list[str]:
+    def _account_errors(self, proposed: dict, *, account_id: str | None) -> list[str]:
         errors: list[str] = []
         account_type = proposed.get("Type")
         is_bank = account_type == "BANK"
