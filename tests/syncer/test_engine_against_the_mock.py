@@ -194,3 +194,57 @@ def test_a_crash_between_a_write_and_its_save_is_recovered_without_a_duplicate(h
     assert len(harness.client.get("Contacts", {"where": 'ContactNumber=="cus_1"'})["Contacts"]) == 1
     with StateStore.open(harness.state_path) as state:
         assert state.pending(DEFAULT_TENANT_ID) == {}
+
+
+TWO_CURRENCIES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
+
+
+def test_a_two_currency_book_with_a_deletion_and_a_void_syncs_settles_and_reruns_quietly(harness, tmp_path):
+    from syncer.mapping.config import parse_mapping_config
+    from syncer.source.files import load_book
+
+    assert harness.client.write("PUT", "Currencies", {"Code": "USD"}, idempotency_key="setup-usd")
+    for code, name in (("092", "USD Bank"), ("093", "Stripe Clearing USD")):
+        account = {
+            "Code": code,
+            "Name": name,
+            "Type": "BANK",
+            "BankAccountNumber": f"12-3456-{code}0000-00",
+            "CurrencyCode": "USD",
+        }
+        harness.client.write("PUT", "Accounts", account, idempotency_key=f"setup-{code}")
+    config = parse_mapping_config(
+        "version: 1\ndefault_revenue_account: '200'\ntax: {gst: OUTPUT2, exempt: NONE}\n"
+        "currencies:\n"
+        "  NZD: {deposit_bank: '090', clearing: '091', fee_account: '404', dispute_account: '429'}\n"
+        "  USD: {deposit_bank: '092', clearing: '093', fee_account: '404', dispute_account: '429'}\n"
+    )
+    book = load_book(TWO_CURRENCIES / "billing-source.two-currencies.example.yaml")
+    planned, report = harness.sync(book, config)
+    assert planned.problems == () and not report.failed, [o for o in report.outcomes if o[2] != Outcome.CREATED]
+    assert harness.control("GET", "ledger").json()["balanced"] is True
+    settlement = check_settlement(book, config.currencies, harness.client)
+    assert settlement.ok, [str(problem) for problem in settlement.problems]
+    assert set(settlement.clearing_balances) == {"NZD", "USD"}
+    before = len(harness.writes_logged())
+    again, _ = harness.sync(book, config)
+    assert again.writes == () and len(harness.writes_logged()) == before
+    # the customer is deleted and a draft invoice voided in billing: archived and deleted in Xero
+    draft = next(invoice for invoice in book.invoices if invoice.status.value == "draft")
+    changed = replace(
+        book,
+        customers=tuple(replace(c, deleted=True) if c.id == "cus_us" else c for c in book.customers),
+        invoices=tuple(replace(i, status=type(i.status)("voided")) if i.id == draft.id else i for i in book.invoices),
+    )
+    planned, report = harness.sync(changed, config)
+    assert sorted((w.kind.value, w.source_id, w.operation.value) for w in planned.writes) == [
+        ("contact", "cus_us", "archive"),
+        ("invoice", draft.id, "delete"),
+    ]
+    assert not report.failed, [o for o in report.outcomes if o[2] == Outcome.FAILED]
+    statuses = {
+        (str(kind), source): detail.split()[0]
+        for kind, source, outcome, detail in report.outcomes
+        if outcome in (Outcome.CREATED, Outcome.UPDATED)
+    }
+    assert statuses == {("contact", "cus_us"): "ARCHIVED", ("invoice", draft.id): "DELETED"}

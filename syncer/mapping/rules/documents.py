@@ -186,8 +186,13 @@ def _currency_checked(currency: str, context: MappingContext, problems: Problems
         problems.add(f"currency {currency} is not enabled in the organisation", "currency")
 
 
-def _customer_checked(customer_id: str, context: MappingContext, problems: Problems) -> str | None:
-    """Reports what is wrong with the document's customer; returns the reason to skip it if it is excluded."""
+def _customer_checked(
+    customer_id: str, context: MappingContext, problems: Problems, document: Ref | None = None
+) -> str | None:
+    """Reports what is wrong with the document's customer; returns the reason to skip it if it is excluded.
+
+    A deleted customer's contact is archived, and Xero refuses new documents for it; a document Xero
+    already holds stays as it is (its unchanged body is not sent again), so only a new one is a problem."""
     customer = context.book.customers.get(customer_id)
     if customer is None:
         problems.add(f"customer {customer_id!r} is not in the billing book", "customer_id")
@@ -195,7 +200,7 @@ def _customer_checked(customer_id: str, context: MappingContext, problems: Probl
     excluded = context.settings.customer_excluded(customer)
     if excluded is not None:
         return f"its customer {customer_id} is excluded: {excluded}"
-    if customer.deleted:
+    if customer.deleted and (document is None or document not in context.held):
         problems.add(
             f"customer {customer_id} is deleted: its contact is archived and Xero refuses documents for it",
             "customer_id",
@@ -229,7 +234,7 @@ def map_invoice(invoice: Invoice, context: MappingContext) -> Outcome:
     if invoice.status is InvoiceStatus.VOIDED:
         return _voiding(Kind.INVOICE, invoice.id, "InvoiceNumber", invoice.number, key, context)
     problems = Problems(Kind.INVOICE, invoice.id)
-    skip_reason = _customer_checked(invoice.customer_id, context, problems)
+    skip_reason = _customer_checked(invoice.customer_id, context, problems, Ref(Kind.INVOICE, invoice.id))
     if skip_reason is not None:
         return Skip(Kind.INVOICE, invoice.id, skip_reason)
     _currency_checked(invoice.currency, context, problems)
@@ -276,7 +281,7 @@ def map_credit_note(credit_note: CreditNote, context: MappingContext) -> Outcome
     if credit_note.status is CreditNoteStatus.VOIDED:
         return _voiding(Kind.CREDIT_NOTE, credit_note.id, "CreditNoteNumber", credit_note.number, key, context)
     problems = Problems(Kind.CREDIT_NOTE, credit_note.id)
-    skip_reason = _customer_checked(credit_note.customer_id, context, problems)
+    skip_reason = _customer_checked(credit_note.customer_id, context, problems, Ref(Kind.CREDIT_NOTE, credit_note.id))
     if skip_reason is not None:
         return Skip(Kind.CREDIT_NOTE, credit_note.id, skip_reason)
     _currency_checked(credit_note.currency, context, problems)

@@ -273,6 +273,15 @@ def test_an_invoice_for_a_deleted_customer_is_rejected():
     )
 
 
+def test_an_invoice_xero_already_holds_stays_as_it_is_when_its_customer_is_deleted():
+    held = {
+        Ref(Kind.INVOICE, "inv_1"): Held("inv-xero-id", "AUTHORISED"),
+        Ref(Kind.CONTACT, "cus_1"): Held("c", "ACTIVE"),
+    }
+    outcome = mapped(invoice(), customers=[customer(deleted=True)], held=held)
+    assert isinstance(outcome, Write) and outcome.xero_id == "inv-xero-id"
+
+
 def test_an_invoice_in_a_currency_the_organisation_has_not_enabled_is_rejected():
     outcome = mapped(invoice(currency="EUR"))
     assert isinstance(outcome, Rejected)
