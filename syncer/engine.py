@@ -29,7 +29,7 @@ from syncer.mapping.context import Held, MappingContext
 from syncer.mapping.org import OrgData
 from syncer.mapping.preflight import preflight
 from syncer.mapping.rules import map_book
-from syncer.plan import Operation, Plan, Problem, Skip, Write, canonical_json, ordered
+from syncer.plan import Operation, Plan, Priority, Problem, Skip, Write, canonical_json, ordered
 from syncer.refs import Kind, Ref
 from syncer.source.model import BillingBook
 from syncer.state.store import Mapped
@@ -181,6 +181,7 @@ def plan(
             continue
         writes.append(write)
     sendable, waiting = _with_dependencies(ordered(writes), held, skips, found)
+    sendable = money_first(sendable)
     return Plan(tuple(sendable), tuple(skips + waiting), tuple(found), tuple(unchanged))
 
 
@@ -225,6 +226,15 @@ def _refused_change(write: Write, known: Mapped | None, settled: Mapping[Ref, st
     if money is not None:
         return f"{what} Xero holds {money} against it and no longer allows edits"
     return None
+
+
+def money_first(writes: Sequence[Write]) -> list[Write]:
+    """Cosmetic writes (updates and archiving of contacts Xero already holds) go last, so when the day's
+    calls run out it is they that are deferred, never a payment. Nothing in a plan depends on them: the
+    contact they change already exists."""
+    return [w for w in writes if w.priority is not Priority.COSMETIC] + [
+        w for w in writes if w.priority is Priority.COSMETIC
+    ]
 
 
 def needs(write: Write) -> tuple[Ref, ...]:

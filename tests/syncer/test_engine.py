@@ -297,3 +297,21 @@ def test_the_day_limit_stops_the_run_and_defers_what_is_left():
         else (None, None)
     )
     assert resumed.count(Outcome.CREATED) == 3 and resumed.count(Outcome.UNCHANGED) == 2
+
+
+def test_cosmetic_contact_updates_go_after_the_money_so_the_day_limit_defers_them_first():
+    xero, state = MemoryXero(), MemoryState()
+    run(BillingBook(customers=(customer(),)), xero, state)
+    renamed = BillingBook(
+        customers=(customer(name="Acme Group Ltd"),),
+        invoices=BOOK.invoices,
+        payments=BOOK.payments,
+        payouts=BOOK.payouts,
+    )
+    planned = plan(renamed, CONFIG, ORG, state.held(TENANT))
+    assert [w.kind for w in planned.writes] == [Kind.INVOICE, Kind.PAYMENT, Kind.FEE, Kind.TRANSFER, Kind.CONTACT]
+    xero.day_limit_after = len(xero.calls) + 4
+    report = apply(planned, xero, state, TENANT)
+    assert [(kind, outcome) for kind, _, outcome, _ in report.outcomes if outcome is Outcome.DEFERRED] == [
+        (Kind.CONTACT, Outcome.DEFERRED)
+    ]
