@@ -27,7 +27,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from syncer.mapping.config import CurrencyAccounts
-from syncer.source.model import BillingBook, DisputeOutcome, Payout
+from syncer.mapping.rules.common import reference
+from syncer.source.model import BillingBook, DisputeOutcome, Payment, Payout, Refund
 
 ZERO = Decimal("0.00")
 PAGE_SIZE = 100  # Xero's page size for Payments and BankTransactions
@@ -87,22 +88,25 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
         by_reference[movement.reference].append(movement)
     problems: list[SettlementProblem] = []
     payouts: list[PayoutSettlement] = []
-    disputes = {dispute.id: dispute for dispute in book.disputes}
+    index = _BookIndex.of(book)
+    transfer = reference("payout", "")  # the prefix of every payout's transfer Reference
     for payout in book.payouts:
         currency_accounts = accounts.get(payout.currency)
         if currency_accounts is None:
             problems.append(SettlementProblem("no accounts are mapped for its currency", payout.id, payout.currency))
             continue
-        items = list(_items(payout, book, disputes))
+        items = list(_items(payout, index))
         clearing, deposit = currency_accounts.clearing, currency_accounts.deposit_bank
         clearing_net = ZERO
         deposited = ZERO
         clearing_by_record: dict[str, Decimal] = defaultdict(lambda: ZERO)
         deposit_by_record: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for reference, record in items:
-            found = by_reference.get(reference)
+        for written_as, record in items:
+            found = by_reference.get(written_as)
             if not found:
-                problems.append(SettlementProblem(f"{reference} is not in Xero", payout.id, payout.currency, (record,)))
+                problems.append(
+                    SettlementProblem(f"{written_as} is not in Xero", payout.id, payout.currency, (record,))
+                )
                 continue
             for movement in found:
                 if movement.account == clearing:
@@ -110,10 +114,10 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
                     clearing_by_record[record] += movement.amount
                 elif movement.account == deposit:
                     deposited += movement.amount
-                    if not reference.startswith("payout:"):
+                    if not written_as.startswith(transfer):
                         deposit_by_record[record] += movement.amount
         payouts.append(PayoutSettlement(payout.id, payout.currency, clearing_net, deposited, payout.net))
-        transfers_in = [m for m in by_reference.get(f"payout:{payout.id}", []) if m.account == deposit]
+        transfers_in = [m for m in by_reference.get(reference("payout", payout.id), []) if m.account == deposit]
         if len(transfers_in) > 1:
             amounts = ", ".join(str(m.amount) for m in transfers_in)
             problems.append(
@@ -145,12 +149,12 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
                     causes,
                 )
             )
-    known_payouts = {f"payout:{payout.id}" for payout in book.payouts}
+    known_payouts = {reference("payout", payout.id) for payout in book.payouts}
     for currency, currency_accounts in accounts.items():
         for movement in movements:
             if (
                 movement.account == currency_accounts.deposit_bank
-                and movement.reference.startswith("payout:")
+                and movement.reference.startswith(transfer)
                 and movement.reference not in known_payouts
             ):
                 problems.append(
@@ -158,11 +162,11 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
                         f"deposit account {currency_accounts.deposit_bank} received {movement.amount} as "
                         f"{movement.reference}, which no payout in the billing book explains",
                         currency=currency,
-                        records=(movement.reference.removeprefix("payout:"),),
+                        records=(movement.reference.removeprefix(transfer),),
                     )
                 )
     balances = _clearing_balances(movements, accounts)
-    settled_references = {reference for payout in book.payouts for reference, _ in _items(payout, book, disputes)}
+    settled_references = {written for payout in book.payouts for written, _ in _items(payout, index)}
     for currency, balance in balances.items():
         if balance != ZERO:
             outside = sorted(
@@ -178,23 +182,44 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
     return SettlementReport(tuple(payouts), balances, tuple(problems))
 
 
-def _items(payout: Payout, book: BillingBook, disputes: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    """(Reference in Xero, billing record) of everything the payout settles, the transfer included."""
+@dataclass(frozen=True)
+class _BookIndex:
+    """The records a payout names, by id, built once so a large book is not scanned per payout."""
+
+    payments: Mapping[str, Payment]
+    refunds: Mapping[str, Refund]
+    reinstated_in: Mapping[str, tuple[str, ...]]  # payout id -> the won disputes whose funds it returned
+
+    @classmethod
+    def of(cls, book: BillingBook) -> _BookIndex:
+        reinstated: dict[str, list[str]] = defaultdict(list)
+        for dispute in book.disputes:
+            if dispute.outcome is DisputeOutcome.WON and dispute.reinstated_payout_id is not None:
+                reinstated[dispute.reinstated_payout_id].append(dispute.id)
+        return cls(
+            {payment.id: payment for payment in book.payments},
+            {refund.id: refund for refund in book.refunds},
+            {payout_id: tuple(ids) for payout_id, ids in reinstated.items()},
+        )
+
+
+def _items(payout: Payout, index: _BookIndex) -> Iterable[tuple[str, str]]:
+    """(Reference in Xero, billing record) of everything the payout settles, the transfer included. The
+    References are the ones the mapping writes (``syncer.mapping.rules.common.reference``)."""
     for payment_id in payout.payment_ids:
-        yield f"payment:{payment_id}", payment_id
-        payment = next((p for p in book.payments if p.id == payment_id), None)
+        yield reference("payment", payment_id), payment_id
+        payment = index.payments.get(payment_id)
         if payment is not None and payment.fee:
-            yield f"fee:{payment_id}", payment_id
+            yield reference("fee", payment_id), payment_id
     for refund_id in payout.refund_ids:
-        refund = next((r for r in book.refunds if r.id == refund_id), None)
+        refund = index.refunds.get(refund_id)
         if refund is not None and refund.credit_note_id is not None:
-            yield f"refund:{refund_id}", refund_id
+            yield reference("refund", refund_id), refund_id
     for dispute_id in payout.dispute_ids:
-        yield f"dispute:{dispute_id}", dispute_id
-    for dispute in disputes.values():
-        if dispute.outcome is DisputeOutcome.WON and dispute.reinstated_payout_id == payout.id:
-            yield f"reinstatement:{dispute.id}", dispute.id
-    yield f"payout:{payout.id}", payout.id
+        yield reference("dispute", dispute_id), dispute_id
+    for dispute_id in index.reinstated_in.get(payout.id, ()):
+        yield reference("reinstatement", dispute_id), dispute_id
+    yield reference("payout", payout.id), payout.id
 
 
 def _residue_causes(by_record: Mapping[str, Decimal], payout_id: str) -> tuple[str, ...]:
@@ -246,12 +271,12 @@ def _movements(xero: XeroReader) -> list[Movement]:
             Movement(transaction["Reference"], code(transaction.get("BankAccount")), total if inflow else -total)
         )
     for transfer in xero.get("BankTransfers").get("BankTransfers") or []:
-        reference = transfer.get("Reference")
-        if not reference:
+        written = transfer.get("Reference")
+        if not written:
             continue
         amount = Decimal(str(transfer["Amount"]))
-        found.append(Movement(reference, code(transfer.get("FromBankAccount")), -amount))
-        found.append(Movement(reference, code(transfer.get("ToBankAccount")), amount))
+        found.append(Movement(written, code(transfer.get("FromBankAccount")), -amount))
+        found.append(Movement(written, code(transfer.get("ToBankAccount")), amount))
     return found
 
 
