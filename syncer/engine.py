@@ -17,6 +17,7 @@ the writes it did not make are recorded as deferred.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -318,9 +319,9 @@ def apply(
     pending = state.pending(tenant_id)
     ids: dict[Ref, str] = {ref: mapped.xero_id for ref, mapped in held.items()}
     failed: set[Ref] = set()
-    remaining = list(planned.writes)
+    remaining = deque(planned.writes)  # popped from the front: a deque, not a list
     while remaining:
-        write = remaining.pop(0)
+        write = remaining.popleft()
         ref = Ref(write.kind, write.source_id)
         blocker = next((dep for dep in needs(write) if dep in failed or dep not in ids), None)
         if blocker is not None:
@@ -336,7 +337,7 @@ def apply(
             and remaining[0].collection == write.collection
             and all(dep in ids and dep not in failed for dep in needs(remaining[0]))
         ):
-            batch.append(remaining.pop(0))
+            batch.append(remaining.popleft())
         try:
             if len(batch) > 1:
                 results = _send_batch(batch, ids, xero, state, tenant_id)

@@ -17,6 +17,7 @@ The rules, as Xero's limits and status codes call for them:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -146,6 +147,6 @@ def parse_retry_after(value: str | None) -> float | None:
         seconds = float(value.strip())
     except ValueError:
         return None
-    if seconds != seconds or seconds < 0 or seconds == float("inf"):
+    if not math.isfinite(seconds) or seconds < 0:
         return None
     return seconds

@@ -166,10 +166,9 @@ def test_a_prebuilt_set_up_is_built_once_and_restored_for_each_test(suite):
 
 
 def test_two_xdist_workers_write_to_their_own_tenants_and_neither_sees_the_other(suite):
-    pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install pytest-xdist)")
     suite.makepyfile(
         """
-        import os, time
+        import os
         import pytest
         import requests
 
