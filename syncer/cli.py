@@ -327,14 +327,15 @@ def status_command(connection: Connection, as_json: bool) -> None:
     except StateError as error:
         raise BadInput(str(error)) from error
     with state:
-        tenants = {run.tenant_id for run in state.runs()} | ({connection.tenant_id} if connection.tenant_id else set())
+        every_run = state.runs()
+        tenants = {run.tenant_id for run in every_run} | ({connection.tenant_id} if connection.tenant_id else set())
         summary: dict[str, Any] = {}
         for tenant in sorted(tenants):
             kinds: dict[str, int] = {}
             for ref in state.held(tenant):
                 kinds[str(ref.kind)] = kinds.get(str(ref.kind), 0) + 1
             summary[tenant] = {"mapped": kinds, "pending": len(state.pending(tenant))}
-        last = state.runs()[-1] if state.runs() else None
+        last = every_run[-1] if every_run else None
     if as_json:
         _print_json({"tenants": summary, "last_run": _run_json(last) if last else None})
         return
