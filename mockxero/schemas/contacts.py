@@ -59,8 +59,10 @@ class ContactSchema(XeroSchema):
 
     @pre_dump
     def _fill_slots(self, record: dict, **kwargs: Any) -> dict:
-        addresses = {a.get("AddressType"): a for a in record.get("Addresses", [])}
-        phones = {p.get("PhoneType"): p for p in record.get("Phones", [])}
+        # A refused element is echoed from what the client sent, so a collection may be
+        # null or hold non-objects; only objects fill a slot.
+        addresses = {a.get("AddressType"): a for a in _objects(record.get("Addresses"))}
+        phones = {p.get("PhoneType"): p for p in _objects(record.get("Phones"))}
         return {
             **record,
             "Addresses": [addresses.get(t) or {"AddressType": t, **_EMPTY_ADDRESS} for t in _ADDRESS_SLOTS]
@@ -68,6 +70,12 @@ class ContactSchema(XeroSchema):
             "Phones": [phones.get(t) or {"PhoneType": t, **_EMPTY_PHONE} for t in _PHONE_SLOTS]
             + [p for t, p in phones.items() if t not in _PHONE_SLOTS],
         }
+
+
+def _objects(collection: object) -> list[dict]:
+    if not isinstance(collection, list):
+        return []
+    return [item for item in collection if isinstance(item, dict)]
 
 
 class ContactSummarySchema(XeroSchema):

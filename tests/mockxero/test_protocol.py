@@ -116,3 +116,21 @@ def test_no_body_makes_the_contacts_writes_answer_500(xero, unlimited, raw, meth
     response = xero._call(method, "/Contacts" + query, data=raw, headers={"Content-Type": content_type})
     assert response.status_code < 500, response.get_data(as_text=True)
     assert response.status_code != 429  # every example must reach the body reader
+
+
+@pytest.mark.parametrize(
+    ("contact", "error_type"),
+    [
+        ({"Addresses": None}, "ValidationException"),
+        ({"Phones": None}, "ValidationException"),
+        ({"Addresses": [None, 1, "x"], "Name": 3}, "PostDataInvalidException"),
+        ({"Addresses": "x", "Phones": {}, "ContactStatus": 1}, "PostDataInvalidException"),
+    ],
+    ids=["null-addresses", "null-phones", "non-object-addresses", "addresses-not-a-list"],
+)
+def test_a_refused_contact_with_odd_collections_is_echoed_not_a_500(xero, unlimited, contact, error_type):
+    # Found by the property test above: the echo of a refused element filled the address
+    # and phone slots from whatever the client sent, and null is not a list.
+    response = xero.put("/Contacts", json={"Contacts": [contact]})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["Type"] == error_type
