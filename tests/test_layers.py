@@ -73,7 +73,20 @@ SYNCER_LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("the command line", ("syncer.cli",)),
     ("the package's front door", ("syncer.__main__", "syncer")),
 ]
-TABLES = {"mockxero": LAYERS, "syncer": SYNCER_LAYERS}
+# The scenario harness is the composition root: it may import mockxero and syncer, never the reverse.
+# Reports read only the result values, so they can be written and tested without running anything.
+SCENARIOS_LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("the vocabulary: what a run produces", ("scenarios.results",)),
+    ("reading scenario files: the format, its loader and schema", ("scenarios.format",)),
+    (
+        "peers that never import each other: expectation checks, bank statements, reports",
+        ("scenarios.expect", "scenarios.statement", "scenarios.reports"),
+    ),
+    ("running scenarios against an emulator", ("scenarios.runner",)),
+    ("the command line and the pytest collector", ("scenarios.cli", "scenarios.pytest_plugin")),
+    ("the package's front door", ("scenarios.__main__", "scenarios")),
+]
+TABLES = {"mockxero": LAYERS, "syncer": SYNCER_LAYERS, "scenarios": SCENARIOS_LAYERS}
 # Packages that must never import each other, whatever the layers: syncer speaks HTTP only, and contracts/
 # is data (and its reader) that mockxero and syncer read.
 SEPARATE = [
@@ -82,8 +95,10 @@ SEPARATE = [
     ("syncer", "mockxero"),
     ("contracts", "mockxero"),
     ("contracts", "syncer"),
+    ("syncer", "scenarios"),
+    ("contracts", "scenarios"),
 ]
-CHECKED_PACKAGES = ("mockxero", "syncer", "contracts")
+CHECKED_PACKAGES = ("mockxero", "syncer", "scenarios", "contracts")
 
 
 def part_of(module: str) -> tuple[int, str] | None:
