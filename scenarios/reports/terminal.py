@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
@@ -27,7 +27,7 @@ class Progress:
         self._console = Console(file=stream, highlight=False)
         self._stream = stream
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: TaskID | None = None
         self.total = total
         self.done = 0
 
