@@ -9,6 +9,7 @@ testcase); ``file`` and ``line`` are the extensions GitLab and Jenkins read.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -16,6 +17,12 @@ from pathlib import Path
 from scenarios.results import RunResult, ScenarioResult
 
 SUITE_NAME = "scenarios"
+# Characters XML 1.0 cannot hold at all, even escaped; ElementTree would write them and the file would not parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _seconds(value: float) -> str:
@@ -64,12 +71,14 @@ def junit_tree(run: RunResult) -> ET.ElementTree:
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(result.failures)} failure(s); first: {first.location}: [{first.layer}] {first.message}",
+                message=_xml_text(
+                    f"{len(result.failures)} failure(s); first: {first.location}: [{first.layer}] {first.message}"
+                ),
                 type=", ".join(sorted({str(f.layer) for f in result.failures})),
             )
-            failure.text = _failure_text(result)
+            failure.text = _xml_text(_failure_text(result))
         if result.requests:
-            ET.SubElement(case, "system-out").text = "\n".join(result.requests) + "\n"
+            ET.SubElement(case, "system-out").text = _xml_text("\n".join(result.requests) + "\n")
     return ET.ElementTree(suites)
 
 
