@@ -23,12 +23,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from syncer.mapping.config import CurrencyAccounts
 from syncer.mapping.rules.common import reference
 from syncer.source.model import BillingBook, DisputeOutcome, Payment, Payout, Refund
+from syncer.xero.wire import xero_day
 
 ZERO = Decimal("0.00")
 PAGE_SIZE = 100  # Xero's page size for Payments and BankTransactions
@@ -79,10 +81,11 @@ class Movement:
     reference: str
     account: str
     amount: Decimal
+    day: date | None = None  # the Date Xero holds, so a bank statement can be matched line by line
 
 
 def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts], xero: XeroReader) -> SettlementReport:
-    movements = _movements(xero)
+    movements = bank_movements(xero)
     by_reference: dict[str, list[Movement]] = defaultdict(list)
     for movement in movements:
         by_reference[movement.reference].append(movement)
@@ -237,7 +240,8 @@ def _clearing_balances(movements: Iterable[Movement], accounts: Mapping[str, Cur
     return balances
 
 
-def _movements(xero: XeroReader) -> list[Movement]:
+def bank_movements(xero: XeroReader) -> list[Movement]:
+    """Every movement of money the engine's objects made (those with a Reference), one per bank account."""
     codes = {
         account["AccountID"]: account.get("Code", "")
         for account in xero.get("Accounts").get("Accounts") or []
@@ -259,7 +263,8 @@ def _movements(xero: XeroReader) -> list[Movement]:
             "AROVERPAYMENTPAYMENT",
             "ARPREPAYMENTPAYMENT",
         )
-        found.append(Movement(payment["Reference"], code(payment.get("Account")), -amount if out else amount))
+        day = xero_day(payment.get("Date"))
+        found.append(Movement(payment["Reference"], code(payment.get("Account")), -amount if out else amount, day))
     for transaction in _paged(xero, "BankTransactions"):
         if transaction.get("Status") in GONE or not transaction.get("Reference"):
             continue
@@ -268,15 +273,21 @@ def _movements(xero: XeroReader) -> list[Movement]:
         total = Decimal(str(transaction["Total"]))
         inflow = str(transaction.get("Type", "")).startswith("RECEIVE")
         found.append(
-            Movement(transaction["Reference"], code(transaction.get("BankAccount")), total if inflow else -total)
+            Movement(
+                transaction["Reference"],
+                code(transaction.get("BankAccount")),
+                total if inflow else -total,
+                xero_day(transaction.get("Date")),
+            )
         )
     for transfer in xero.get("BankTransfers").get("BankTransfers") or []:
         written = transfer.get("Reference")
         if not written:
             continue
         amount = Decimal(str(transfer["Amount"]))
-        found.append(Movement(written, code(transfer.get("FromBankAccount")), -amount))
-        found.append(Movement(written, code(transfer.get("ToBankAccount")), amount))
+        day = xero_day(transfer.get("Date"))
+        found.append(Movement(written, code(transfer.get("FromBankAccount")), -amount, day))
+        found.append(Movement(written, code(transfer.get("ToBankAccount")), amount, day))
     return found
 
 

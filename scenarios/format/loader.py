@@ -81,7 +81,7 @@ def load_scenarios(path: str | Path, display: str | None = None) -> list[Scenari
     merged = _read_with_extends(Path(path), display or str(path), problems, seen=())
     if merged is None:
         raise ScenarioError(problems)
-    cases = _expand_matrix(merged, problems)
+    cases = _expand_matrix(merged, Path(path).stem, problems)
     scenarios = [
         scenario for case_id, data in cases if (scenario := _Checker(merged, data, problems).scenario(case_id))
     ]
@@ -179,9 +179,8 @@ def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[st
 # matrix
 
 
-def _expand_matrix(merged: _Merged, problems: list[Failure]) -> list[tuple[str, dict[str, Any]]]:
-    name = merged.data.get("name")
-    base_id = _slug(str(name)) if isinstance(name, str) and name.strip() else "scenario"
+def _expand_matrix(merged: _Merged, stem: str, problems: list[Failure]) -> list[tuple[str, dict[str, Any]]]:
+    base_id = _slug(stem)  # the file's name: short, unique in a directory, and what a user types after -k
     matrix = merged.data.get("matrix")
     if matrix is None:
         return [(base_id, merged.data)]

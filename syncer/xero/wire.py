@@ -7,8 +7,9 @@ an accounting system; a string would change the field's JSON type. So bodies are
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -38,3 +39,20 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     return json.loads(text, parse_float=Decimal)
+
+
+_MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+
+def xero_day(value: Any) -> date | None:
+    """The calendar day of a date as Xero's JSON writes it: ``/Date(1704067200000+0000)/`` (milliseconds
+    since the epoch; the offset only says which zone the day was entered in) or ISO ``2024-01-01T00:00:00``."""
+    if not isinstance(value, str):
+        return None
+    found = _MS_DATE.match(value)
+    if found:
+        return datetime.fromtimestamp(int(found.group(1)) / 1000, tz=UTC).date()
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

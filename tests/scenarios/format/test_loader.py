@@ -56,7 +56,7 @@ def write(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
 def test_a_good_scenario_loads_with_its_steps_placed_on_their_lines(tmp_path):
     text = "name: First invoice\ntags: [smoke]\ngiven:\n" + MAPPING + SOURCE.replace("${currency}", "NZD") + STEPS
     (case,) = load_scenarios(write(tmp_path, text))
-    assert case.case_id == "first-invoice" and case.tags == ("smoke",)
+    assert case.case_id == "case" and case.tags == ("smoke",)
     assert [step.label for step in case.steps] == [
         "steps[0] faults",
         "steps[1] sync",
@@ -74,7 +74,7 @@ def test_a_good_scenario_loads_with_its_steps_placed_on_their_lines(tmp_path):
 def test_a_matrix_expands_to_one_named_case_per_value(tmp_path):
     text = "name: Currencies\nmatrix: {currency: [NZD, USD]}\ngiven:\n" + MAPPING + SOURCE + STEPS
     cases = load_scenarios(write(tmp_path, text))
-    assert [case.case_id for case in cases] == ["currencies[currency=NZD]", "currencies[currency=USD]"]
+    assert [case.case_id for case in cases] == ["case[currency=NZD]", "case[currency=USD]"]
     assert [case.book.invoices[0].currency for case in cases] == ["NZD", "USD"]
 
 

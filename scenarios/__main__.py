@@ -1,0 +1,3 @@
+from scenarios.cli import cli
+
+cli()

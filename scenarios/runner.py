@@ -1,0 +1,801 @@
+"""Running scenarios: each case on a fresh emulator and tenant, its timeline in order, every layer judged.
+
+Each case boots its own embedded emulator (``mockxero.running``) on a free loopback port with a manual
+clock set to the scenario's start and a fixed seed, and adds a tenant for the scenario's organisation; the
+sync engine talks to it over HTTP only, as it talks to Xero. Nothing is shared between cases, so a parallel
+run (``jobs > 1``, a thread pool) gives exactly the results of a serial one.
+
+The engine's clock is a ``FakeClock`` whose every wait moves the emulator's clock the same amount, so
+Retry-After, backoff, the minute limit and ``advance`` steps all happen on virtual time: nothing sleeps.
+Requests the harness makes itself (setting up the organisation, reading back for expectations and the
+standing invariants) are kept out of the ``requests:`` layer, which sees only the syncs' calls.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+import mockxero
+from mockxero.clock import ManualClock
+from scenarios.expect.books import JournalLine, asserted_balance, balances, journal_lines, running
+from scenarios.expect.objects import SECTIONS, differences, render
+from scenarios.format.document import PathKey
+from scenarios.format.loader import ScenarioError, load_scenarios, parse_assertion, plain_for_yaml
+from scenarios.format.model import Scenario, StatementEntry, Step
+from scenarios.results import (
+    BankAccountLine,
+    Books,
+    Failure,
+    Layer,
+    Location,
+    RunningBalance,
+    RunResult,
+    ScenarioResult,
+    StatementLine,
+    StatementMatch,
+    TrialBalanceLine,
+)
+from syncer.clock import FakeClock
+from syncer.engine import ChangePolicy, Outcome, RunReport, apply, plan, read_org
+from syncer.refs import Kind, Ref
+from syncer.settlement import bank_movements, check_settlement
+from syncer.source.files import SourceError, parse_book
+from syncer.state.store import StateStore
+from syncer.xero.budget import CallBudget
+from syncer.xero.client import XeroClient
+from syncer.xero.tokens import Authenticator, MemoryTokenStore
+from syncer.xero.wire import xero_day
+
+SEED = 20260115
+COLLECTIONS = {
+    Kind.CONTACT: "Contacts",
+    Kind.INVOICE: "Invoices",
+    Kind.PAYMENT: "Payments",
+    Kind.FEE: "BankTransactions",
+    Kind.TRANSFER: "BankTransfers",
+    Kind.CREDIT_NOTE: "CreditNotes",
+    Kind.REFUND: "Payments",
+    Kind.DISPUTE: "BankTransactions",
+}
+# what identifies a billing object's Xero object, to find two made for one
+IDENTITY_FIELDS = {
+    "Contacts": "ContactNumber",
+    "Invoices": "InvoiceNumber",
+    "CreditNotes": "CreditNoteNumber",
+    "Payments": "Reference",
+    "BankTransactions": "Reference",
+    "BankTransfers": "Reference",
+}
+LIVE = {"DELETED", "VOIDED", "ARCHIVED"}
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """The scenario files under the paths given (a directory means every *.yaml in it, recursively)."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.yaml") if "fixtures" not in p.parts))
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class Loaded:
+    scenarios: list[Scenario] = field(default_factory=list)
+    problems: list[Failure] = field(default_factory=list)
+
+
+def load_all(files: Iterable[Path], name_filter: str | None = None) -> Loaded:
+    loaded = Loaded()
+    for path in files:
+        try:
+            cases = load_scenarios(path)
+        except ScenarioError as error:
+            loaded.problems.extend(error.problems)
+            continue
+        loaded.scenarios.extend(c for c in cases if not name_filter or name_filter in c.case_id)
+    return loaded
+
+
+def run_all(
+    scenarios: Sequence[Scenario], *, jobs: int = 1, on_result: Callable[[ScenarioResult], None] | None = None
+) -> RunResult:
+    started = time.perf_counter()
+
+    def one(scenario: Scenario) -> ScenarioResult:
+        result = run_scenario(scenario)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    if jobs > 1:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(one, scenarios))
+    else:
+        results = [one(scenario) for scenario in scenarios]
+    return RunResult(tuple(results), time.perf_counter() - started)
+
+
+def rerun_command(scenario: Scenario) -> str:
+    return f"xero-scenarios run {scenario.location.file} -k '{scenario.case_id}'"
+
+
+def run_scenario(scenario: Scenario) -> ScenarioResult:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mockxero-scenario-") as work:
+        case = _Case(scenario, Path(work) / "state.db")
+        try:
+            case.run()
+        except Exception as error:  # a step that cannot run is a located failure, never a crash of the run
+            case.fail(Layer.RUN, f"the scenario could not go on: {type(error).__name__}: {error}", case.at)
+        books = case.books_or_none()
+        return ScenarioResult(
+            case_id=scenario.case_id,
+            name=scenario.name,
+            location=scenario.location,
+            failures=tuple(case.failures),
+            tags=scenario.tags,
+            allowed=scenario.allow,
+            duration_seconds=time.perf_counter() - started,
+            requests=tuple(case.request_lines()),
+            books=books,
+            rerun=rerun_command(scenario),
+        )
+
+
+class _Case:
+    def __init__(self, scenario: Scenario, state_path: Path):
+        self.scenario = scenario
+        self.state_path = state_path
+        self.failures: list[Failure] = []
+        self.at = scenario.location
+        self.step: Step | None = None
+        self.book = scenario.book
+        self.source: dict[str, Any] = deepcopy(dict(scenario.source))
+        self.sync_rows: list[dict[str, Any]] = []
+        self.last_report: RunReport | None = None
+        self.last_problems: list[str] = []
+        self.last_error: str | None = None
+        self.mock: Any = None
+        self.tenant: Any = None
+        self.client: XeroClient | None = None
+
+    # -- plumbing --
+
+    def fail(self, layer: Layer, message: str, location: Location, **detail: Any) -> None:
+        self.failures.append(Failure(layer, message, location, step=self.step.label if self.step else None, **detail))
+
+    def run(self) -> None:
+        scenario = self.scenario
+        with mockxero.running(clock=ManualClock(scenario.start), seed=SEED) as mock:
+            self.mock = mock
+            self.tenant = mock.add_tenant(scenario.organisation.name, scenario.organisation.country)
+            self.clock = FakeClock(scenario.start, on_advance=mock.advance_clock)
+            session = requests.Session()
+            auth = Authenticator(
+                mock.base_url,
+                self.tenant.client_id,
+                self.tenant.client_secret,
+                MemoryTokenStore(),
+                self.clock,
+                session,
+            )
+            self.client = XeroClient(
+                mock.api_url,
+                self.tenant.tenant_id,
+                auth,
+                self.clock,
+                budget=CallBudget(self.tenant.tenant_id, self.clock),
+                session=session,
+                jitter=lambda: 0.0,
+                timeout=30,
+            )
+            self.set_up_organisation()
+            for step in scenario.steps:
+                self.step, self.at = step, step.location
+                getattr(self, f"do_{step.kind}")(step.body)
+            self.step = None
+            self.at = scenario.location
+            self.final_invariants()
+            self._books = self.read_books()
+
+    def xero(self) -> XeroClient:
+        assert self.client is not None
+        return self.client
+
+    def last_sequence(self) -> int:
+        rows = self.mock.requests(tenant=self.tenant.tenant_id)
+        return max((row["sequence"] for row in rows), default=0)
+
+    # -- given --
+
+    def set_up_organisation(self) -> None:
+        organisation = self.scenario.organisation
+        client = self.xero()
+        for code in organisation.currencies:
+            client.write("PUT", "Currencies", {"Code": code}, idempotency_key=f"setup-currency-{code}")
+        for index, account in enumerate(organisation.accounts):
+            client.write("PUT", "Accounts", dict(account), idempotency_key=f"setup-account-{index}")
+        for index, rate in enumerate(organisation.tax_rates):
+            client.write("PUT", "TaxRates", {"TaxRates": [dict(rate)]}, idempotency_key=f"setup-tax-{index}")
+        if organisation.items:
+            client.write(
+                "PUT", "Items", {"Items": [dict(i) for i in organisation.items]}, idempotency_key="setup-items"
+            )
+        if organisation.lock_dates:
+            self.mock.set_lock_dates(self.tenant.tenant_id, **organisation.lock_dates)
+
+    # -- steps --
+
+    def do_sync(self, options: Mapping[str, Any]) -> None:
+        before = self.last_sequence()
+        self.last_report, self.last_error, self.last_problems = None, None, []
+        try:
+            with StateStore.open(self.state_path) as state:
+                planned = plan(
+                    self.book,
+                    self.scenario.mapping,
+                    read_org(self.xero()),
+                    state.held(self.tenant.tenant_id),
+                    change_policy=ChangePolicy(options.get("change_policy", "report")),
+                )
+                self.last_problems = [str(problem) for problem in planned.problems]
+                self.last_report = apply(planned, self.xero(), state, self.tenant.tenant_id)
+        except Exception as error:  # the engine stopped (a daily limit, a revoked app): judged by expect
+            self.last_error = f"{type(error).__name__}: {error}"
+        self.sync_rows.extend(
+            row for row in self.mock.requests(tenant=self.tenant.tenant_id) if row["sequence"] > before
+        )
+        self.after_sync_invariants()
+
+    def do_advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def do_faults(self, rules: Sequence[Mapping[str, Any]]) -> None:
+        for rule in rules:
+            self.tenant.add_fault(**rule)
+
+    def do_change(self, patch: Mapping[str, Any]) -> None:
+        source = self.source
+        for section, records in patch.items():
+            if section == "add":
+                for name, rows in records.items():
+                    source.setdefault(name, []).extend(deepcopy(rows))
+            elif section == "remove":
+                for name, ids in records.items():
+                    source[name] = [row for row in source.get(name, []) if row.get("id") not in set(ids)]
+            else:
+                rows = source.get(section, [])
+                known = {row.get("id") for row in rows}
+                for record_id in records:
+                    if record_id not in known:
+                        self.fail(
+                            Layer.RUN, f"change names {section} {record_id}, which the source does not have", self.at
+                        )
+                source[section] = [
+                    _merged(row, records[row.get("id")]) if row.get("id") in records else row for row in rows
+                ]
+        text = yaml.safe_dump(plain_for_yaml({"format_version": 1, **source}), sort_keys=False)
+        try:
+            self.book = parse_book(text, source=self.step.label if self.step else "change")
+        except SourceError as error:
+            for problem in error.problems:
+                self.fail(Layer.LOAD, f"after the change: {problem}", self.at)
+            raise RuntimeError("the changed source is not a valid billing book") from error
+
+    def do_expect(self, layers: Mapping[str, Any]) -> None:
+        index = self.step.index if self.step else 0
+        base: PathKey = ("steps", index, "expect")
+        for layer, spec in layers.items():
+            getattr(self, f"expect_{layer}")(spec or {}, (*base, layer))
+
+    # -- expectation layers --
+
+    def where(self, path: PathKey) -> Location:
+        return self.scenario.where(path)
+
+    def expect_sync(self, spec: Mapping[str, Any], path: PathKey) -> None:
+        report = self.last_report
+        for key, want in spec.items():
+            at = (*path, key)
+            if key == "stopped":
+                got = self.last_error
+                if not got or (isinstance(want, str) and want not in got):
+                    self.fail(
+                        Layer.RUN,
+                        "the last sync did not stop as expected",
+                        self.where(at),
+                        path=_dotted(at),
+                        expected=render(want),
+                        actual=render(got),
+                    )
+            elif key == "problems":
+                if isinstance(want, int):
+                    if len(self.last_problems) != want:
+                        self.fail(
+                            Layer.RUN,
+                            "the plan's problems differ",
+                            self.where(at),
+                            path=_dotted(at),
+                            expected=str(want),
+                            actual="; ".join(self.last_problems) or "0",
+                        )
+                else:
+                    for n, text in enumerate(want or []):
+                        if not any(text in problem for problem in self.last_problems):
+                            self.fail(
+                                Layer.RUN,
+                                "no plan problem says this",
+                                self.where((*at, n)),
+                                path=_dotted((*at, n)),
+                                expected=render(text),
+                                actual="; ".join(self.last_problems) or "none",
+                            )
+            elif key in {o.value for o in Outcome}:
+                got_count = report.count(Outcome(key)) if report else 0
+                if got_count != want:
+                    details = [
+                        f"{kind} {source}: {detail}"
+                        for kind, source, outcome, detail in (report.outcomes if report else [])
+                        if outcome == key
+                    ]
+                    self.fail(
+                        Layer.RUN,
+                        f"the last sync's {key} count differs",
+                        self.where(at),
+                        path=_dotted(at),
+                        expected=str(want),
+                        actual=f"{got_count} {details}" if details else str(got_count),
+                    )
+            else:
+                self.fail(Layer.LOAD, f"unknown sync expectation {key!r}", self.where(at), path=_dotted(at))
+        if self.last_error and "stopped" not in spec:
+            self.fail(Layer.RUN, f"the last sync stopped: {self.last_error}", self.where(path), path=_dotted(path))
+
+    def expect_objects(self, spec: Mapping[str, Any], path: PathKey) -> None:
+        with StateStore.open(self.state_path) as state:
+            held = state.held(self.tenant.tenant_id)
+        for section, records in spec.items():
+            if section not in SECTIONS:
+                self.fail(
+                    Layer.LOAD,
+                    f"unknown section {section!r}; sections are {', '.join(SECTIONS)}",
+                    self.where((*path, section)),
+                    path=_dotted((*path, section)),
+                )
+                continue
+            kind = Kind(SECTIONS[section])
+            for source_id, want in (records or {}).items():
+                at = (*path, section, source_id)
+                mapped = held.get(Ref(kind, str(source_id)))
+                if want is None:
+                    if mapped is not None:
+                        self.fail(
+                            Layer.OBJECTS,
+                            f"{kind} {source_id} was sent to Xero; the scenario says it is not",
+                            self.where(at),
+                            path=_dotted(at),
+                            expected="not in Xero",
+                            actual=mapped.xero_id,
+                        )
+                    continue
+                if mapped is None:
+                    self.fail(
+                        Layer.OBJECTS,
+                        f"{kind} {source_id} is not in Xero",
+                        self.where(at),
+                        path=_dotted(at),
+                        expected="an object",
+                        actual="none",
+                    )
+                    continue
+                actual = self.read_object(kind, mapped.xero_id)
+                for where, why, expected, got in differences(want, actual):
+                    full = (*at, *where)
+                    self.fail(
+                        Layer.OBJECTS,
+                        f"{_dotted(where) or 'the object'} {why}",
+                        self.where(full),
+                        path=_dotted(full),
+                        expected=render(expected),
+                        actual=render(got),
+                    )
+
+    def read_object(self, kind: Kind, xero_id: str) -> Mapping[str, Any] | None:
+        collection = COLLECTIONS.get(kind)
+        if collection is None:
+            return None
+        rows = self.xero().get(f"{collection}/{xero_id}").get(collection) or []
+        return rows[0] if rows else None
+
+    def expect_requests(self, spec: Mapping[str, Any], path: PathKey) -> None:
+        rows = self.sync_rows
+        for key, want in spec.items():
+            at = (*path, key)
+            if key == "calls":
+                counts = Counter(_operation(row) for row in rows)
+                for operation, count in (want or {}).items():
+                    if counts.get(operation, 0) != count:
+                        self.fail(
+                            Layer.REQUESTS,
+                            f"{operation} was called {counts.get(operation, 0)} times",
+                            self.where((*at, operation)),
+                            path=_dotted((*at, operation)),
+                            expected=str(count),
+                            actual=str(counts.get(operation, 0)),
+                        )
+            elif key == "statuses":
+                for operation, statuses in (want or {}).items():
+                    seen = Counter(str(row["status"]) for row in rows if _operation(row) == operation)
+                    for status, count in statuses.items():
+                        if seen.get(str(status), 0) != count:
+                            where = (*at, operation, status)
+                            self.fail(
+                                Layer.REQUESTS,
+                                f"{operation} answered {status} {seen.get(str(status), 0)} times",
+                                self.where(where),
+                                path=_dotted(where),
+                                expected=str(count),
+                                actual=str(seen.get(str(status), 0)),
+                            )
+            elif key == "replayed":
+                got = sum(1 for row in rows if row.get("replayed"))
+                if got != want:
+                    self.fail(
+                        Layer.REQUESTS,
+                        "idempotent replays differ",
+                        self.where(at),
+                        path=_dotted(at),
+                        expected=str(want),
+                        actual=str(got),
+                    )
+            elif key == "max_per_minute":
+                busiest = _busiest_minute(rows)
+                if busiest > want:
+                    self.fail(
+                        Layer.REQUESTS,
+                        f"{busiest} calls in one minute on the virtual clock",
+                        self.where(at),
+                        path=_dotted(at),
+                        expected=f"at most {want}",
+                        actual=str(busiest),
+                    )
+            else:
+                self.fail(
+                    Layer.LOAD,
+                    f"unknown requests expectation {key!r}; use calls, statuses, replayed, max_per_minute",
+                    self.where(at),
+                    path=_dotted(at),
+                )
+
+    def expect_ledger(self, spec: Mapping[str, Any], path: PathKey) -> None:
+        if spec.get("balanced", True):
+            report = self.mock.ledger(self.tenant.tenant_id)
+            if not report["balanced"]:
+                errors = [e for tenant in report["tenants"] for e in tenant["errors"]]
+                self.fail(
+                    Layer.LEDGER,
+                    "the ledger check failed",
+                    self.where((*path, "balanced")),
+                    path=_dotted((*path, "balanced")),
+                    expected="balanced",
+                    actual="; ".join(errors),
+                )
+        at_day = spec.get("at")
+        totals = balances(self.journal_lines(), at_day if isinstance(at_day, date) else None)
+        for code, text in (spec.get("balances") or {}).items():
+            assertion = parse_assertion(text)
+            if assertion is None:
+                continue
+            operator, amount = assertion
+            got = asserted_balance(totals, str(code), operator)
+            if got != amount:
+                where = (*path, "balances", code)
+                self.fail(
+                    Layer.LEDGER,
+                    f"account {code} balance{' at ' + str(at_day) if at_day else ''} differs",
+                    self.where(where),
+                    path=_dotted(where),
+                    expected=f"{operator} {amount}",
+                    actual=str(got),
+                )
+
+    def expect_reconcile(self, spec: Mapping[str, Any], path: PathKey) -> None:
+        clearing = self.clearing_balances()
+        for code, want in (spec.get("clearing") or {}).items():
+            got = clearing.get(str(code), Decimal("0.00"))
+            if got != Decimal(str(want)):
+                where = (*path, "clearing", code)
+                self.fail(
+                    Layer.RECONCILE,
+                    f"clearing account {code} nets to {got}",
+                    self.where(where),
+                    path=_dotted(where),
+                    expected=str(want),
+                    actual=str(got),
+                )
+        if "statement" in spec:
+            want = spec["statement"]
+            lines = self.statement_match()
+            unmatched = [line for line in lines if line.status is not StatementMatch.MATCHED]
+            expected_unmatched = 0 if want in (True, "match") else int(want.get("unmatched", 0))
+            if len(unmatched) != expected_unmatched:
+                where = (*path, "statement")
+                self.fail(
+                    Layer.RECONCILE,
+                    "the deposits do not match the bank statement one for one",
+                    self.where(where),
+                    path=_dotted(where),
+                    expected=f"{expected_unmatched} unmatched",
+                    actual="; ".join(_statement_text(line) for line in unmatched) or "0 unmatched",
+                )
+
+    # -- standing invariants --
+
+    def allowed(self, name: str) -> bool:
+        return name in self.scenario.allow
+
+    def invariant(self, name: str, message: str, actual: str) -> None:
+        if not self.allowed(name):
+            self.fail(
+                Layer.INVARIANT,
+                f"{name}: {message}",
+                self.at,
+                actual=actual,
+                expected="(name it under allow: to expect this)",
+            )
+
+    def after_sync_invariants(self) -> None:
+        report = self.mock.ledger(self.tenant.tenant_id)
+        if not report["balanced"]:
+            errors = [e for tenant in report["tenants"] for e in tenant["errors"]]
+            self.invariant("ledger-balanced", "the ledger check failed after this sync", "; ".join(errors))
+        duplicates = self.duplicate_objects()
+        if duplicates:
+            self.invariant(
+                "no-duplicate-creates", "one billing object has more than one Xero object", "; ".join(duplicates)
+            )
+        clean = self.last_report is not None and not self.last_report.failed and not self.last_error
+        if clean and not self.last_problems:
+            with StateStore.open(self.state_path) as state:
+                again = plan(self.book, self.scenario.mapping, read_org(self.xero()), state.held(self.tenant.tenant_id))
+            if again.writes:
+                names = ", ".join(f"{w.operation} {w.kind} {w.source_id}" for w in again.writes[:5])
+                self.invariant("resync-writes-nothing", "an immediate re-sync with no change would write", names)
+
+    def final_invariants(self) -> None:
+        residue = {code: amount for code, amount in self.clearing_balances().items() if amount}
+        if residue:
+            self.invariant(
+                "clearing-nets-to-zero",
+                "a clearing account does not net to zero",
+                ", ".join(f"{code}: {amount}" for code, amount in sorted(residue.items())),
+            )
+        unmatched = [line for line in self.statement_match() if line.status is not StatementMatch.MATCHED]
+        if unmatched:
+            self.invariant(
+                "statement-matches",
+                "the deposits do not match the bank statement",
+                "; ".join(_statement_text(line) for line in unmatched),
+            )
+
+    def duplicate_objects(self) -> list[str]:
+        found: list[str] = []
+        for collection, identity in IDENTITY_FIELDS.items():
+            counts: Counter[str] = Counter()
+            for row in self.paged(collection):
+                value = row.get(identity)
+                if str(row.get("Type", "")).endswith("-TRANSFER"):
+                    continue  # a bank transfer's two legs, listed here as well; counted from BankTransfers
+                if value and str(row.get("Status", row.get("ContactStatus", ""))) not in LIVE:
+                    counts[str(value)] += 1
+            found.extend(f"{collection} {identity} {value} ×{n}" for value, n in sorted(counts.items()) if n > 1)
+        return found
+
+    # -- reading the books back --
+
+    def paged(self, collection: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            found = self.xero().get(collection, {"page": str(page)}).get(collection) or []
+            rows.extend(found)
+            if collection == "BankTransfers" or len(found) < 100:
+                return rows
+            page += 1
+
+    def journal_lines(self) -> list[JournalLine]:
+        journals: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            found = self.xero().get("Journals", {"offset": str(offset)}).get("Journals") or []
+            journals.extend(found)
+            if len(found) < 100:
+                return journal_lines(journals, xero_day)
+            offset = max(int(j["JournalNumber"]) for j in found)
+
+    def clearing_balances(self) -> dict[str, Decimal]:
+        report = check_settlement(self.book, self.scenario.mapping.currencies, self.xero())
+        return {
+            self.scenario.mapping.currencies[currency].clearing: amount
+            for currency, amount in report.clearing_balances.items()
+        }
+
+    def statement(self) -> tuple[StatementEntry, ...]:
+        if self.scenario.statement is not None:
+            return self.scenario.statement
+        # with no statement given, the payouts are the statement: their net arrived on their arrival date
+        entries = []
+        for payout in self.book.payouts:
+            accounts = self.scenario.mapping.currencies.get(payout.currency)
+            if accounts is not None:
+                entries.append(
+                    StatementEntry(
+                        accounts.deposit_bank, payout.arrival_date, payout.net, f"payout {payout.id}", payout.currency
+                    )
+                )
+        return tuple(entries)
+
+    def statement_match(self) -> list[StatementLine]:
+        deposit_accounts = {
+            accounts.deposit_bank: currency for currency, accounts in self.scenario.mapping.currencies.items()
+        }
+        movements = [m for m in bank_movements(self.xero()) if m.account in deposit_accounts]
+        pool: dict[tuple[str, date | None, Decimal], list[Any]] = defaultdict(list)
+        for movement in movements:
+            pool[(movement.account, movement.day, movement.amount)].append(movement)
+        lines: list[StatementLine] = []
+        for entry in self.statement():
+            key = (entry.account, entry.date, entry.amount)
+            currency = entry.currency or deposit_accounts.get(entry.account, "")
+            if pool.get(key):
+                movement = pool[key].pop(0)
+                lines.append(
+                    StatementLine(
+                        entry.account,
+                        currency,
+                        entry.date,
+                        entry.amount,
+                        entry.description,
+                        StatementMatch.MATCHED,
+                        movement.reference,
+                    )
+                )
+            else:
+                lines.append(
+                    StatementLine(
+                        entry.account,
+                        currency,
+                        entry.date,
+                        entry.amount,
+                        entry.description,
+                        StatementMatch.MISSING_IN_XERO,
+                    )
+                )
+        for (account, day, amount), left in sorted(pool.items(), key=lambda item: str(item[0])):
+            for movement in left:
+                lines.append(
+                    StatementLine(
+                        account,
+                        deposit_accounts[account],
+                        day or date.min,
+                        amount,
+                        movement.reference,
+                        StatementMatch.NOT_ON_STATEMENT,
+                        movement.reference,
+                    )
+                )
+        return lines
+
+    def read_books(self) -> Books:
+        lines = self.journal_lines()
+        totals = balances(lines)
+        names = {line.code: (line.name, line.account_type) for line in lines}
+        trial = tuple(
+            TrialBalanceLine(code, names[code][0], names[code][1], amount)
+            for code, amount in sorted(totals.items())
+            if amount
+        )
+        accounts = self.xero().get("Accounts").get("Accounts") or []
+        movements = bank_movements(self.xero())
+        bank_lines = []
+        for account in accounts:
+            if account.get("Type") != "BANK":
+                continue
+            code = str(account.get("Code") or "")
+            mine = [m.amount for m in movements if m.account == code]
+            received = sum((a for a in mine if a > 0), Decimal("0.00"))
+            spent = -sum((a for a in mine if a < 0), Decimal("0.00"))
+            bank_lines.append(
+                BankAccountLine(
+                    code,
+                    str(account.get("Name", "")),
+                    str(account.get("CurrencyCode", "")),
+                    Decimal("0.00"),
+                    received,
+                    spent,
+                    received - spent,
+                )
+            )
+        clearing = tuple(
+            RunningBalance(
+                accounts_of.clearing,
+                names.get(accounts_of.clearing, ("", ""))[0],
+                currency,
+                running(lines, accounts_of.clearing),
+            )
+            for currency, accounts_of in self.scenario.mapping.currencies.items()
+        )
+        organisation = (self.xero().get("Organisation").get("Organisations") or [{}])[0]
+        return Books(
+            str(organisation.get("BaseCurrency", "")), trial, tuple(bank_lines), clearing, tuple(self.statement_match())
+        )
+
+    def books_or_none(self) -> Books | None:
+        return getattr(self, "_books", None)
+
+    def request_lines(self) -> list[str]:
+        rows = self.sync_rows  # what the engine did; the harness's own reads would only bury it
+        return [
+            f"{row['sequence']:>4} {row['method']} {row['path']} → {row['status']}"
+            + (" (replayed)" if row.get("replayed") else "")
+            + (f" [fault: {row['fault']}]" if row.get("fault") else "")
+            for row in rows
+        ]
+
+
+def _merged(row: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        elif value is None:
+            out.pop(key, None)
+        else:
+            out[key] = deepcopy(value)
+    return out
+
+
+def _operation(row: Mapping[str, Any]) -> str:
+    path = str(row["path"]).removeprefix("/api.xro/2.0")
+    parts = path.split("/")
+    # /Invoices/<id>/... → /Invoices/{id}/...: counts are per operation, not per object
+    shown = [p if i < 2 or not _looks_like_id(p) else "{id}" for i, p in enumerate(parts)]
+    return f"{row['method']} {'/'.join(shown)}"
+
+
+def _looks_like_id(part: str) -> bool:
+    return len(part) == 36 and part.count("-") == 4
+
+
+def _busiest_minute(rows: Sequence[Mapping[str, Any]]) -> int:
+    times = sorted(datetime.fromisoformat(str(row["time"])) for row in rows if row["status"] != 429)
+    busiest, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= timedelta(minutes=1):
+            start += 1
+        busiest = max(busiest, end - start + 1)
+    return busiest
+
+
+def _statement_text(line: StatementLine) -> str:
+    return f"{line.status}: {line.account_code} {line.date} {line.amount} {line.description}".strip()
+
+
+def _dotted(path: PathKey) -> str:
+    return ".".join(str(part) for part in path)
