@@ -248,3 +248,6 @@ def test_a_two_currency_book_with_a_deletion_and_a_void_syncs_settles_and_reruns
         if outcome in (Outcome.CREATED, Outcome.UPDATED)
     }
     assert statuses == {("contact", "cus_us"): "ARCHIVED", ("invoice", draft.id): "DELETED"}
+    # the archive and the delete are made: running again sends neither a second time
+    again, _ = harness.sync(changed, config)
+    assert [(w.kind.value, w.source_id) for w in again.writes if w.source_id in ("cus_us", draft.id)] == []

@@ -40,6 +40,7 @@ CREDIT_NOTES = "CreditNotes"
 DESCRIPTION_MAX = 4000
 # Statuses in which Xero deletes a document instead of voiding it.
 _UNAPPROVED = ("DRAFT", "SUBMITTED")
+_GONE = ("DELETED", "VOIDED")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _STATUS = {
@@ -69,7 +70,7 @@ def invoice_status(invoice: Invoice, held: str | None = None) -> str | None:
     if invoice.status is InvoiceStatus.VOIDED:
         if held is None:
             return None
-        return "DELETED" if held in _UNAPPROVED else "VOIDED"
+        return held if held in _GONE else "DELETED" if held in _UNAPPROVED else "VOIDED"
     return _STATUS[invoice.status]
 
 
@@ -216,7 +217,8 @@ def _voiding(
     held = context.held_status(Ref(kind, source_id))
     if held is None:
         return Skip(kind, source_id, "voided before it was ever sent to Xero: nothing to void")
-    status = "DELETED" if held in _UNAPPROVED else "VOIDED"
+    # once deleted or voided it stays so: the same write again, which the engine sees is already made
+    status = held if held in _GONE else "DELETED" if held in _UNAPPROVED else "VOIDED"
     operation = Operation.DELETE if status == "DELETED" else Operation.VOID
     reason = f"{number} was voided in billing; Xero holds it as {held}, so it is {status.lower()}"
     collection = INVOICES if kind is Kind.INVOICE else CREDIT_NOTES
