@@ -153,7 +153,7 @@ def document_base_total(record: dict, base: str) -> Decimal:
     """What a document's journal puts on its control account in base currency: its Total at its rate."""
     if record.get("CurrencyCode", base) == base:
         return record["Total"]
-    return to_base(record["Total"], record["CurrencyRate"])
+    return to_base(record["Total"], record.get("CurrencyRate") or Decimal(1))
 
 
 def document_lines(
@@ -245,8 +245,6 @@ def payment_lines(
     if gain:
         lines.append(Line(system_account(GAINS_ACCOUNT), gain, "Realised currency gain"))
     return lines
-
-
 
 
 def allocation_lines(
