@@ -79,11 +79,8 @@ SYNCER_LAYERS: list[tuple[str, tuple[str, ...]]] = [
 # Reports read only the result values, so they can be written and tested without running anything.
 SCENARIOS_LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("the vocabulary: what a run produces", ("scenarios.results",)),
-    ("reading scenario files: the format, its loader and schema", ("scenarios.format",)),
-    (
-        "peers that never import each other: expectation checks, bank statements, reports",
-        ("scenarios.expect", "scenarios.statement", "scenarios.reports"),
-    ),
+    ("reading scenario files and bank statements: the format, its loader and schema", ("scenarios.format",)),
+    ("peers that never import each other: expectation checks, reports", ("scenarios.expect", "scenarios.reports")),
     ("running scenarios against an emulator", ("scenarios.runner",)),
     ("the command line and the pytest collector", ("scenarios.cli", "scenarios.pytest_plugin")),
     ("the package's front door", ("scenarios.__main__", "scenarios")),

@@ -1,0 +1,1 @@
+"""Reports of a scenario run. Each reads only the values in ``scenarios.results``."""
