@@ -3,10 +3,9 @@ always pass the ledger check.
 
 A hypothesis state machine plays a client: it creates contacts, invoices and bills with random lines and
 tax modes (discounts, negative lines, foreign currency at the client's or the day's rate, bad accounts and
-tax types included), approves,
-edits, voids and deletes them, pays them partly, fully or too much (foreign ones at rates of their own),
-deletes payments, raises credit notes,
-allocates and refunds them, spends and receives money, transfers between bank accounts and deletes all of
+tax types included), approves, edits, voids and deletes them, pays them partly, fully or too much (foreign
+ones at rates of their own), deletes payments, raises credit notes, allocates and refunds them, spends and
+receives money, transfers between bank accounts and deletes all of
 these, archives contacts and accounts, and moves the clock. Every call goes through the HTTP test client.
 
 After every step ``mockxero.ledger.validate`` must find nothing (docs/ledger.md: balanced journals, a zero
