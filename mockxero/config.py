@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .clock import Clock
+from .exchange import SetRate, parse_rates
 from .ids import is_guid, normalise_guid
 
 DEFAULT_CLIENT_ID = "MOCKXERO0DEFAULT0CLIENT000000001"
@@ -85,6 +86,9 @@ class TenantConfig:
     # writes that post on or before either are refused. The control API changes them while running.
     period_lock_date: date | None = None
     end_of_year_lock_date: date | None = None
+    # The tenant's exchange-rate table at start (mockxero/exchange.py): currency → rate for every date, or
+    # currency → {date: rate}, or a list of {currency, date, rate}. The control API changes it while running.
+    exchange_rates: Any = ()
 
     def __post_init__(self) -> None:
         label = f"tenant {self.tenant_id!r}"
@@ -105,6 +109,15 @@ class TenantConfig:
             )
         for key in ("period_lock_date", "end_of_year_lock_date"):
             object.__setattr__(self, key, lock_date_value(f"{label}: {key}", getattr(self, key)))
+        if not (
+            self.exchange_rates
+            and isinstance(self.exchange_rates, tuple)
+            and all(isinstance(e, SetRate) for e in self.exchange_rates)
+        ):
+            entries, problems = parse_rates(f"{label}: exchange_rates", self.exchange_rates or [])
+            if problems:
+                raise ConfigError("; ".join(problems))
+            object.__setattr__(self, "exchange_rates", tuple(SetRate(c, d, r) for c, d, r in entries if r is not None))
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ class Emulator:
                 changes: dict[str, date | None] = {name: day for name, day in configured if day is not None}
                 if changes:
                     books.set_lock_dates(changes)
+                # ... and so do configured exchange rates (each replaces the stored rate of its currency and date).
+                books.set_exchange_rates((entry.currency, entry.since, entry.rate) for entry in tenant.exchange_rates)
 
     def _count_start(self) -> None:
         """Number the starts of a book kept in a data file, and keep seeded ids from repeating.

@@ -35,15 +35,24 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, NamedTuple
 
+from .exchange import to_base
 from .posting import (
     BANK_TRANSACTION_SOURCE,
+    CREDIT_SETTLED_BASE,
     CREDIT_TYPE,
     DOCUMENT_CONTROL,
+    GAINS_ACCOUNT,
+    INVOICE_SETTLED_BASE,
+    LINE_AMOUNT,
+    LINE_CURRENCY,
     PAYMENT_SIDE,
     POSTED,
     RETIRED,
     TRANSFER_SOURCE,
     bank_sign,
+    document_base_total,
+    payment_bank_base,
+    payment_settled_base,
 )
 from .statuses import AccountStatus, BankTransactionStatus, BankTransferStatus, DocumentStatus, PaymentStatus
 from .store import Store, table_name
@@ -93,12 +102,20 @@ class Book(NamedTuple):
 
 
 class Realization(NamedTuple):
-    """What one pass over the journals derives."""
+    """What one pass over the journals derives.
 
-    balances: Mapping[AccountKey, Decimal]
-    source_nets: Mapping[str, Mapping[AccountKey, Decimal]]  # SourceID → what it left on each account
-    bank_side: Mapping[AccountKey, Decimal]  # cash lines on the bank account their source names
+    Like a beancount posting, every journal line has a weight in base currency (``NetAmount``) and units in
+    its own currency (a foreign line's hidden currency amount; a base line's units are its weight). Amounts
+    keyed by ``(AccountID, currency)`` are units, those under ``base_*`` the base weight of the same lines.
+    """
+
+    balances: Mapping[AccountKey, Decimal]  # units
+    source_nets: Mapping[str, Mapping[AccountKey, Decimal]]  # SourceID → units it left on each account
+    bank_side: Mapping[AccountKey, Decimal]  # units of cash lines on the bank account their source names
     errors: list[LedgerError]
+    base_balances: Mapping[AccountKey, Decimal]  # base weight, by account and the lines' currency
+    source_base_nets: Mapping[str, Mapping[str, Decimal]]  # SourceID → base it left on each AccountID
+    bank_side_base: Mapping[str, Decimal]  # base weight of cash lines, by bank AccountID
 
 
 class CheckResult(NamedTuple):
@@ -167,10 +184,14 @@ def realize(book: Book) -> Realization:
     balances: dict[AccountKey, Decimal] = defaultdict(Decimal)
     source_nets: dict[str, dict[AccountKey, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     bank_side: dict[AccountKey, Decimal] = defaultdict(Decimal)
+    base_balances: dict[AccountKey, Decimal] = defaultdict(Decimal)
+    source_base_nets: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    bank_side_base: dict[str, Decimal] = defaultdict(Decimal)
     errors: list[LedgerError] = []
+    allocation_ids = {allocation.get("AllocationID") for allocation in book.allocations}
     for journal in book.journals:
         errors.extend(_journal_balances(journal))
-        source_known = _source_exists(book, journal)
+        source_known = _source_exists(book, journal, allocation_ids)
         if not source_known:
             errors.append(
                 _journal_error(
@@ -179,23 +200,29 @@ def realize(book: Book) -> Realization:
             )
         cash_accounts = _bank_side_accounts(book, journal)
         errors.extend(_cash_account_errors(book, journal, cash_accounts))
-        currency = journal.get("CurrencyCode", book.base_currency)
+        journal_currency = journal.get("CurrencyCode", book.base_currency)
         nets = source_nets[journal.get("SourceID", "")]
+        base_nets = source_base_nets[journal.get("SourceID", "")]
         for line in journal.get("JournalLines", []):
             account_id = line.get("AccountID", "")
-            amount = line.get("NetAmount", ZERO)
+            weight = line.get("NetAmount", ZERO)
+            currency = line.get(LINE_CURRENCY) or journal_currency
+            amount = line.get(LINE_AMOUNT, ZERO) if LINE_CURRENCY in line else weight
             key = (account_id, currency)
             balances[key] += amount
             nets[key] += amount
+            base_balances[key] += weight
+            base_nets[account_id] += weight
             errors.extend(_line_account_errors(book, journal, line))
             account = book.accounts.get(account_id)
             if account_id in cash_accounts:
                 bank_side[key] += amount
+                bank_side_base[account_id] += weight
             elif account is not None and account.get("Type") == "BANK":
                 errors.append(
                     _journal_error(journal, f"posts to bank account {_account_name(account)} outside a cash movement")
                 )
-    return Realization(balances, source_nets, bank_side, errors)
+    return Realization(balances, source_nets, bank_side, errors, base_balances, source_base_nets, bank_side_base)
 
 
 def _journal_error(journal: dict, what: str) -> LedgerError:
@@ -272,13 +299,13 @@ def _cash_account_errors(book: Book, journal: dict, cash_accounts: set[str]) -> 
     return errors
 
 
-def _source_exists(book: Book, journal: dict) -> bool:
+def _source_exists(book: Book, journal: dict, allocation_ids: set) -> bool:
     source_type = journal.get("SourceType")
     source_id = journal.get("SourceID", "")
     if source_type in INVOICE_SOURCES:
         return source_id in book.invoices
-    if source_type in CREDIT_NOTE_SOURCES:
-        return source_id in book.credit_notes
+    if source_type in CREDIT_NOTE_SOURCES:  # a credit note's own, or one of its allocations' (currency gains)
+        return source_id in book.credit_notes or source_id in allocation_ids
     if source_type in PAYMENT_SOURCES:
         return source_id in book.payments
     if source_type in BANK_TRANSACTION_SOURCES:
@@ -297,20 +324,47 @@ def _account_name(account: dict) -> str:
 
 
 def check_trial_balance(book: Book, realized: Realization) -> list[LedgerError]:
-    """Invariant 1 (ledger-wide): debits equal credits in every currency."""
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for (_, currency), amount in realized.balances.items():
-        totals[currency] += amount
-    return [
-        LedgerError("Ledger", f"The trial balance in {currency} does not sum to zero: off by {total}", currency)
-        for currency, total in totals.items()
-        if total != 0
-    ]
+    """Invariant 1 (ledger-wide): debits equal credits in base currency (journals are base-currency)."""
+    total = sum(realized.base_balances.values(), ZERO)
+    if total == 0:
+        return []
+    currency = book.base_currency
+    return [LedgerError("Ledger", f"The trial balance in {currency} does not sum to zero: off by {total}", currency)]
+
+
+def base_outstanding(book: Book) -> dict[str, Decimal]:
+    """What each posted document still holds on its control account in base currency, from the records: its
+    Total at its rate less the base amount each live payment and allocation recorded clearing from it."""
+    base = book.base_currency
+    left: dict[str, Decimal] = {}
+    for documents in (book.invoices, book.credit_notes):
+        for document_id, document in documents.items():
+            if document.get("Status") in POSTED:
+                left[document_id] = document_base_total(document, base)
+    for payment in book.payments.values():
+        document_id = _ref(payment, "Invoice", "InvoiceID") or _ref(payment, "CreditNote", "CreditNoteID")
+        if payment.get("Status") == PaymentStatus.AUTHORISED and document_id in left:
+            left[document_id] -= payment_settled_base(payment)
+    for allocation in book.allocations:
+        if allocation.get("IsDeleted"):
+            continue
+        amount = allocation.get("Amount", ZERO)
+        for field, id_field, settled in (
+            ("Invoice", "InvoiceID", INVOICE_SETTLED_BASE),
+            ("CreditNote", "CreditNoteID", CREDIT_SETTLED_BASE),
+        ):
+            document_id = _ref(allocation, field, id_field)
+            if document_id in left:
+                left[document_id] -= allocation.get(settled, amount)
+    return left
 
 
 def check_control_accounts(book: Book, realized: Realization) -> list[LedgerError]:
-    """Invariant 3: receivables and payables equal what the authorised documents leave outstanding."""
+    """Invariant 3: receivables and payables equal what the authorised documents leave outstanding: in each
+    document currency (the documents' own figures) and in base currency (each document at its own rate,
+    less what its settlements cleared at that rate; what they banked beyond that is the realised gain)."""
     errors = []
+    left = base_outstanding(book)
     for invoice_type, credit_type in CREDIT_TYPE.items():
         system, sign = DOCUMENT_CONTROL[invoice_type]
         label = _CONTROL_LABEL[system]
@@ -336,6 +390,41 @@ def check_control_accounts(book: Book, realized: Realization) -> list[LedgerErro
                         control_ids[0] if control_ids else system,
                     )
                 )
+        # In base currency only the foreign documents remain to prove: a base-currency line's weight is its
+        # units, which the check above has compared already.
+        base = book.base_currency
+        expected_base = sum(
+            (
+                left.get(i, ZERO)
+                for i, d in book.invoices.items()
+                if d.get("Type") == invoice_type and _currency(book, d) != base
+            ),
+            ZERO,
+        ) - sum(
+            (
+                left.get(i, ZERO)
+                for i, d in book.credit_notes.items()
+                if d.get("Type") == credit_type and _currency(book, d) != base
+            ),
+            ZERO,
+        )
+        actual_base = sign * sum(
+            (
+                amount
+                for (account_id, currency), amount in realized.base_balances.items()
+                if account_id in control_ids and currency != base
+            ),
+            ZERO,
+        )
+        if expected_base != actual_base:
+            errors.append(
+                LedgerError(
+                    "Account",
+                    f"{label} holds {actual_base} {base} for foreign-currency documents but they leave "
+                    f"{expected_base} {base} outstanding at their rates",
+                    control_ids[0] if control_ids else system,
+                )
+            )
     return errors
 
 
@@ -354,10 +443,13 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
             allocated[_ref(allocation, "CreditNote", "CreditNoteID")] += allocation.get("Amount", ZERO)
 
     errors: list[LedgerError] = []
+    left = base_outstanding(book)
     for invoice_id, invoice in book.invoices.items():
         problem = partial(
             _report, errors, "Invoice", f"Invoice {invoice.get('InvoiceNumber') or invoice_id}", invoice_id
         )
+        if invoice.get("Status") in POSTED and invoice.get("AmountDue") == 0 and left.get(invoice_id):
+            problem(f"is settled but still holds {left[invoice_id]} {book.base_currency} at its rate")
 
         status = invoice.get("Status")
         total, due = invoice.get("Total", ZERO), invoice.get("AmountDue", ZERO)
@@ -386,6 +478,8 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
 
         status = note.get("Status")
         total, remaining = note.get("Total", ZERO), note.get("RemainingCredit", ZERO)
+        if status in POSTED and remaining == 0 and left.get(note_id):
+            problem(f"is used up but still holds {left[note_id]} {book.base_currency} at its rate")
         if status in POSTED:
             used = allocated[note_id] + paid[note_id]
             if remaining != total - used:
@@ -413,8 +507,38 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
             (amount for (account_id, _), amount in nets.get(source_id, {}).items() if account_id in wanted), ZERO
         )
 
+    base = book.base_currency
+
+    def posted_base(kind: str, source_id: str, label: str, account_ids: list[str], expected: Decimal) -> None:
+        """What a foreign record left in base currency (a base-currency one's units are its base weight)."""
+        wanted = set(account_ids)
+        actual = sum(
+            (
+                amount
+                for account_id, amount in realized.source_base_nets.get(source_id, {}).items()
+                if account_id in wanted
+            ),
+            ZERO,
+        )
+        if actual != expected:
+            names = "/".join(_account_label(book, a) for a in account_ids) or "its account"
+            errors.append(
+                LedgerError(
+                    kind,
+                    f"{label} should leave {expected} {base} on {names} but its journals leave {actual} {base}",
+                    source_id,
+                )
+            )
+
     def nets_to_zero(kind: str, source_id: str, label: str) -> None:
         left = {key: amount for key, amount in nets.get(source_id, {}).items() if amount != 0}
+        left.update(
+            {
+                (account_id, base): amount
+                for account_id, amount in realized.source_base_nets.get(source_id, {}).items()
+                if amount != 0 and not left.get((account_id, base))
+            }
+        )
         if left:
             shown = ", ".join(
                 f"{_account_label(book, account_id)} {amount} {currency}"
@@ -445,6 +569,9 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
             rule = DOCUMENT_CONTROL.get(document.get("Type", ""))
             if document.get("Status") in POSTED and rule:
                 posted(kind, document_id, label, control[rule.system_account], rule.sign * document.get("Total", ZERO))
+                if _currency(book, document) != base:
+                    expected = rule.sign * document_base_total(document, base)
+                    posted_base(kind, document_id, label, control[rule.system_account], expected)
             else:
                 nets_to_zero(kind, document_id, label)
 
@@ -453,7 +580,19 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
         side = PAYMENT_SIDE.get(payment.get("PaymentType", ""))
         account_id = payment.get("Account", {}).get("AccountID", "")
         if payment.get("Status") == PaymentStatus.AUTHORISED and side:
-            posted("Payment", payment_id, label, [account_id], side.bank_sign * payment.get("Amount", ZERO))
+            # The bank account moves the payment in its own currency: BankAmount, which is the Amount unless
+            # a base-currency account paid a foreign document; in base, the Amount at the payment's rate.
+            bank_units = payment.get("BankAmount", payment.get("Amount", ZERO))
+            posted("Payment", payment_id, label, [account_id], side.bank_sign * bank_units)
+            document = book.invoices.get(_ref(payment, "Invoice", "InvoiceID")) or book.credit_notes.get(
+                _ref(payment, "CreditNote", "CreditNoteID") or _ref(payment, "Invoice", "InvoiceID"), {}
+            )
+            currency = _currency(book, document)
+            if currency != base:
+                bank_base = payment_bank_base(payment, currency, base)
+                settled = payment_settled_base(payment)
+                posted_base("Payment", payment_id, label, [account_id], side.bank_sign * bank_base)
+                posted_base("Payment", payment_id, label, control[side.system_account], -side.bank_sign * settled)
         else:
             nets_to_zero("Payment", payment_id, label)
 
@@ -462,13 +601,11 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
         kind = transaction.get("Type", "")
         if transaction.get("Status") == BankTransactionStatus.AUTHORISED and kind in ("SPEND", "RECEIVE"):
             sign = bank_sign(kind)
-            posted(
-                "BankTransaction",
-                transaction_id,
-                label,
-                [transaction.get("BankAccount", {}).get("AccountID", "")],
-                sign * transaction.get("Total", ZERO),
-            )
+            bank = [transaction.get("BankAccount", {}).get("AccountID", "")]
+            total = transaction.get("Total", ZERO)
+            posted("BankTransaction", transaction_id, label, bank, sign * total)
+            if _currency(book, transaction) != base:
+                posted_base("BankTransaction", transaction_id, label, bank, sign * _in_base(book, transaction, total))
         else:
             # deleted ones are reversed; a transfer's two transactions post nothing of their own
             nets_to_zero("BankTransaction", transaction_id, label)
@@ -479,22 +616,52 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
             # Restated on purpose rather than read from posting.transfer_lines: To gains what From loses
             # is the definition of a transfer, and proving it from the journals checks that function.
             amount = transfer.get("Amount", ZERO)
-            posted("BankTransfer", transfer_id, label, [transfer.get("ToBankAccount", {}).get("AccountID", "")], amount)
-            posted(
-                "BankTransfer", transfer_id, label, [transfer.get("FromBankAccount", {}).get("AccountID", "")], -amount
-            )
+            to_account = [transfer.get("ToBankAccount", {}).get("AccountID", "")]
+            from_account = [transfer.get("FromBankAccount", {}).get("AccountID", "")]
+            posted("BankTransfer", transfer_id, label, to_account, amount)
+            posted("BankTransfer", transfer_id, label, from_account, -amount)
+            if _currency(book, transfer) != base:
+                moved = _in_base(book, transfer, amount)
+                posted_base("BankTransfer", transfer_id, label, to_account, moved)
+                posted_base("BankTransfer", transfer_id, label, from_account, -moved)
         else:
             nets_to_zero("BankTransfer", transfer_id, label)
+
+    # An allocation posts only a currency gain: the base difference between what it cleared from each side.
+    for allocation in book.allocations:
+        allocation_id = allocation.get("AllocationID", "")
+        label = f"Allocation {allocation_id}"
+        invoice = book.invoices.get(_ref(allocation, "Invoice", "InvoiceID"), {})
+        rule = DOCUMENT_CONTROL.get(invoice.get("Type", ""))
+        if allocation.get("IsDeleted") or rule is None:
+            nets_to_zero("Allocation", allocation_id, label)
+            continue
+        amount = allocation.get("Amount", ZERO)
+        difference = allocation.get(CREDIT_SETTLED_BASE, amount) - allocation.get(INVOICE_SETTLED_BASE, amount)
+        posted_base("Allocation", allocation_id, label, control[rule.system_account], rule.sign * difference)
+        gains = [a["AccountID"] for a in book.accounts.values() if a.get("SystemAccount") == GAINS_ACCOUNT]
+        posted_base("Allocation", allocation_id, label, gains, -rule.sign * difference)
     return errors
 
 
+def _in_base(book: Book, record: dict, amount: Decimal) -> Decimal:
+    """A bank record's amount in base currency at its own CurrencyRate (as its journal posted it)."""
+    if _currency(book, record) == book.base_currency:
+        return amount
+    return to_base(amount, record.get("CurrencyRate") or Decimal(1))
+
+
 def check_bank_accounts(book: Book, realized: Realization) -> list[LedgerError]:
-    """Invariant 5: a bank account's balance is exactly the cash its sources moved through it."""
+    """Invariant 5: a bank account's balance is exactly the cash its sources moved through it, in base
+    currency and in its own currency; its balance in its own currency is the sum of the movements its
+    records state (payments' BankAmount, bank transactions' Total, transfers' Amount), and it holds no other."""
     errors = []
+    base_totals: dict[str, Decimal] = defaultdict(Decimal)
     for (account_id, currency), balance in realized.balances.items():
         account = book.accounts.get(account_id)
         if account is None or account.get("Type") != "BANK":
             continue
+        base_totals[account_id] += realized.base_balances.get((account_id, currency), ZERO)
         cash = realized.bank_side.get((account_id, currency), ZERO)
         if balance != cash:
             errors.append(
@@ -505,7 +672,70 @@ def check_bank_accounts(book: Book, realized: Realization) -> list[LedgerError]:
                     account_id,
                 )
             )
+        own = account.get("CurrencyCode") or book.base_currency
+        if currency != own and balance != 0:
+            errors.append(
+                LedgerError(
+                    "Account",
+                    f"Bank account {_account_name(account)} is in {own} but holds {balance} {currency}",
+                    account_id,
+                )
+            )
+    # For a base-currency account units are base, so the checks above said it all; a foreign one also
+    # needs its base weight and its own-currency movements proven.
+    foreign = {
+        account_id
+        for account_id, account in book.accounts.items()
+        if account.get("Type") == "BANK" and (account.get("CurrencyCode") or book.base_currency) != book.base_currency
+    }
+    for account_id, total in base_totals.items():
+        cash = realized.bank_side_base.get(account_id, ZERO)
+        if account_id in foreign and total != cash:
+            account = book.accounts[account_id]
+            errors.append(
+                LedgerError(
+                    "Account",
+                    f"Bank account {_account_name(account)} has a base balance of {total} {book.base_currency} "
+                    f"but its bank-side lines sum to {cash}",
+                    account_id,
+                )
+            )
+    movements = _bank_movements(book)
+    for account_id in sorted(foreign):
+        account = book.accounts[account_id]
+        own = account["CurrencyCode"]
+        balance = realized.balances.get((account_id, own), ZERO)
+        if balance != movements.get(account_id, ZERO):
+            errors.append(
+                LedgerError(
+                    "Account",
+                    f"Bank account {_account_name(account)} has a balance of {balance} {own} but its payments, "
+                    f"bank transactions and transfers move {movements.get(account_id, ZERO)} {own}",
+                    account_id,
+                )
+            )
     return errors
+
+
+def _bank_movements(book: Book) -> dict[str, Decimal]:
+    """Each bank account's movements in its own currency, as the live cash records state them."""
+    moved: dict[str, Decimal] = defaultdict(Decimal)
+    for payment in book.payments.values():
+        side = PAYMENT_SIDE.get(payment.get("PaymentType", ""))
+        if payment.get("Status") == PaymentStatus.AUTHORISED and side:
+            account_id = payment.get("Account", {}).get("AccountID", "")
+            moved[account_id] += side.bank_sign * payment.get("BankAmount", payment.get("Amount", ZERO))
+    for transaction in book.bank_transactions.values():
+        kind = transaction.get("Type", "")
+        if transaction.get("Status") == BankTransactionStatus.AUTHORISED and kind in ("SPEND", "RECEIVE"):
+            account_id = transaction.get("BankAccount", {}).get("AccountID", "")
+            moved[account_id] += bank_sign(kind) * transaction.get("Total", ZERO)
+    for transfer in book.bank_transfers.values():
+        if transfer.get("Status") == BankTransferStatus.AUTHORISED:
+            amount = transfer.get("Amount", ZERO)
+            moved[transfer.get("ToBankAccount", {}).get("AccountID", "")] += amount
+            moved[transfer.get("FromBankAccount", {}).get("AccountID", "")] -= amount
+    return moved
 
 
 CHECKS = (check_trial_balance, check_control_accounts, check_documents, check_sources_posted, check_bank_accounts)
@@ -536,17 +766,24 @@ def _account_label(book: Book, account_id: str) -> str:
 
 
 def ledger_report(book: Book) -> dict:
-    """The check's answer as JSON-ready values: errors, trial balance per currency, account balances."""
+    """The check's answer as JSON-ready values: errors, the trial balance (in base currency, as journals
+    are) and account balances: one row per account and currency, ``Balance`` in that currency and
+    ``BaseBalance`` what those lines weigh in base currency."""
     errors, realized = check(book)
-    trial: dict[str, dict[str, Decimal]] = {}
-    accounts = []
-    for (account_id, currency), balance in realized.balances.items():
-        totals = trial.setdefault(currency, {"Debits": ZERO, "Credits": ZERO})
-        if balance > 0:
-            totals["Debits"] += balance
+    debits = credits = ZERO
+    base_by_account: dict[str, Decimal] = defaultdict(Decimal)
+    for (account_id, _), weight in realized.base_balances.items():
+        base_by_account[account_id] += weight
+    for weight in base_by_account.values():
+        if weight > 0:
+            debits += weight
         else:
-            totals["Credits"] -= balance
-        if balance == 0:
+            credits -= weight
+    accounts = []
+    for key, balance in realized.balances.items():
+        account_id, currency = key
+        weight = realized.base_balances.get(key, ZERO)
+        if balance == 0 and weight == 0:
             continue
         account = book.accounts.get(account_id, {})
         accounts.append(
@@ -557,22 +794,20 @@ def ledger_report(book: Book) -> dict:
                 "Type": account.get("Type"),
                 "CurrencyCode": currency,
                 "Balance": balance,
+                "BaseBalance": weight,
             }
         )
     accounts.sort(key=lambda row: (row["CurrencyCode"], row["Code"] or "", row["AccountID"]))
     return {
         "tenant_id": book.tenant_id,
         "name": book.name,
+        "base_currency": book.base_currency,
         "balanced": not errors,
         "errors": [error._asdict() for error in errors],
         "trial_balance": [
-            {
-                "CurrencyCode": currency,
-                "Debits": totals["Debits"],
-                "Credits": totals["Credits"],
-                "Difference": totals["Debits"] - totals["Credits"],
-            }
-            for currency, totals in sorted(trial.items())
-        ],
+            {"CurrencyCode": book.base_currency, "Debits": debits, "Credits": credits, "Difference": debits - credits}
+        ]
+        if base_by_account
+        else [],
         "accounts": accounts,
     }

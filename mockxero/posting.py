@@ -19,8 +19,17 @@ refund of a supplier credit (APCREDITPAYMENT)   Dr the bank account; Cr Accounts
 bank transaction RECEIVE / SPEND                Dr / Cr its bank account total; the other side on its lines
 bank transfer                                   Dr the To account; Cr the From account
 allocation of a credit note                     no journal: both sides sit in the same control account
+                                                (foreign documents at different rates: the base difference,
+                                                control account against realised currency gains)
 void or delete of any of the above              the exact reversal of its journal
 =============================================  =============================================================
+
+Journals are in the organisation's base currency, as Xero's ``/Journals`` are. A record in a foreign currency
+posts each line at its rate (``exchange.to_base``: rounded to cents per line, so each line is what Xero
+shows), keeps the line's own currency and amount beside it (``Line.currency`` / ``Line.amount``), and any
+residue the per-line rounding leaves goes to the ROUNDING system account, so every journal balances exactly.
+A foreign payment clears its document at the document's rate and moves the bank account at the payment's
+rate; the difference goes to the REALISEDCURRENCYGAIN system account.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from .exchange import to_base
 from .money import ZERO, line_net
 from .statuses import DocumentStatus
 
@@ -93,6 +103,9 @@ class Line:
     description: str | None = None
     tax_amount: Decimal = ZERO
     tax_type: str | None = None
+    # A line converted from a foreign currency: that currency and the line's amount in it (``net`` is base).
+    currency: str | None = None
+    amount: Decimal | None = None
 
 
 AccountById = Callable[[str], dict]
@@ -113,9 +126,42 @@ def net_of_tax(line: dict, line_amount_types: str) -> Decimal:
     return line_net(line.get("LineAmount", ZERO), line.get("TaxAmount", ZERO), line_amount_types)
 
 
-def document_lines(record: dict, account: AccountById, system_account: SystemAccount) -> list[Line]:
+def in_base(lines: list[Line], currency: str, rate: Decimal, base: str, system_account: SystemAccount) -> list[Line]:
+    """Lines balanced in ``currency`` restated in base currency at ``rate``, each rounded to cents; the
+    residue of that rounding goes to the ROUNDING account, so the journal balances in base too."""
+    if currency == base:
+        return lines
+    converted = [
+        Line(
+            line.account,
+            to_base(line.net, rate),
+            line.description,
+            to_base(line.tax_amount, rate),
+            line.tax_type,
+            currency,
+            line.net,
+        )
+        for line in lines
+    ]
+    residue = -sum((line.net for line in converted), ZERO)
+    if residue:
+        converted.append(Line(system_account("ROUNDING"), residue, "Currency rounding"))
+    return converted
+
+
+def document_base_total(record: dict, base: str) -> Decimal:
+    """What a document's journal puts on its control account in base currency: its Total at its rate."""
+    if record.get("CurrencyCode", base) == base:
+        return record["Total"]
+    return to_base(record["Total"], record.get("CurrencyRate") or Decimal(1))
+
+
+def document_lines(
+    record: dict, account: AccountById, system_account: SystemAccount, base: str | None = None
+) -> list[Line]:
     """An invoice or credit note: the control account takes the total, each line its net, the tax account
-    the tax; any rounding residue goes to the rounding account so the journal always balances."""
+    the tax; any rounding residue goes to the rounding account so the journal always balances. A foreign
+    document (``base`` given and not its currency) is restated in base currency at its CurrencyRate."""
     control = DOCUMENT_CONTROL[record["Type"]]
     line_sign = -control.sign
     mode = record["LineAmountTypes"]
@@ -137,18 +183,100 @@ def document_lines(record: dict, account: AccountById, system_account: SystemAcc
     difference = -sum((line.net for line in lines), ZERO)
     if difference:  # per-line rounding leaves none; kept so a posting can never be unbalanced
         lines.append(Line(system_account("ROUNDING"), difference))
+    if base is None:
+        return lines
+    return in_base(lines, record["CurrencyCode"], record["CurrencyRate"], base, system_account)
+
+
+def payment_bank_base(payment: dict, document_currency: str, base: str) -> Decimal:
+    """What a payment moves on its bank account in base currency: its Amount at the payment's rate."""
+    if document_currency == base:
+        return payment["Amount"]
+    return to_base(payment["Amount"], payment["CurrencyRate"])
+
+
+def payment_settled_base(payment: dict) -> Decimal:
+    """What a payment cleared from its document's control account in base currency, at the document's rate
+    (recorded when it was made: the last payment clears whatever base amount the document still had)."""
+    return payment.get(SETTLED_BASE, payment["Amount"])
+
+
+GAINS_ACCOUNT = "REALISEDCURRENCYGAIN"
+# Hidden fields of a stored journal line converted from a foreign currency: that currency and its amount.
+LINE_CURRENCY = "_CurrencyCode"
+LINE_AMOUNT = "_CurrencyAmount"
+# Hidden fields (the schemas dump declared fields only) of a settlement: the base amount it cleared from
+# its document (payments), or from each of its two documents (allocations).
+SETTLED_BASE = "_SettledBaseAmount"
+INVOICE_SETTLED_BASE = "_InvoiceSettledBaseAmount"
+CREDIT_SETTLED_BASE = "_CreditNoteSettledBaseAmount"
+
+
+def payment_lines(
+    payment: dict,
+    bank_account: dict,
+    system_account: SystemAccount,
+    document_currency: str | None = None,
+    base: str | None = None,
+) -> list[Line]:
+    """A payment or refund: cash through the bank account against the document's control account.
+
+    For a foreign document the bank account moves the Amount at the payment's rate, the control account
+    what the payment cleared at the document's rate, and the difference is a realised currency gain (or
+    loss). A bank account in the document's currency keeps the foreign Amount beside its base line.
+    """
+    side = PAYMENT_SIDE[payment["PaymentType"]]
+    if base is None or document_currency in (None, base):
+        bank_net = side.bank_sign * payment["Amount"]
+        return [Line(bank_account, bank_net), Line(system_account(side.system_account), -bank_net)]
+    amount = side.bank_sign * payment["Amount"]
+    bank_base = side.bank_sign * payment_bank_base(payment, document_currency, base)
+    control_base = -side.bank_sign * payment_settled_base(payment)
+    bank_currency = bank_account.get("CurrencyCode") or base
+    if bank_currency == document_currency:
+        bank_line = Line(bank_account, bank_base, currency=document_currency, amount=amount)
+    else:  # a base-currency bank account: its line is its BankAmount, already base
+        bank_line = Line(bank_account, bank_base)
+    lines = [
+        bank_line,
+        Line(system_account(side.system_account), control_base, currency=document_currency, amount=-amount),
+    ]
+    gain = -(bank_base + control_base)
+    if gain:
+        lines.append(Line(system_account(GAINS_ACCOUNT), gain, "Realised currency gain"))
     return lines
 
 
-def payment_lines(payment: dict, bank_account: dict, system_account: SystemAccount) -> list[Line]:
-    """A payment or refund: cash through the bank account against the document's control account."""
-    side = PAYMENT_SIDE[payment["PaymentType"]]
-    bank_net = side.bank_sign * payment["Amount"]
-    return [Line(bank_account, bank_net), Line(system_account(side.system_account), -bank_net)]
+def allocation_lines(
+    invoice_type: str,
+    currency: str,
+    amount: Decimal,
+    invoice_base: Decimal,
+    credit_base: Decimal,
+    system_account: SystemAccount,
+) -> list[Line]:
+    """An allocation between foreign documents that cleared different base amounts from each (their rates
+    differ, or one was the last to settle): the control account takes the difference, realised currency
+    gains the other side. Empty when the two base amounts agree (the usual case: no journal at all)."""
+    if invoice_base == credit_base:
+        return []
+    control = DOCUMENT_CONTROL[invoice_type]
+    account = system_account(control.system_account)
+    invoice_line = Line(
+        account, -control.sign * invoice_base, "Credit allocated", currency=currency, amount=-control.sign * amount
+    )
+    credit_line = Line(
+        account, control.sign * credit_base, "Credit allocated", currency=currency, amount=control.sign * amount
+    )
+    gain = -(invoice_line.net + credit_line.net)
+    return [invoice_line, credit_line, Line(system_account(GAINS_ACCOUNT), gain, "Realised currency gain")]
 
 
-def bank_transaction_lines(record: dict, account: AccountById, system_account: SystemAccount) -> list[Line]:
-    """A RECEIVE or SPEND: the bank account takes the total, the lines the other side (net and tax)."""
+def bank_transaction_lines(
+    record: dict, account: AccountById, system_account: SystemAccount, base: str | None = None
+) -> list[Line]:
+    """A RECEIVE or SPEND: the bank account takes the total, the lines the other side (net and tax); in a
+    foreign-currency bank account, restated in base currency at the transaction's CurrencyRate."""
     sign = -bank_sign(record["Type"])  # SPEND debits its lines, RECEIVE credits them
     mode = record["LineAmountTypes"]
     lines = [
@@ -164,9 +292,25 @@ def bank_transaction_lines(record: dict, account: AccountById, system_account: S
     if record["TotalTax"]:
         lines.append(Line(system_account("GST"), sign * record["TotalTax"]))
     lines.append(Line(account(record["BankAccount"]["AccountID"]), -sign * record["Total"]))
-    return lines
+    if base is None:
+        return lines
+    return in_base(lines, record["CurrencyCode"], record["CurrencyRate"], base, system_account)
 
 
-def transfer_lines(source: dict, target: dict, amount: Decimal) -> list[Line]:
-    """A bank transfer: the To account is debited, the From account credited."""
-    return [Line(target, amount, "Bank Transfer"), Line(source, -amount, "Bank Transfer")]
+def transfer_lines(
+    source: dict,
+    target: dict,
+    amount: Decimal,
+    currency: str | None = None,
+    rate: Decimal | None = None,
+    base: str | None = None,
+) -> list[Line]:
+    """A bank transfer: the To account is debited, the From account credited (both in ``currency``; a
+    foreign one at ``rate``, so both sides restate to the same base amount and nothing is left over)."""
+    if base is None or currency in (None, base) or rate is None:
+        return [Line(target, amount, "Bank Transfer"), Line(source, -amount, "Bank Transfer")]
+    base_amount = to_base(amount, rate)
+    return [
+        Line(target, base_amount, "Bank Transfer", currency=currency, amount=amount),
+        Line(source, -base_amount, "Bank Transfer", currency=currency, amount=-amount),
+    ]

@@ -201,6 +201,17 @@ def chart_of_accounts(country: str) -> list[dict]:
         },
         {"Code": "429", "Name": "General Expenses", "Type": "EXPENSE", "TaxType": purchases},
         {
+            # Xero adds this system account (with Bank Revaluations and Unrealised Currency Gains) when an
+            # organisation enables multi-currency; the mock's organisations all have it. Code as in Xero's
+            # demo companies.
+            "Code": "499",
+            "Name": "Realised Currency Gains",
+            "Type": "EXPENSE",
+            "TaxType": none,
+            "SystemAccount": "REALISEDCURRENCYGAIN",
+            "Description": "Gains and losses on foreign-currency payments settled at a rate other than the document's",
+        },
+        {
             "Code": "610",
             "Name": "Accounts Receivable",
             "Type": "CURRENT",

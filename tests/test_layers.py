@@ -32,6 +32,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "mockxero.paths",
         ),
     ),
+    # Above money (it rounds with it), below the posting rules and settings (which convert and check rates).
+    ("exchange rates: the rate convention, the default table, conversion to base", ("mockxero.exchange",)),
     (
         "shared rules and data: posting rules, reference data, settings, the XML codec, wire field types",
         ("mockxero.posting", "mockxero.refdata", "mockxero.config", "mockxero.xmlwire", "mockxero.schemas.fields"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from .. import refdata
 from ..refdata import ACCOUNT_CLASS, COUNTRIES, REPORTING_CODE
 from ..statuses import AccountStatus, TaxRateStatus
 from .base import BackendBase, fail
@@ -149,6 +150,11 @@ class AccountsBackend(BackendBase):
         """The account Xero reserves for a purpose: ``DEBTORS``, ``CREDITORS``, ``GST``, ``ROUNDING``."""
         found = self.store.first(self.table("Accounts"), "system", system_name)
         if found is None:
+            # Books set up before the default chart held this system account (a data file from an older
+            # release) get it the first time a posting needs it.
+            for account in refdata.chart_of_accounts(self.tenant.country_code):
+                if account.get("SystemAccount") == system_name:
+                    return self._insert_account(account)
             raise LookupError(f"tenant {self.tenant_id} has no {system_name} system account")
         return found
 

@@ -1,9 +1,13 @@
 """Allocations: applying a credit note's credit to an invoice of the same contact.
 
-An allocation moves no cash and posts no journal (both sides sit in the same control account); it only
+An allocation moves no cash and usually posts no journal (both sides sit in the same control account); it
 moves the two documents' balances: the invoice's AmountCredited/AmountDue and the credit note's
 RemainingCredit, each of which turns PAID when it reaches zero. Allocations live in their own table and
 are summarised on both documents (``Invoice.CreditNotes[]`` and ``CreditNote.Allocations[]``).
+
+Between foreign-currency documents each side clears the amount at its own rate; when the two base amounts
+differ the allocation posts a journal of its own (SourceType the credit note's, SourceID the allocation's):
+the difference on the control account against realised currency gains. Deleting it reverses that journal.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 from .. import money
 from ..exceptions import NotFound
 from ..money import round_money
+from ..posting import CREDIT_SETTLED_BASE, INVOICE_SETTLED_BASE, allocation_lines
 from ..statuses import DocumentStatus
 from .base import fail
 from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentsBackend
@@ -66,6 +71,7 @@ class AllocationsBackend(DocumentsBackend):
         if errors:
             raise fail(*errors)
 
+        assert when is not None  # a missing date recorded its error
         amount = round_money(values["Amount"])
         allocation: dict[str, Any] = {
             "AllocationID": self.ids.guid(),
@@ -76,11 +82,30 @@ class AllocationsBackend(DocumentsBackend):
             "IsDeleted": False,
             "UpdatedDateUTC": self.now(),
         }
+        # Each document gives up what the amount is worth at its own rate (or, when it is used up, all its
+        # base amount left); between foreign documents the two may differ, and the difference is realised.
+        allocation[INVOICE_SETTLED_BASE] = self.settlement_base(invoice, amount)
+        allocation[CREDIT_SETTLED_BASE] = self.settlement_base(credit, amount)
         self._save("Allocations", allocation["AllocationID"], allocation)
         invoice["CreditNotes"].append(_credit_summary(allocation, credit))
-        self.settle(INVOICE, invoice, "AmountCredited", amount)
+        self.settle(INVOICE, invoice, "AmountCredited", amount, allocation[INVOICE_SETTLED_BASE])
         credit["Allocations"].append(_allocation_summary(allocation, invoice))
-        self.settle(CREDIT_NOTE, credit, "AmountCredited", amount)
+        self.settle(CREDIT_NOTE, credit, "AmountCredited", amount, allocation[CREDIT_SETTLED_BASE])
+        self.post_journal(
+            source_type=credit["Type"],
+            source_id=allocation["AllocationID"],
+            journal_date=when,
+            currency=self.base_currency,
+            lines=allocation_lines(
+                invoice["Type"],
+                credit["CurrencyCode"],
+                amount,
+                allocation[INVOICE_SETTLED_BASE],
+                allocation[CREDIT_SETTLED_BASE],
+                self.system_account,
+            ),
+            reference=credit.get("CreditNoteNumber"),
+        )
         return allocation
 
     def delete_allocation(self, credit_note_id: str, allocation_id: str) -> dict:
@@ -103,10 +128,11 @@ class AllocationsBackend(DocumentsBackend):
 
         invoice = self.document(INVOICE, allocation["Invoice"]["InvoiceID"])
         invoice["CreditNotes"] = [c for c in invoice["CreditNotes"] if c.get("AllocationID") != allocation_id]
-        self.settle(INVOICE, invoice, "AmountCredited", -amount)
+        self.settle(INVOICE, invoice, "AmountCredited", -amount, -allocation.get(INVOICE_SETTLED_BASE, amount))
         credit = self.document(CREDIT_NOTE, credit_note_id)
         credit["Allocations"] = [a for a in credit["Allocations"] if a["AllocationID"] != allocation_id]
-        self.settle(CREDIT_NOTE, credit, "AmountCredited", -amount)
+        self.settle(CREDIT_NOTE, credit, "AmountCredited", -amount, -allocation.get(CREDIT_SETTLED_BASE, amount))
+        self.reverse_journals(allocation_id, allocation["Date"])
         return allocation
 
     def _allocation_invoice(self, reference: dict) -> dict:

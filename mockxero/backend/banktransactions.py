@@ -2,6 +2,8 @@
 
 Posting (docs/ledger.md): SPEND (journal ``CASHPAID``) debits each line's account with its net amount and the
 tax account with the tax, and credits the bank account with the total; RECEIVE (``CASHREC``) is the mirror.
+In a foreign-currency bank account the transaction carries a CurrencyRate (the client's, else the day's
+from the rate table) and posts in base currency, each line at that rate (``posting.in_base``).
 Deleting (``Status: DELETED``) posts the exact reversal. ``SPEND-TRANSFER`` / ``RECEIVE-TRANSFER``
 transactions belong to a bank transfer (``backend/banktransfers.py``), which posts the journal for both.
 """
@@ -13,6 +15,7 @@ from typing import Any
 
 from .. import money
 from ..exceptions import NotFound, ValidationException
+from ..exchange import rate_problem
 from ..posting import BANK_TRANSACTION_SOURCE, bank_transaction_lines
 from ..statuses import AccountStatus, BankTransactionStatus, ContactStatus, TaxRateStatus
 from .base import BackendBase, fail
@@ -203,6 +206,18 @@ class BankTransactionsBackend(BackendBase):
             errors.append("A bank transaction must have at least one line item.")
         lines = [self._bank_priced_line(line, transaction_type, amount_types, unitdp, errors) for line in raw_lines]
 
+        rate = DEFAULT_CURRENCY_RATE
+        if currency and currency != self.base_currency:
+            sent_rate = values.get("CurrencyRate")
+            if sent_rate is not None:
+                problem = rate_problem(sent_rate)
+                if problem:
+                    errors.append(problem)
+                rate = sent_rate
+            elif record.get("CurrencyRate") and record.get("CurrencyCode") == currency and not values.get("Date"):
+                rate = record["CurrencyRate"]  # an edit that moves neither currency nor date keeps its rate
+            else:  # Xero uses the day's XE.com rate; the emulator's rate table stands in for it
+                rate = self.day_rate(currency, merged.get("Date") or self.today())
         # A transaction in a locked period cannot change, and none may be dated into one.
         errors.extend(self.lock_date_errors(record.get("Date"), merged.get("Date") or self.today()))
         if errors:
@@ -222,7 +237,7 @@ class BankTransactionsBackend(BackendBase):
                 "TotalTax": totals.total_tax,
                 "Total": totals.total,
                 "CurrencyCode": currency,
-                "CurrencyRate": merged.get("CurrencyRate") or DEFAULT_CURRENCY_RATE,
+                "CurrencyRate": rate,
                 "UpdatedDateUTC": self.now(),
             }
         )
@@ -381,7 +396,7 @@ class BankTransactionsBackend(BackendBase):
             source_type=BANK_TRANSACTION_SOURCE[record["Type"]],
             source_id=record["BankTransactionID"],
             journal_date=record["Date"],
-            currency=record["CurrencyCode"],
-            lines=bank_transaction_lines(record, self.account, self.system_account),
+            currency=self.base_currency,
+            lines=bank_transaction_lines(record, self.account, self.system_account, self.base_currency),
             reference=record.get("Reference"),
         )

@@ -57,12 +57,14 @@ class BankTransfersBackend(BackendBase):
         transfer_id = self.ids.guid()
         transfer_date = values.get("Date") or self.today()
         currency = self.bank_account_currency(source)
+        # Both accounts share the currency; a foreign one moves at the day's rate (CurrencyRate is read-only).
+        rate = self.day_rate(currency, transfer_date)
         reference = values.get("Reference")
         sides = {}
         for side, account, transaction_type in (("From", source, "SPEND-TRANSFER"), ("To", target, "RECEIVE-TRANSFER")):
             reconciled = bool(values.get(f"{side}IsReconciled"))
             sides[side] = self._transfer_transaction(
-                transfer_id, transaction_type, account, amount, transfer_date, currency, reconciled, reference
+                transfer_id, transaction_type, account, amount, transfer_date, currency, reconciled, reference, rate
             )
         now = self.now()
         record = {
@@ -73,7 +75,7 @@ class BankTransfersBackend(BackendBase):
             "ToBankAccount": {"AccountID": target["AccountID"]},
             "Amount": amount,
             "CurrencyCode": currency,
-            "CurrencyRate": DEFAULT_CURRENCY_RATE,
+            "CurrencyRate": rate,
             "FromBankTransactionID": sides["From"]["BankTransactionID"],
             "ToBankTransactionID": sides["To"]["BankTransactionID"],
             "FromIsReconciled": sides["From"]["IsReconciled"],
@@ -91,9 +93,9 @@ class BankTransfersBackend(BackendBase):
             source_type=TRANSFER_SOURCE,
             source_id=transfer_id,
             journal_date=transfer_date,
-            currency=currency,
+            currency=self.base_currency,
             reference=reference,
-            lines=transfer_lines(source, target, amount),
+            lines=transfer_lines(source, target, amount, currency, rate, self.base_currency),
         )
         return record
 
@@ -154,6 +156,7 @@ class BankTransfersBackend(BackendBase):
         currency: str,
         reconciled: bool,
         reference: str | None,
+        rate: Decimal = DEFAULT_CURRENCY_RATE,
     ) -> dict:
         record = {
             "BankTransactionID": self.ids.guid(),
@@ -168,7 +171,7 @@ class BankTransfersBackend(BackendBase):
             "TotalTax": money.ZERO,
             "Total": amount,
             "CurrencyCode": currency,
-            "CurrencyRate": DEFAULT_CURRENCY_RATE,
+            "CurrencyRate": rate,
             "HasAttachments": False,
             "UpdatedDateUTC": self.now(),
             "_BankTransferID": transfer_id,  # hidden: schemas dump declared fields only

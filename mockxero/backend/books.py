@@ -13,12 +13,13 @@ mixin (store, clock, ids, savepoints), are not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from ..exchange import SetRate
     from ..posting import Line
     from .lineitems import LinePricing
 
@@ -36,6 +37,10 @@ class Books(Protocol):
     # -- CurrenciesBackend --
 
     def currency_enabled(self, code: str | None) -> bool: ...
+
+    def set_exchange_rates(self, changes: Iterable[tuple[str, date | None, Decimal | None]]) -> list[SetRate]: ...
+
+    def day_rate(self, currency: str, day: date) -> Decimal: ...
 
     # -- AccountsBackend --
 

@@ -19,8 +19,9 @@ from decimal import Decimal
 
 from .. import money
 from ..exceptions import NotFound, ValidationException
+from ..exchange import to_base
 from ..money import ZERO, round_money
-from ..posting import POSTED, RETIRED, Line, document_lines
+from ..posting import POSTED, RETIRED, Line, document_base_total, document_lines
 from ..statuses import ContactStatus, DocumentStatus
 from ..store import clone
 from .base import BackendBase, fail
@@ -60,6 +61,9 @@ ARCHIVED_CONTACT = (
 NO_LINES = "One or more line items must be specified"
 DATE_REQUIRED = "The Date field must be specified."
 DEFAULT_RATE = Decimal("1.000000")
+# Hidden (the schemas dump declared fields only): what a posted document still holds on its control account
+# in base currency; settlements lower it by the base amount each cleared.
+BASE_DUE = "_AmountDueBase"
 # Rates are kept within what converting an amount by them can represent exactly.
 MIN_RATE = Decimal("0.000001")
 
@@ -230,6 +234,8 @@ class DocumentsBackend(BackendBase):
             raise fail(*dict.fromkeys(errors))
 
         self._refresh_balance(record)
+        if record["Status"] in POSTED:  # nothing is settled yet: an edit is refused once something is
+            record[BASE_DUE] = document_base_total(record, self.base_currency)
         if record["Status"] == DocumentStatus.AUTHORISED and record["AmountDue"] == 0:
             # Nothing to settle (a zero total): Xero marks the approved document paid at once, which also
             # keeps "PAID exactly when settled" true for it.
@@ -301,7 +307,8 @@ class DocumentsBackend(BackendBase):
         elif record.get("CurrencyCode") == currency and record.get("CurrencyRate"):
             rate = record["CurrencyRate"]
         else:
-            rate = DEFAULT_RATE  # no XE.com feed offline: an unrated foreign document converts at 1
+            # Xero takes the XE.com rate of the document's date; the emulator's own table stands in for it.
+            rate = self.day_rate(currency, record["Date"])
         if rate <= 0:
             return ["The currency rate must be greater than zero."]
         if rate < MIN_RATE or money.out_of_range(rate):
@@ -395,6 +402,7 @@ class DocumentsBackend(BackendBase):
         record = clone(existing)
         record["Status"] = status
         self._refresh_balance(record)
+        record[BASE_DUE] = ZERO
         record["UpdatedDateUTC"] = self.now()
         self._save(kind.table, record[kind.id_field], record)
         if existing["Status"] in POSTED:
@@ -403,11 +411,37 @@ class DocumentsBackend(BackendBase):
 
     # -- settlement: payments, refunds and allocations move these figures --
 
-    def settle(self, kind: DocumentKind, record: dict, field_name: str, amount: Decimal) -> dict:
+    def base_due(self, record: dict) -> Decimal:
+        """What the document still holds on its control account in base currency (its AmountDue for a
+        base-currency document; books from before multi-currency hold no record of it, so it is derived)."""
+        if record.get("CurrencyCode", self.base_currency) == self.base_currency:
+            return record["AmountDue"]
+        if BASE_DUE in record:
+            return record[BASE_DUE]
+        return to_base(record["AmountDue"], record["CurrencyRate"])
+
+    def settlement_base(self, record: dict, amount: Decimal) -> Decimal:
+        """The base amount settling ``amount`` of the document clears: the amount at the document's rate,
+        except that the settlement that leaves nothing due clears whatever base amount is left, so a paid
+        document never keeps a cent of rounding on its control account."""
+        if record.get("CurrencyCode", self.base_currency) == self.base_currency:
+            return amount
+        if round_money(amount) == record["AmountDue"]:
+            return self.base_due(record)
+        return to_base(amount, record["CurrencyRate"])
+
+    def settle(
+        self, kind: DocumentKind, record: dict, field_name: str, amount: Decimal, base: Decimal | None = None
+    ) -> dict:
         """Add ``amount`` (negative to undo) to AmountPaid or AmountCredited and restate the status.
 
-        The caller has already updated the document's Payments / CreditNotes / Allocations summaries.
+        ``base`` is the base amount that settles (negative to undo; by default ``settlement_base``, or the
+        amount at the document's rate when undoing). The caller has already updated the document's
+        Payments / CreditNotes / Allocations summaries.
         """
+        if base is None:
+            base = self.settlement_base(record, amount) if amount > 0 else self._at_rate(record, amount)
+        record[BASE_DUE] = self.base_due(record) - base
         record[field_name] = round_money(record[field_name] + amount)
         self._refresh_balance(record)
         if record["Status"] == DocumentStatus.AUTHORISED and record["AmountDue"] == 0:
@@ -434,13 +468,18 @@ class DocumentsBackend(BackendBase):
                 source_type=record["Type"],
                 source_id=record[kind.id_field],
                 journal_date=record["Date"],
-                currency=record["CurrencyCode"],
+                currency=self.base_currency,
                 lines=self.document_journal_lines(record),
                 reference=record.get(kind.number_field) or record.get("Reference"),
             )
 
     def document_journal_lines(self, record: dict) -> list[Line]:
-        return document_lines(record, self.account, self.system_account)
+        return document_lines(record, self.account, self.system_account, self.base_currency)
+
+    def _at_rate(self, record: dict, amount: Decimal) -> Decimal:
+        if record.get("CurrencyCode", self.base_currency) == self.base_currency:
+            return amount
+        return to_base(amount, record["CurrencyRate"])
 
 
 def _settlement_dates(record: dict) -> list[date]:
@@ -455,5 +494,5 @@ def _posting_key(backend: DocumentsBackend, record: dict) -> tuple:
     return (
         record["Date"],
         record["CurrencyCode"],
-        tuple((line.account["AccountID"], line.net, line.tax_amount, line.tax_type) for line in lines),
+        tuple((line.account["AccountID"], line.net, line.tax_amount, line.tax_type, line.amount) for line in lines),
     )

@@ -7,6 +7,10 @@ Balances are never stored: ``mockxero.ledger`` derives them from the journals.
 A journal line's ``NetAmount`` is signed: debit > 0, credit < 0. A journal balances when its lines' net
 amounts sum to zero. Tax sits on its own line against the tax account, so the same rule covers it;
 ``TaxAmount``/``TaxType`` on a revenue or expense line are informational, as in Xero's ``/Journals``.
+
+Amounts are in base currency. A line converted from a foreign currency also keeps that currency and its
+amount in it, in two hidden fields (``posting.LINE_CURRENCY`` / ``LINE_AMOUNT``) the ledger check reads for
+foreign balances; ``GET /Journals`` shows Xero's fields only.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..exceptions import NotFound
-from ..posting import SOURCE_TYPES, Line
+from ..posting import LINE_AMOUNT, LINE_CURRENCY, SOURCE_TYPES, Line
 from .base import BackendBase, fail
 
 ZERO = Decimal("0.00")
@@ -50,7 +54,7 @@ class JournalsBackend(BackendBase):
         """Store one balanced journal; lines of zero are dropped, and a journal with no lines is not stored."""
         if source_type not in SOURCE_TYPES:
             raise ValueError(f"unknown journal source type {source_type}")
-        kept = [line for line in lines if line.net != 0 or line.tax_amount != 0]
+        kept = [line for line in lines if line.net != 0 or line.tax_amount != 0 or line.amount]
         total = sum((line.net for line in kept), ZERO)
         if total != 0:
             raise UnbalancedJournal(f"journal for {source_type} {source_id} is off by {total}: {kept}")
@@ -95,6 +99,9 @@ class JournalsBackend(BackendBase):
             out["Description"] = line.description
         if line.tax_type:
             out["TaxType"] = line.tax_type
+        if line.currency is not None:  # hidden (not in Xero's JournalLine): the line in its own currency
+            out[LINE_CURRENCY] = line.currency
+            out[LINE_AMOUNT] = line.amount
         return {k: v for k, v in out.items() if v is not None}
 
     def reverse_journals(self, source_id: str, journal_date: date) -> list[dict]:
@@ -123,6 +130,7 @@ class JournalsBackend(BackendBase):
                         "NetAmount": -line["NetAmount"],
                         "GrossAmount": -line["GrossAmount"],
                         "TaxAmount": -line["TaxAmount"],
+                        **({LINE_AMOUNT: -line[LINE_AMOUNT]} if LINE_AMOUNT in line else {}),
                     }
                     for line in journal["JournalLines"]
                 ],

@@ -91,6 +91,7 @@ class OrganisationBackend(BackendBase):
             self._save("TaxRates", rate["TaxType"], {**rate, "UpdatedDateUTC": now})
         for account in refdata.chart_of_accounts(country):
             self._insert_account(account)
+        self.set_exchange_rates((entry.currency, entry.since, entry.rate) for entry in self.tenant.exchange_rates)
 
     def organisation(self) -> dict:
         return self._require("Organisation", ORG_KEY)

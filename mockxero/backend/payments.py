@@ -9,15 +9,17 @@ readable.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from .. import money
+from ..exchange import rate_problem, to_base
 from ..money import round_money
-from ..posting import PAYMENT_TYPE, payment_lines
+from ..posting import PAYMENT_TYPE, SETTLED_BASE, payment_lines, payment_settled_base
 from ..statuses import AccountStatus, DocumentStatus, PaymentStatus
 from .base import fail
-from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, MIN_RATE, DocumentKind, DocumentsBackend
+from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentKind, DocumentsBackend
 
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"
 OVERPAID = "Payment amount exceeds the amount outstanding on this document"
@@ -74,12 +76,17 @@ class PaymentsBackend(DocumentsBackend):
         if amount_error:
             errors.append(amount_error)
         errors.extend(self.lock_date_errors(when))
+        rate_given = values.get("CurrencyRate")
+        if rate_given is not None and document["CurrencyCode"] != self.base_currency:
+            problem = rate_problem(rate_given)
+            if problem:
+                errors.append(problem)
         if errors:
             raise fail(*errors)
-        assert account is not None  # _payment_account recorded why it found none
+        assert account is not None and when is not None  # each missing one recorded its error
 
         amount = round_money(values["Amount"])
-        rate = self._payment_rate(values, document)
+        rate = self._payment_rate(values, document, when)
         payment: dict[str, Any] = {
             "PaymentID": self.ids.guid(),
             "PaymentType": PAYMENT_TYPE[document["Type"]],
@@ -100,10 +107,11 @@ class PaymentsBackend(DocumentsBackend):
             payment["Invoice"] = {"InvoiceID": document["InvoiceID"]}
         if values.get("Reference"):
             payment["Reference"] = values["Reference"]
+        payment[SETTLED_BASE] = self.settlement_base(document, amount)
         self._save("Payments", payment["PaymentID"], payment)
 
         document["Payments"].append(_payment_summary(payment))
-        self.settle(kind, document, "AmountPaid", amount)
+        self.settle(kind, document, "AmountPaid", amount, payment[SETTLED_BASE])
         self._post_payment_journal(payment, account, document)
         return payment
 
@@ -152,13 +160,13 @@ class PaymentsBackend(DocumentsBackend):
             return None, [WRONG_CURRENCY]
         return account, []
 
-    def _payment_rate(self, values: dict, document: dict) -> Decimal:
+    def _payment_rate(self, values: dict, document: dict, when: date) -> Decimal:
+        """The client's rate for a foreign document (checked already), else the payment date's rate, as
+        Xero takes XE.com's; a base-currency document is paid at 1."""
         if document["CurrencyCode"] == self.base_currency:
             return document["CurrencyRate"]
         rate = values.get("CurrencyRate")
-        if rate is not None and rate >= MIN_RATE and not money.out_of_range(rate):
-            return rate
-        return document["CurrencyRate"]
+        return rate if rate is not None else self.day_rate(document["CurrencyCode"], when)
 
     def _bank_amount(self, amount: Decimal, rate: Decimal, account: dict, document: dict) -> Decimal:
         """The payment in the bank account's currency: converted only when a base-currency bank pays a
@@ -166,15 +174,15 @@ class PaymentsBackend(DocumentsBackend):
         bank_currency = account.get("CurrencyCode") or self.base_currency
         if bank_currency == document["CurrencyCode"]:
             return amount
-        return round_money(amount / rate)
+        return to_base(amount, rate)
 
     def _post_payment_journal(self, payment: dict, account: dict, document: dict) -> None:
         self.post_journal(
             source_type=payment["PaymentType"],
             source_id=payment["PaymentID"],
             journal_date=payment["Date"],
-            currency=document["CurrencyCode"],
-            lines=payment_lines(payment, account, self.system_account),
+            currency=self.base_currency,
+            lines=payment_lines(payment, account, self.system_account, document["CurrencyCode"], self.base_currency),
             reference=payment.get("Reference"),
         )
 
@@ -202,7 +210,7 @@ class PaymentsBackend(DocumentsBackend):
 
         kind, document = self.payment_document(payment)
         document["Payments"] = [p for p in document["Payments"] if p["PaymentID"] != payment_id]
-        self.settle(kind, document, "AmountPaid", -payment["Amount"])
+        self.settle(kind, document, "AmountPaid", -payment["Amount"], -payment_settled_base(payment))
         payment["Status"] = PaymentStatus.DELETED
         payment["UpdatedDateUTC"] = self.now()
         self._save("Payments", payment_id, payment)

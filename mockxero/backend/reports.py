@@ -2,8 +2,9 @@
 
 Each report is built in Xero's report shape (``Rows`` of ``Header`` / ``Section`` / ``Row`` / ``SummaryRow``
 with ``Cells``) holding Python values: ``Decimal`` amounts, ``date`` dates, ``None`` for an empty cell.
-``schemas/reports.py`` turns them into Xero's strings. Amounts are the base currency's: journals posted
-in another currency are left out (the mock keeps no exchange rates; see README).
+``schemas/reports.py`` turns them into Xero's strings. Journals are in base currency, so the Trial Balance
+counts every journal; Bank Summary shows each bank account in its own currency (a foreign account's lines
+keep their amount in it) and totals the base-currency accounts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..exceptions import NotFound
-from ..posting import POSTED
+from ..posting import LINE_AMOUNT, LINE_CURRENCY, POSTED
 from ..statuses import AccountStatus, PaymentStatus
 from .base import BackendBase
 
@@ -169,12 +170,17 @@ class ReportsBackend(BackendBase):
                 continue
             for line in journal["JournalLines"]:
                 account = banks.get(line["AccountID"])
-                if account is None or journal.get("CurrencyCode") != self.bank_account_currency(account):
+                if account is None:
                     continue
+                # Each account in its own currency: a foreign account's lines keep their amount in it.
+                own = self.bank_account_currency(account)
+                if line.get(LINE_CURRENCY, journal.get("CurrencyCode")) != own:
+                    continue
+                amount = line.get(LINE_AMOUNT, line["NetAmount"])
                 if when < from_date:
-                    opening[line["AccountID"]] += line["NetAmount"]
+                    opening[line["AccountID"]] += amount
                 else:
-                    moved[(line["AccountID"], journal["SourceID"])] += line["NetAmount"]
+                    moved[(line["AccountID"], journal["SourceID"])] += amount
         received: dict[str, Decimal] = defaultdict(Decimal)
         spent: dict[str, Decimal] = defaultdict(Decimal)
         for (account_id, _), amount in moved.items():

@@ -327,6 +327,9 @@ def test_control_accounts_are_checked_per_currency():
     assert messages(validate(books)) == [
         "Accounts Receivable in USD is 0 but the authorised documents leave 10.00 outstanding",
         "Accounts Receivable in NZD is 10.00 but the authorised documents leave 0 outstanding",
+        # the same line, weighed in base: it was posted as a base-currency line, not as the USD invoice's
+        "Accounts Receivable holds 0.00 NZD for foreign-currency documents but they leave 10.00 NZD "
+        "outstanding at their rates",
     ]
 
 

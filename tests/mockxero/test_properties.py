@@ -2,9 +2,10 @@
 always pass the ledger check.
 
 A hypothesis state machine plays a client: it creates contacts, invoices and bills with random lines and
-tax modes (discounts, negative lines, foreign currency, bad accounts and tax types included), approves,
-edits, voids and deletes them, pays them partly, fully or too much, deletes payments, raises credit notes,
-allocates and refunds them, spends and receives money, transfers between bank accounts and deletes all of
+tax modes (discounts, negative lines, foreign currency at the client's or the day's rate, bad accounts and
+tax types included), approves, edits, voids and deletes them, pays them partly, fully or too much (foreign
+ones at rates of their own), deletes payments, raises credit notes, allocates and refunds them, spends and
+receives money, transfers between bank accounts and deletes all of
 these, archives contacts and accounts, and moves the clock. Every call goes through the HTTP test client.
 
 After every step ``mockxero.ledger.validate`` must find nothing (docs/ledger.md: balanced journals, a zero
@@ -292,6 +293,10 @@ class TransactionBooks(RuleBasedStateMachine):
         currency = data.draw(st.sampled_from([None, None, None, "USD"]), label="currency")
         if currency:
             element["CurrencyCode"] = currency
+            # The client's rate, or none (the day's rate from the rate table): foreign journals in base.
+            rate = data.draw(st.sampled_from([None, Decimal("0.61"), Decimal("0.7123"), Decimal("1.333333")]))
+            if rate is not None:
+                element["CurrencyRate"] = rate
         return element
 
     def _add_documents(self, kind: str, data, contact: str, status: str):
@@ -351,12 +356,14 @@ class TransactionBooks(RuleBasedStateMachine):
 
     # -- payments and refunds --
 
-    def _pay(self, kind: str, doc_id: str, share: str, part: Decimal, bank: str, days_back: int):
+    def _pay(self, kind: str, doc_id: str, share: str, part: Decimal, bank: str, days_back: int, rate=None):
         document = self.document(kind, doc_id)
         outstanding = document["AmountDue"] if kind == "Invoices" else document["RemainingCredit"]
         amount = self.amount_for(share, outstanding, part)
         reference = {"InvoiceID": doc_id} if kind == "Invoices" else None
         body = {"Account": {"Code": bank}, "Amount": amount, "Date": str(self.today() - timedelta(days=days_back))}
+        if rate is not None:  # a foreign payment at its own rate: the difference is a realised gain
+            body["CurrencyRate"] = rate
         if reference:
             body["Invoice"] = reference
         else:
@@ -386,9 +393,11 @@ class TransactionBooks(RuleBasedStateMachine):
         part=money,
         bank=bank_codes,
         days_back=st.integers(min_value=0, max_value=10),
+        rate=st.sampled_from([None, None, Decimal("0.55"), Decimal("0.6789")]),
     )
-    def pay_invoice(self, data, invoice, share, part, bank, days_back):
-        return self._pay("Invoices", self.open_document(data, "Invoices", invoice), share, part, bank, days_back)
+    def pay_invoice(self, data, invoice, share, part, bank, days_back, rate):
+        doc_id = self.open_document(data, "Invoices", invoice)
+        return self._pay("Invoices", doc_id, share, part, bank, days_back, rate)
 
     @rule(
         target=payments,

@@ -238,10 +238,17 @@ def test_bank_account_in_a_third_currency_is_refused(xero, emulator):
     )
 
 
-def test_base_currency_bank_converts_a_foreign_payment(xero):
+def test_base_currency_bank_converts_a_foreign_payment_at_its_own_rate(xero):
+    dollars = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.5"))
+    payment = pay(xero, dollars, "10.00", CurrencyRate=D("0.4"))
+    assert (payment["Amount"], payment["BankAmount"], payment["CurrencyRate"]) == (D("10.00"), D("25.00"), D("0.4"))
+
+
+def test_a_foreign_payment_without_a_rate_takes_the_days_rate_from_the_rate_table(xero):
+    # The default table: NZD→USD is 1.6 NZD per USD, so 0.625000 USD per NZD (mockxero/exchange.py).
     dollars = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.5"))
     payment = pay(xero, dollars, "10.00")
-    assert (payment["Amount"], payment["BankAmount"], payment["CurrencyRate"]) == (D("10.00"), D("20.00"), D("0.5"))
+    assert (payment["BankAmount"], payment["CurrencyRate"]) == (D("16.00"), D("0.625000"))
 
 
 # --- date and body shapes ------------------------------------------------------------------------------
@@ -373,6 +380,12 @@ def test_amount_too_large_to_calculate_with_is_refused(xero, invoice):
     )
 
 
-def test_unusable_payment_rate_falls_back_to_the_documents(xero):
+def test_unusable_payment_rate_is_refused(xero):
     dollars = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.5"))
-    assert pay(xero, dollars, "1.00", CurrencyRate=D("1E-30"))["CurrencyRate"] == D("0.5")
+    rejected(
+        put(xero, payment_body(dollars, "1.00", CurrencyRate=D("1E-30"))),
+        "The currency rate '1E-30' is out of range: it must be between 0.000001 and 1,000,000,000,000.",
+    )
+    rejected(
+        put(xero, payment_body(dollars, "1.00", CurrencyRate=D("0"))), "The currency rate must be greater than zero."
+    )

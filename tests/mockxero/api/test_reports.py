@@ -107,7 +107,7 @@ def test_a_date_before_1900_is_refused(xero):
     assert validation_messages(response) == ["The date parameter '0001-01-01' is before 1900-01-01."]
 
 
-def test_journals_in_another_currency_are_left_out(xero, books, emulator):
+def test_a_foreign_bank_accounts_journals_count_in_base_currency(xero, books, emulator):
     with emulator.store.transaction():
         books._insert_account(
             {
@@ -120,9 +120,14 @@ def test_journals_in_another_currency_are_left_out(xero, books, emulator):
                 "TaxType": "NONE",
             }
         )
-    bank_transaction(xero, bank="092")
+    bank_transaction(xero, bank="092")  # 115.00 USD spent at the default 0.625 USD per NZD: 184.00 NZD
     found = report(xero, "/Reports/TrialBalance?date=2026-01-31")
-    assert sections(found) == {"": [["Total", "0.00", "0.00", "0.00", "0.00"]]}
+    assert sections(found) == {
+        "Expenses": [["General Expenses (429)", "160.00", "", "160.00", ""]],
+        "Assets": [["USD Account (092)", "", "184.00", "", "184.00"]],
+        "Liabilities": [["GST (820)", "24.00", "", "24.00", ""]],
+        "": [["Total", "184.00", "184.00", "184.00", "184.00"]],
+    }
 
 
 # --- Bank Summary --------------------------------------------------------------------------------------

@@ -61,9 +61,29 @@ def test_inclusive_lines_post_their_net_and_tax_separately(xero, emulator):
     )
 
 
-def test_foreign_invoice_posts_in_its_own_currency(xero, emulator):
-    invoice = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.61"))
-    assert journals(emulator, invoice["InvoiceID"])[0]["CurrencyCode"] == "USD"
+def test_foreign_invoice_posts_in_base_currency_line_by_line_with_the_residue_to_rounding(xero, emulator):
+    # 20.00 USD at 0.61 USD per NZD is 32.79 NZD, but each 10.00 line is 16.39: 0.01 is left to Rounding (860).
+    lines = [line(UnitAmount=D("10.00")), line(UnitAmount=D("10.00"))]
+    invoice = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.61"), LineAmountTypes="NoTax", LineItems=lines)
+    (journal,) = journals(emulator, invoice["InvoiceID"])
+    assert journal["CurrencyCode"] == "NZD"
+    assert postings(journal) == {"610": D("32.79"), "200": D("-32.78"), "860": D("-0.01")}
+    receivable = next(li for li in journal["JournalLines"] if li["AccountCode"] == "610")
+    assert (receivable["_CurrencyCode"], receivable["_CurrencyAmount"]) == ("USD", D("20.00"))
+
+
+def test_foreign_invoice_without_a_rate_takes_the_days_rate(xero, emulator):
+    invoice = create_invoice(xero, CurrencyCode="USD")
+    assert invoice["CurrencyRate"] == D("0.625000")  # the default table's NZD→USD rate
+    (journal,) = journals(emulator, invoice["InvoiceID"])
+    assert postings(journal)["610"] == D("184.00")  # 115.00 USD / 0.625
+
+
+def test_a_foreign_payment_at_another_rate_posts_a_realised_gain(xero, emulator):
+    invoice = create_invoice(xero, CurrencyCode="USD", CurrencyRate=D("0.5"), LineAmountTypes="NoTax")
+    payment = pay(xero, invoice, "100.00", CurrencyRate=D("0.4"))  # the NZD weakened: 250.00 banked for 200.00
+    (journal,) = journals(emulator, payment["PaymentID"])
+    assert postings(journal) == {"090": D("250.00"), "610": D("-200.00"), "499": D("-50.00")}
 
 
 @pytest.mark.parametrize("status", ["DRAFT", "SUBMITTED"])
