@@ -79,3 +79,28 @@ integrations:
     )
     assert messages[2].startswith(f"{path}:8 (integrations.1.mapping): 'missing.yaml': ")
     assert len(messages) == 3
+
+
+def test_a_name_written_twice_in_another_case_is_refused(tmp_path):
+    path = write(
+        tmp_path,
+        "version: 1\nintegrations:\n"
+        "  - {name: UK bills, mapping: mapping.yaml}\n"
+        "  - {name: uk BILLS, mapping: mapping.yaml}\n",
+    )
+    with pytest.raises(IntegrationConfigError) as caught:
+        load_integrations(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:4 (integrations.1.name): 'uk BILLS' is already the name of integration 0"
+    ]
+
+
+def test_json_gives_the_same_configuration_as_yaml(tmp_path):
+    yaml_path = write(
+        tmp_path, "version: 1\nintegrations:\n  - {name: Rest, mapping: mapping.yaml, allow_overlap: true}\n"
+    )
+    json_path = tmp_path / "integrations.json"
+    json_path.write_text(
+        '{"version": 1, "integrations": [{"name": "Rest", "mapping": "mapping.yaml", "allow_overlap": true}]}'
+    )
+    assert load_integrations(json_path) == load_integrations(yaml_path)
