@@ -70,6 +70,8 @@ SYNCER_LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "peers that never import each other: mapping rules, the Xero client, the state store",
         ("syncer.mapping", "syncer.xero", "syncer.state"),
     ),
+    # integration configurations read mapping configurations, so they sit just above the mapping
+    ("integration configurations over a mapping", ("syncer.integrations",)),
     ("reading Xero back: the settlement check", ("syncer.settlement",)),
     ("the engine: plan and apply", ("syncer.engine",)),
     ("the command line", ("syncer.cli",)),

@@ -1,0 +1,1 @@
+"""Integration configurations: several named bill integrations per Xero organisation."""
