@@ -1,0 +1,111 @@
+"""The runner judged by scenarios written to fail: every layer names its YAML line, step and path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scenarios.cli import cli
+from scenarios.format.loader import load_scenarios
+from scenarios.results import Layer
+from scenarios.runner import discover, load_all, run_all, run_scenario
+
+CASES = Path(__file__).resolve().parents[2] / "scenarios" / "cases"
+FIXTURES = Path(__file__).resolve().parents[2] / "scenarios" / "fixtures"
+
+WRONG = f"""\
+name: Every layer is told something false
+extends: {FIXTURES / "one-paid-invoice.yaml"}
+steps:
+  - sync: {{}}
+  - expect:
+      sync: {{created: 4}}
+      objects:
+        invoices: {{inv_1: {{Status: AUTHORISED, AmountDue: "115.00"}}}}
+        contacts: {{cus_1: null}}
+      requests:
+        calls: {{PUT /Invoices: 2}}
+      ledger:
+        balances: {{"090": "= 100.00"}}
+      reconcile:
+        clearing: {{"091": "1.00"}}
+"""
+
+
+def test_a_scenario_that_should_fail_fails_in_every_layer_at_its_line(tmp_path):
+    path = tmp_path / "wrong.yaml"
+    path.write_text(WRONG, encoding="utf-8")
+    (scenario,) = load_scenarios(path)
+    result = run_scenario(scenario)
+    found = [(f.layer, f.location.line, f.step, f.path, f.expected, f.actual) for f in result.failures]
+    assert found == [
+        (Layer.RUN, 6, "steps[1] expect", "steps.1.expect.sync.created", "4", found[0][5]),
+        (Layer.OBJECTS, 8, "steps[1] expect", "steps.1.expect.objects.invoices.inv_1.Status", '"AUTHORISED"', '"PAID"'),
+        (Layer.OBJECTS, 8, "steps[1] expect", "steps.1.expect.objects.invoices.inv_1.AmountDue", '"115.00"', "0.00"),
+        (Layer.OBJECTS, 9, "steps[1] expect", "steps.1.expect.objects.contacts.cus_1", "not in Xero", found[3][5]),
+        (Layer.REQUESTS, 11, "steps[1] expect", "steps.1.expect.requests.calls.PUT /Invoices", "2", "1"),
+        (Layer.LEDGER, 13, "steps[1] expect", "steps.1.expect.ledger.balances.090", "= 100.00", "111.80"),
+        (Layer.RECONCILE, 15, "steps[1] expect", "steps.1.expect.reconcile.clearing.091", "1.00", "0.00"),
+    ]
+    assert found[0][5].startswith("5 ['contact cus_1: ACTIVE")  # what was created, to see what is extra
+    assert result.rerun == f"xero-scenarios run {path} -k 'wrong'"
+    assert result.books is not None and result.books.base_currency == "NZD"
+
+
+def test_a_broken_standing_invariant_fails_unless_the_scenario_allows_it(tmp_path):
+    trap = (CASES / "fee-from-deposit-trap.yaml").read_text(encoding="utf-8")
+    trap = trap.replace("../fixtures/", f"{FIXTURES}/").replace(
+        "allow: [clearing-nets-to-zero, statement-matches]\n", ""
+    )
+    path = tmp_path / "trap.yaml"
+    path.write_text(trap, encoding="utf-8")
+    result = run_scenario(load_scenarios(path)[0])
+    assert [(f.layer, f.message, f.actual) for f in result.failures] == [
+        (Layer.INVARIANT, "clearing-nets-to-zero: a clearing account does not net to zero", "091: 3.20"),
+        (
+            Layer.INVARIANT,
+            "statement-matches: the deposits do not match the bank statement",
+            "not on statement: 090 2026-01-06 -3.20 fee:pay_1",
+        ),
+    ]
+
+
+def test_parallel_and_serial_runs_give_the_same_results():
+    scenarios = load_all(discover([CASES])).scenarios
+    assert len(scenarios) >= 6
+
+    def judged(run):
+        return [(r.case_id, r.passed, [str(f) for f in r.failures], r.requests, r.books) for r in run.results]
+
+    assert judged(run_all(scenarios, jobs=1)) == judged(run_all(scenarios, jobs=3))
+
+
+def test_the_command_exits_0_on_passes_1_on_failures_and_2_on_bad_files(tmp_path):
+    runner = CliRunner()
+    passing = runner.invoke(cli, ["run", str(CASES / "first-paid-invoice.yaml")])
+    assert passing.exit_code == 0, passing.output
+    assert "1 passed, 0 failed" in passing.output
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(WRONG, encoding="utf-8")
+    failing = runner.invoke(
+        cli, ["run", str(wrong), "--junit", str(tmp_path / "j.xml"), "--json", str(tmp_path / "r.json")]
+    )
+    assert failing.exit_code == 1 and "0 passed, 1 failed" in failing.output
+    assert (tmp_path / "j.xml").read_text().count("<testcase") == 1 and (tmp_path / "r.json").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Bad\nsteps: []\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["run", str(bad)])
+    assert refused.exit_code == 2
+    assert f"{bad}:1:1: [load] given: given.mapping is required" in refused.output
+    assert "3 problem(s) in the scenario files; nothing was run" in refused.output
+
+
+def test_new_writes_a_template_that_loads_and_runs(tmp_path):
+    runner = CliRunner()
+    made = runner.invoke(cli, ["new", "my-story", "--dir", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    (scenario,) = load_scenarios(tmp_path / "my-story.yaml")
+    assert run_scenario(scenario).passed
+    again = runner.invoke(cli, ["new", "my-story", "--dir", str(tmp_path)])
+    assert again.exit_code == 1 and "exists" in again.output
