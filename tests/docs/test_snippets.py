@@ -4,7 +4,8 @@
   port (``127.0.0.1:8765`` and ``localhost:8765`` in the text become its address; ``BASE``, ``TENANT`` and
   ``TOKEN`` are set as the README sets them), from a scratch directory that sees ``contracts/``; they must
   exit 0. ``curl`` runs with ``--fail-with-body``, so a request the emulator refuses (a wrong path, a bad
-  body) fails the block. The set-up block is checked against ``.ci/run`` instead (it installs and serves forever), and a
+  body) fails the block. The set-up block is checked against ``.ci/run`` instead (it installs, then runs
+  the scenarios), and a
   block that runs pytest is the test suite itself.
 - ``python`` blocks run, each in a fresh namespace. A block that is an excerpt of a module says so on the
   line above its fence, ``<!-- snippet-namespace: mockxero.api.contacts -->``, and runs among that
@@ -112,7 +113,7 @@ def test_shell_blocks_run(block, served, monkeypatch):
         test_command = next(cmd for cmd in code.splitlines() if "pytest" in cmd)
         install, _, run = test_command.partition(" && ")
         assert install.strip() in ci and run.strip() in ci, "the README's test command must be what .ci/run runs"
-        assert "mockxero serve" in code
+        assert "xero-scenarios run" in code
         return
     if re.search(r"^\s*python3 -m pytest", code, re.M):
         assert (ROOT / code.split("python3 -m pytest", 1)[1].split()[0]).exists()
@@ -156,6 +157,16 @@ def test_python_blocks_run(block):
 @pytest.mark.parametrize("block", [b for b in ALL if b[2] in ("json", "yaml")], ids=ids)
 def test_data_blocks_parse_and_load(block, tmp_path):
     page, line, language, code = block
+    if language == "yaml" and re.search(r"^steps:", code, re.M):  # a scenario: it must load and pass
+        from scenarios.format.loader import load_scenarios
+        from scenarios.runner import run_scenario
+
+        path = tmp_path / "documented.yaml"
+        path.write_text(code.replace("../fixtures/", f"{ROOT}/scenarios/fixtures/"), encoding="utf-8")
+        for case in load_scenarios(path):
+            result = run_scenario(case)
+            assert result.passed, "\n".join(str(failure) for failure in result.failures)
+        return
     document = json.loads(code) if language == "json" else yaml.safe_load(code)
     if isinstance(document, dict) and "faults" in document:
         assert rules_from_document(document)
