@@ -34,7 +34,8 @@ from .model import Organisation, Scenario, StatementEntry, Step
 from .statement import StatementError, parse_statement_rows, read_statement_file
 
 TOP_LEVEL = ("name", "description", "tags", "extends", "allow", "matrix", "given", "source", "statement", "steps")
-GIVEN = ("organisation", "mapping", "start")
+GIVEN = ("organisation", "mapping", "start", "rate_limits")
+RATE_LIMITS = ("minute", "day", "concurrent", "app_minute")
 ORGANISATION = ("name", "country", "currencies", "accounts", "items", "tax_rates", "lock_dates")
 STEP_KINDS = ("sync", "advance", "change", "faults", "expect")
 EXPECT_LAYERS = ("sync", "objects", "requests", "ledger", "reconcile")
@@ -285,6 +286,7 @@ class _Checker:
         given = self.mapping("given", GIVEN)
         organisation = self.organisation(given.get("organisation"))
         start = self.start(given.get("start"))
+        rate_limits = self.rate_limits(given.get("rate_limits"))
         mapping = self.mapping_config(given.get("mapping"))
         source, book = self.source()
         statement = self.statement()
@@ -306,6 +308,7 @@ class _Checker:
             allow=tuple(allow),
             description=str(self.data.get("description") or ""),
             places=self.merged.places,
+            rate_limits=rate_limits,
         )
 
     # -- small shapes --
@@ -390,6 +393,23 @@ class _Checker:
         elif isinstance(value, list):
             for index, child in enumerate(value):
                 self.no_floats(child, (*path, index))
+
+    def rate_limits(self, value: Any) -> dict[str, int]:
+        path: PathKey = ("given", "rate_limits")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(path, "rate_limits sets the emulator's limits: {minute: 60, day: 5000}")
+            return {}
+        limits: dict[str, int] = {}
+        for name, limit in value.items():
+            if name not in RATE_LIMITS:
+                self.problem((*path, name), f"unknown limit {name!r}; the limits are {', '.join(RATE_LIMITS)}")
+            elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                self.problem((*path, name), "a limit is a whole number of calls, at least 1")
+            else:
+                limits[name] = limit
+        return limits
 
     def start(self, value: Any) -> datetime:
         if value is None:

@@ -76,6 +76,7 @@ class Scenario:
     allow: tuple[str, ...] = ()
     description: str = ""
     places: Mapping[PathKey, Location] = field(default_factory=dict)
+    rate_limits: Mapping[str, int] = field(default_factory=dict)  # the emulator's limits, when not Xero's
 
     def where(self, path: PathKey) -> Location:
         """The file position of a path in the (merged) document, or its nearest ancestor's."""
