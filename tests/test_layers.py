@@ -68,6 +68,8 @@ SYNCER_LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "peers that never import each other: mapping rules, the Xero client, the state store",
         ("syncer.mapping", "syncer.xero", "syncer.state"),
     ),
+    # the credentials file is a token store for the Xero client, so it sits just above syncer.xero
+    ("integration credentials: a token store over the credentials file", ("syncer.integrations.credentials",)),
     ("reading Xero back: the settlement check", ("syncer.settlement",)),
     ("the engine: plan and apply", ("syncer.engine",)),
     ("the command line", ("syncer.cli",)),

@@ -1,0 +1,1 @@
+"""Integration configurations: their registry, credentials and notifications."""
