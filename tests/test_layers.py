@@ -70,7 +70,8 @@ SYNCER_LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "peers that never import each other: mapping rules, the Xero client, the state store",
         ("syncer.mapping", "syncer.xero", "syncer.state"),
     ),
-    # integration configurations read mapping configurations, so they sit just above the mapping
+    # integration configurations read mapping configurations and their credentials are a token store for the
+    # Xero client, so they sit just above both
     ("integration configurations over a mapping", ("syncer.integrations",)),
     ("reading Xero back: the settlement check", ("syncer.settlement",)),
     ("the engine: plan and apply", ("syncer.engine",)),

@@ -1,1 +1,1 @@
-"""Integration configurations: several named bill integrations per Xero organisation."""
+"""Integration configurations: several named bill integrations per Xero organisation, and their credentials."""
