@@ -178,6 +178,10 @@ class _Case:
 
     # -- plumbing --
 
+    def mismatch(self, layer: Layer, message: str, at: PathKey, **detail: Any) -> None:
+        """A failure at a place in the scenario: its file position and its dotted path both come from ``at``."""
+        self.fail(layer, message, self.where(at), path=_dotted(at), **detail)
+
     def fail(self, layer: Layer, message: str, location: Location, **detail: Any) -> None:
         self.failures.append(Failure(layer, message, location, step=self.step.label if self.step else None, **detail))
 
@@ -342,33 +346,30 @@ class _Case:
             if key == "stopped":
                 got = self.last_error
                 if not got or (isinstance(want, str) and want not in got):
-                    self.fail(
+                    self.mismatch(
                         Layer.RUN,
                         "the last sync did not stop as expected",
-                        self.where(at),
-                        path=_dotted(at),
+                        at,
                         expected=render(want),
                         actual=render(got),
                     )
             elif key == "problems":
                 if isinstance(want, int):
                     if len(self.last_problems) != want:
-                        self.fail(
+                        self.mismatch(
                             Layer.RUN,
                             "the plan's problems differ",
-                            self.where(at),
-                            path=_dotted(at),
+                            at,
                             expected=str(want),
                             actual="; ".join(self.last_problems) or "0",
                         )
                 else:
                     for n, text in enumerate(want or []):
                         if not any(text in problem for problem in self.last_problems):
-                            self.fail(
+                            self.mismatch(
                                 Layer.RUN,
                                 "no plan problem says this",
-                                self.where((*at, n)),
-                                path=_dotted((*at, n)),
+                                (*at, n),
                                 expected=render(text),
                                 actual="; ".join(self.last_problems) or "none",
                             )
@@ -380,29 +381,35 @@ class _Case:
                         for kind, source, outcome, detail in (report.outcomes if report else [])
                         if outcome == key
                     ]
-                    self.fail(
+                    self.mismatch(
                         Layer.RUN,
                         f"the last sync's {key} count differs",
-                        self.where(at),
-                        path=_dotted(at),
+                        at,
                         expected=str(want),
                         actual=f"{got_count} {details}" if details else str(got_count),
                     )
             else:
-                self.fail(Layer.LOAD, f"unknown sync expectation {key!r}", self.where(at), path=_dotted(at))
+                self.mismatch(
+                    Layer.LOAD,
+                    f"unknown sync expectation {key!r}",
+                    at,
+                )
         if self.last_error and "stopped" not in spec:
-            self.fail(Layer.RUN, f"the last sync stopped: {self.last_error}", self.where(path), path=_dotted(path))
+            self.mismatch(
+                Layer.RUN,
+                f"the last sync stopped: {self.last_error}",
+                path,
+            )
 
     def expect_objects(self, spec: Mapping[str, Any], path: PathKey) -> None:
         with StateStore.open(self.state_path) as state:
             held = state.held(self.tenant.tenant_id)
         for section, records in spec.items():
             if section not in SECTIONS:
-                self.fail(
+                self.mismatch(
                     Layer.LOAD,
                     f"unknown section {section!r}; sections are {', '.join(SECTIONS)}",
-                    self.where((*path, section)),
-                    path=_dotted((*path, section)),
+                    (*path, section),
                 )
                 continue
             kind = Kind(SECTIONS[section])
@@ -411,21 +418,19 @@ class _Case:
                 mapped = held.get(Ref(kind, str(source_id)))
                 if want is None:
                     if mapped is not None:
-                        self.fail(
+                        self.mismatch(
                             Layer.OBJECTS,
                             f"{kind} {source_id} was sent to Xero; the scenario says it is not",
-                            self.where(at),
-                            path=_dotted(at),
+                            at,
                             expected="not in Xero",
                             actual=mapped.xero_id,
                         )
                     continue
                 if mapped is None:
-                    self.fail(
+                    self.mismatch(
                         Layer.OBJECTS,
                         f"{kind} {source_id} is not in Xero",
-                        self.where(at),
-                        path=_dotted(at),
+                        at,
                         expected="an object",
                         actual="none",
                     )
@@ -433,11 +438,10 @@ class _Case:
                 actual = self.read_object(kind, mapped.xero_id)
                 for where, why, expected, got in differences(want, actual):
                     full = (*at, *where)
-                    self.fail(
+                    self.mismatch(
                         Layer.OBJECTS,
                         f"{_dotted(where) or 'the object'} {why}",
-                        self.where(full),
-                        path=_dotted(full),
+                        full,
                         expected=render(expected),
                         actual=render(got),
                     )
@@ -457,11 +461,10 @@ class _Case:
                 counts = Counter(_operation(row) for row in rows)
                 for operation, count in (want or {}).items():
                     if counts.get(operation, 0) != count:
-                        self.fail(
+                        self.mismatch(
                             Layer.REQUESTS,
                             f"{operation} was called {counts.get(operation, 0)} times",
-                            self.where((*at, operation)),
-                            path=_dotted((*at, operation)),
+                            (*at, operation),
                             expected=str(count),
                             actual=str(counts.get(operation, 0)),
                         )
@@ -482,31 +485,28 @@ class _Case:
             elif key == "replayed":
                 got = sum(1 for row in rows if row.get("replayed"))
                 if got != want:
-                    self.fail(
+                    self.mismatch(
                         Layer.REQUESTS,
                         "idempotent replays differ",
-                        self.where(at),
-                        path=_dotted(at),
+                        at,
                         expected=str(want),
                         actual=str(got),
                     )
             elif key == "max_per_minute":
                 busiest = _busiest_minute(rows)
                 if busiest > want:
-                    self.fail(
+                    self.mismatch(
                         Layer.REQUESTS,
                         f"{busiest} calls in one minute on the virtual clock",
-                        self.where(at),
-                        path=_dotted(at),
+                        at,
                         expected=f"at most {want}",
                         actual=str(busiest),
                     )
             else:
-                self.fail(
+                self.mismatch(
                     Layer.LOAD,
                     f"unknown requests expectation {key!r}; use calls, statuses, replayed, max_per_minute",
-                    self.where(at),
-                    path=_dotted(at),
+                    at,
                 )
 
     def expect_ledger(self, spec: Mapping[str, Any], path: PathKey) -> None:
@@ -514,11 +514,10 @@ class _Case:
             report = self.mock.ledger(self.tenant.tenant_id)
             if not report["balanced"]:
                 errors = [e for tenant in report["tenants"] for e in tenant["errors"]]
-                self.fail(
+                self.mismatch(
                     Layer.LEDGER,
                     "the ledger check failed",
-                    self.where((*path, "balanced")),
-                    path=_dotted((*path, "balanced")),
+                    (*path, "balanced"),
                     expected="balanced",
                     actual="; ".join(errors),
                 )
@@ -532,11 +531,10 @@ class _Case:
             got = asserted_balance(totals, str(code), operator)
             if got != amount:
                 where = (*path, "balances", code)
-                self.fail(
+                self.mismatch(
                     Layer.LEDGER,
                     f"account {code} balance{' at ' + str(at_day) if at_day else ''} differs",
-                    self.where(where),
-                    path=_dotted(where),
+                    where,
                     expected=f"{operator} {amount}",
                     actual=str(got),
                 )
@@ -547,11 +545,10 @@ class _Case:
             got = clearing.get(str(code), Decimal("0.00"))
             if got != Decimal(str(want)):
                 where = (*path, "clearing", code)
-                self.fail(
+                self.mismatch(
                     Layer.RECONCILE,
                     f"clearing account {code} nets to {got}",
-                    self.where(where),
-                    path=_dotted(where),
+                    where,
                     expected=str(want),
                     actual=str(got),
                 )
@@ -562,11 +559,10 @@ class _Case:
             expected_unmatched = 0 if want in (True, "match") else int(want.get("unmatched", 0))
             if len(unmatched) != expected_unmatched:
                 where = (*path, "statement")
-                self.fail(
+                self.mismatch(
                     Layer.RECONCILE,
                     "the deposits do not match the bank statement one for one",
-                    self.where(where),
-                    path=_dotted(where),
+                    where,
                     expected=f"{expected_unmatched} unmatched",
                     actual="; ".join(_statement_text(line) for line in unmatched) or "0 unmatched",
                 )
