@@ -91,6 +91,16 @@ def load_scenarios(path: str | Path, display: str | None = None) -> list[Scenari
     return scenarios
 
 
+def read_merged(path: str | Path) -> dict[str, Any]:
+    """A scenario file's values after ``extends`` (placeholders as their tag text), as the JSON Schema
+    describes them; ``ScenarioError`` when a file of the chain cannot be read."""
+    problems: list[Failure] = []
+    merged = _read_with_extends(Path(path), str(path), problems, seen=())
+    if merged is None or problems:
+        raise ScenarioError(problems)
+    return dict(plain_for_yaml(merged.data))
+
+
 def _unique_in_order(problems: list[Failure]) -> list[Failure]:
     # a matrix repeats every problem once per case; say each once
     seen: set[str] = set()
