@@ -237,6 +237,26 @@ class RunningMock:
         body = {key: value.isoformat() if value else None for key, value in dates.items()}
         return self._call("PUT", f"/tenants/{tenant_id or self.tenant_id}/lock-dates", json=body)
 
+    def exchange_rates(self, tenant_id: str | None = None) -> list[dict[str, Any]]:
+        """The tenant's rate table: ``{"currency", "date" (ISO or None: every date), "rate" (text)}`` entries."""
+        return self._call("GET", f"/tenants/{tenant_id or self.tenant_id}/exchange-rates")["rates"]
+
+    def set_exchange_rates(
+        self, rates: Mapping[str, Any], tenant_id: str | None = None, on: date | None = None
+    ) -> list[dict[str, Any]]:
+        """Set ``{"USD": Decimal("0.61")}`` from ``on`` (default: every date); a rate of None removes it."""
+        body = [
+            {
+                "currency": currency,
+                "date": on.isoformat() if on else None,
+                "rate": None if rate is None else format(rate, "f") if not isinstance(rate, str) else rate,
+            }
+            for currency, rate in rates.items()
+        ]
+        return self._call("PUT", f"/tenants/{tenant_id or self.tenant_id}/exchange-rates", json={"rates": body})[
+            "rates"
+        ]
+
     # -- the gateway --
 
     def add_fault(self, **rule: Any) -> dict[str, Any]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..paths import CONTROL_PREFIX
-from . import admin, faults, ledger, lockdates, openapi, ratelimits, requestlog
+from . import admin, exchangerates, faults, ledger, lockdates, openapi, ratelimits, requestlog
 
 __all__ = ["BLUEPRINTS", "CONTROL_PREFIX"]
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     admin.bp,
     lockdates.bp,
+    exchangerates.bp,
     faults.bp,
     requestlog.bp,
     ratelimits.bp,
