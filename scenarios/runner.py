@@ -259,12 +259,14 @@ class _Case:
             client.write("PUT", "Currencies", {"Code": code}, idempotency_key=f"setup-currency-{code}")
         for index, account in enumerate(organisation.accounts):
             client.write("PUT", "Accounts", dict(account), idempotency_key=f"setup-account-{index}")
-        for index, rate in enumerate(organisation.tax_rates):
-            client.write("PUT", "TaxRates", {"TaxRates": [dict(rate)]}, idempotency_key=f"setup-tax-{index}")
+        for index, tax_rate in enumerate(organisation.tax_rates):
+            client.write("PUT", "TaxRates", {"TaxRates": [dict(tax_rate)]}, idempotency_key=f"setup-tax-{index}")
         if organisation.items:
             client.write(
                 "PUT", "Items", {"Items": [dict(i) for i in organisation.items]}, idempotency_key="setup-items"
             )
+        for currency, since, rate in organisation.exchange_rates:
+            self.mock.set_exchange_rates({currency: rate}, tenant_id=self.tenant.tenant_id, on=since)
         if organisation.lock_dates:
             self.mock.set_lock_dates(self.tenant.tenant_id, **organisation.lock_dates)
 

@@ -36,7 +36,7 @@ from .statement import StatementError, parse_statement_rows, read_statement_file
 TOP_LEVEL = ("name", "description", "tags", "extends", "allow", "matrix", "given", "source", "statement", "steps")
 GIVEN = ("organisation", "mapping", "start", "rate_limits")
 RATE_LIMITS = ("minute", "day", "concurrent", "app_minute")
-ORGANISATION = ("name", "country", "currencies", "accounts", "items", "tax_rates", "lock_dates")
+ORGANISATION = ("name", "country", "currencies", "accounts", "items", "tax_rates", "lock_dates", "exchange_rates")
 STEP_KINDS = ("sync", "advance", "change", "faults", "expect")
 EXPECT_LAYERS = ("sync", "objects", "requests", "ledger", "reconcile")
 INVARIANTS = (
@@ -384,8 +384,24 @@ class _Checker:
                 self.problem((*path, "lock_dates", key), "a date such as 2026-01-31")
             else:
                 lock_dates[key] = day
+        rates: list[tuple[str, date | None, str]] = []
+        for index, entry in enumerate(value.get("exchange_rates") or []):
+            where = (*path, "exchange_rates", index)
+            if not isinstance(entry, dict) or set(entry) - {"currency", "date", "rate"}:
+                self.problem(where, 'an exchange rate is {currency: USD, date: 2026-01-01, rate: "0.61"}')
+                continue
+            currency, day, rate = entry.get("currency"), entry.get("date"), entry.get("rate")
+            if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+                self.problem((*where, "currency"), "a currency code such as USD")
+            elif day is not None and not isinstance(day, date):
+                self.problem((*where, "date"), "a date such as 2026-01-01 (none: every date)")
+            elif not isinstance(rate, str) or parse_assertion(rate) is None or rate.strip().startswith("="):
+                self.problem((*where, "rate"), 'a rate written as a quoted decimal, e.g. "0.61"')
+            else:
+                rates.append((currency, day, rate.strip()))
         return Organisation(
             name=str(value.get("name") or "Scenario Ltd"),
+            exchange_rates=tuple(rates),
             country=str(value.get("country") or "NZ"),
             currencies=tuple(currencies),
             accounts=lists["accounts"],

@@ -29,6 +29,8 @@ class Organisation:
     items: tuple[Mapping[str, Any], ...] = ()
     tax_rates: tuple[Mapping[str, Any], ...] = ()
     lock_dates: Mapping[str, date | None] = field(default_factory=dict)
+    # (currency, from date or None for every date, rate as text): foreign units per one base unit
+    exchange_rates: tuple[tuple[str, date | None, str], ...] = ()
 
 
 @dataclass(frozen=True)

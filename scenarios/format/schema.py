@@ -39,6 +39,13 @@ def scenario_schema() -> dict[str, Any]:
             "accounts": {"type": "array", "items": {"type": "object"}},
             "items": {"type": "array", "items": {"type": "object"}},
             "tax_rates": {"type": "array", "items": {"type": "object"}},
+            "exchange_rates": {
+                "type": "array",
+                "items": _closed(
+                    {"currency": {"type": "string"}, "date": {"type": ["string", "null"]}, "rate": AMOUNT},
+                    ("currency", "rate"),
+                ),
+            },
             "lock_dates": _closed(
                 {
                     "period_lock_date": {"type": ["string", "null"], "format": "date"},
