@@ -41,7 +41,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import DUE_DATE, INVOICE_DATE, machine, median, stamp
+from books import machine, median, stamp, wire_invoice
 
 from mockxero import wire
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
@@ -54,36 +54,13 @@ START_TIMEOUT = 60.0
 
 
 def invoice(contact_id: str) -> dict:
-    """The benchmark's invoice, with the discounted line's LineAmount (40.00 less 10 % is 36.00)."""
-    from decimal import Decimal
-
-    return {
-        "Type": "ACCREC",
-        "Contact": {"ContactID": contact_id},
-        "Status": "AUTHORISED",
-        "Date": INVOICE_DATE.isoformat(),
-        "DueDate": DUE_DATE.isoformat(),
-        "LineAmountTypes": "Exclusive",
-        "LineItems": [
-            {
-                "Description": "Espresso machine service",
-                "Quantity": Decimal("2"),
-                "UnitAmount": Decimal("50.00"),
-                "LineAmount": Decimal("100.00"),
-                "AccountCode": "200",
-                "TaxType": "OUTPUT2",
-            },
-            {
-                "Description": "Descaling kit",
-                "Quantity": Decimal("1"),
-                "UnitAmount": Decimal("40.00"),
-                "DiscountRate": Decimal("10"),
-                "LineAmount": Decimal("36.00"),
-                "AccountCode": "200",
-                "TaxType": "OUTPUT2",
-            },
-        ],
-    }
+    """The benchmarks' invoice (``books.wire_invoice``) with each line's LineAmount, which the peer requires
+    on a discounted line (40.00 less 10 % is 36.00)."""
+    body = wire_invoice(contact_id)
+    for line in body["LineItems"]:
+        gross = line["Quantity"] * line["UnitAmount"]
+        line["LineAmount"] = (gross * (100 - line.get("DiscountRate", 0)) / 100).quantize(gross)
+    return body
 
 
 # --- the servers ----------------------------------------------------------------------------------------
