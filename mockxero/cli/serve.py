@@ -12,11 +12,13 @@ import json
 import logging
 import signal
 import socket
+import socketserver
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
@@ -149,9 +151,17 @@ def _with_options(options: list[Callable[[FC], FC]]) -> Callable[[FC], FC]:
     type=click.Path(exists=True, dir_okay=False),
     help="A YAML or JSON file with tenants, clients and any other setting.",
 )
+@click.option(
+    "--load",
+    "snapshot_file",
+    envvar="MOCKXERO_LOAD",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Start with the books of a snapshot file (GET /mock-api/snapshot writes one), so a CI service "
+    "container starts ready.",
+)
 @_with_options([_identity_option(spec) for spec in IDENTITY_SETTINGS])
 @_with_options([_setting_option(spec) for spec in SETTINGS if spec.flag])
-def serve(host: str, port: int, config_file: str | None, **given: Any) -> None:
+def serve(host: str, port: int, config_file: str | None, snapshot_file: str | None, **given: Any) -> None:
     """Serve the Xero Accounting API emulator until Ctrl-C."""
     identity: dict[str, dict[str, Any]] = {"tenant": {}, "client": {}}
     for spec in IDENTITY_SETTINGS:
@@ -165,14 +175,37 @@ def serve(host: str, port: int, config_file: str | None, **given: Any) -> None:
         raise click.UsageError(f"invalid configuration: {exc}") from exc
     except StoreFileError as exc:
         raise click.ClickException(str(exc)) from exc
+    if snapshot_file is not None:
+        _load_snapshot(app, snapshot_file)
     with _listen(host, port) as listener:  # werkzeug serves on its own duplicate of this socket
         app.wsgi_app = RequestLines(app.wsgi_app, sys.stderr)  # type: ignore[method-assign]
         # RequestLines says what werkzeug's access log said, in a form a log collector can parse
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+    # on SIGTERM, requests already being answered finish before the process exits: werkzeug makes its
+    # request threads daemons, which would die mid-write; tracked threads are joined by server_close()
+    if isinstance(server, socketserver.ThreadingMixIn):
+        server.daemon_threads = False
+        server.block_on_close = True
     _announce(server, config)
     _serve_until_interrupted(server)
     click.echo("mockxero stopped.")
+
+
+def _load_snapshot(app: Any, path: str) -> None:
+    """Restore a snapshot through the control API's own restore, so it gets the same checks and messages."""
+    try:
+        body = Path(path).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read the snapshot {path}: {exc.strerror or exc}") from exc
+    answer = app.test_client().post(
+        CONTROL_PREFIX + "/restore", data=body, headers={"Content-Type": "application/json"}
+    )
+    if answer.status_code != 200:
+        detail = (answer.get_json(silent=True) or {}).get("detail", answer.get_data(as_text=True))
+        raise click.ClickException(f"the snapshot {path} cannot be loaded: {detail}")
+    restored = answer.get_json()["restored"]
+    click.echo(f"loaded {restored['records']} records from {path}")
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -43,6 +43,7 @@ FLAG_ENV = {
     "--faults-file": "MOCKXERO_FAULTS_FILE",
     "--fault-latency": "MOCKXERO_FAULT_LATENCY",
     "--request-log-size": "MOCKXERO_REQUEST_LOG_SIZE",
+    "--load": "MOCKXERO_LOAD",
 }
 
 
@@ -406,3 +407,77 @@ def test_a_call_cut_off_by_a_fault_is_logged_with_no_status():
     with pytest.raises(ConnectionResetError):
         serve_module.RequestLines(severed, lines, now=lambda: 0.0)({"REQUEST_METHOD": "GET", "PATH_INFO": "/x"}, None)
     assert json.loads(lines.getvalue())["status"] is None
+
+
+def test_load_starts_with_the_books_of_a_snapshot(started, tmp_path):
+    from mockxero.embedding import running
+
+    with running(serve=False) as xero:
+        session = xero.session()
+        headers = {
+            "Authorization": "Bearer " + xero.access_token,
+            "xero-tenant-id": xero.tenant_id,
+            "Accept": "application/json",
+        }
+        session.put(xero.api_url + "/Contacts", json={"Contacts": [{"Name": "From The Snapshot"}]}, headers=headers)
+        snapshot = tmp_path / "books.json"
+        snapshot.write_text(json.dumps(xero.snapshot()), encoding="utf-8")
+    result, server = started("--load", str(snapshot))
+    assert result.exit_code == 0, result.output
+    assert "loaded " in result.output and str(snapshot) in result.output
+    contacts = server.app.extensions["mockxero"].store.scan(f"{DEFAULT_TENANT_ID}:Contacts")
+    assert [row["Name"] for row in contacts] == ["From The Snapshot"]
+
+
+def test_a_snapshot_that_is_not_one_stops_the_start_with_the_restore_message(started, tmp_path):
+    snapshot = tmp_path / "books.json"
+    snapshot.write_text('{"tables": {}}', encoding="utf-8")
+    result, _ = started("--load", str(snapshot))
+    assert result.exit_code == 1
+    assert (
+        f"the snapshot {snapshot} cannot be loaded: The snapshot was refused and nothing changed: "
+        'expected "mockxero_snapshot": 1'
+    ) in result.output
+
+
+def test_sigterm_lets_a_request_in_flight_finish_before_the_process_exits(tmp_path):
+    import threading
+
+    faults = tmp_path / "faults.yaml"
+    # the server really sleeps 1 s inside the call, so the signal arrives while it is being answered
+    faults.write_text("- {method: PUT, path: /api.xro/2.0/Contacts, effect: latency, latency: 1}\n")
+    with serve_process("--faults-file", str(faults), "--fault-latency", "sleep") as server:
+        token = requests.post(
+            server.url + "/connect/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+        ).json()["access_token"]
+        answers: list[requests.Response] = []
+        call = threading.Thread(
+            target=lambda: answers.append(
+                requests.put(
+                    server.url + "/api.xro/2.0/Contacts",
+                    json={"Contacts": [{"Name": "Finished"}]},
+                    headers={
+                        "Authorization": "Bearer " + token,
+                        "xero-tenant-id": DEFAULT_TENANT_ID,
+                        "Accept": "application/json",
+                    },
+                    timeout=30,
+                )
+            )
+        )
+        call.start()
+        # a real process on a real socket: give the call 0.3 s to reach the server's 1 s sleep (nothing
+        # observable tells a test that a request is being answered before its answer comes)
+        threading.Event().wait(0.3)
+        assert call.is_alive()
+        server.process.send_signal(signal.SIGTERM)
+        call.join(timeout=30)
+        rest, _ = server.process.communicate(timeout=30)
+    assert server.process.returncode == 0
+    assert answers and answers[0].status_code == 200, answers and answers[0].text
