@@ -29,4 +29,4 @@ def test_every_setting_and_every_serve_flag_has_exactly_one_row():
     flags = [opt for param in serve.params for opt in param.opts if opt not in ("--help", "-h")]
     for flag in flags:
         assert sum(f"`{flag}" in row for row in rows) == 1, flag
-    assert len(rows) == len(SETTINGS) + len(IDENTITY_SETTINGS) + 3  # host, port, config
+    assert len(rows) == len(SETTINGS) + len(IDENTITY_SETTINGS) + 4  # host, port, config, load
