@@ -73,15 +73,7 @@ def test_a_missing_or_empty_file_is_a_new_book(book):
 def test_a_restarted_server_has_the_books_and_honours_its_tokens(book):
     """The real `mockxero serve`, twice, on the same data file."""
     with serve_process("--data-file", str(book)) as first:
-        token = requests.post(
-            first.url + "/connect/token",
-            timeout=10,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": DEFAULT_CLIENT_ID,
-                "client_secret": DEFAULT_CLIENT_SECRET,
-            },
-        ).json()["access_token"]
+        token = first.access_token()
         headers = {
             "Authorization": f"Bearer {token}",
             "xero-tenant-id": DEFAULT_TENANT_ID,

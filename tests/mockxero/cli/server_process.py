@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import requests
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT = 30  # seconds; only a broken start-up ever waits this long
 
@@ -21,6 +23,21 @@ class ServerProcess:
         self.process = process
         self.banner = banner
         self.url = re.search(r"serving at (http://\S+)", banner[0]).group(1)
+
+    def access_token(self) -> str:
+        """A client-credentials token of the default app, as any client would get one."""
+        from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+
+        answer = requests.post(
+            self.url + "/connect/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEFAULT_CLIENT_ID,
+                "client_secret": DEFAULT_CLIENT_SECRET,
+            },
+        )
+        return str(answer.json()["access_token"])
 
     def stop(self) -> tuple[int, str]:
         """Ctrl-C, as a person would press it; the exit code and whatever it printed after the banner."""

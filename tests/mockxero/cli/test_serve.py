@@ -349,15 +349,7 @@ def test_a_served_process_answers_health_serves_a_call_and_exits_0_on_sigterm_wi
     with serve_process("--data-file", str(data_file)) as server:
         health = requests.get(server.url + "/mock-api/health", timeout=10)
         assert health.status_code == 200 and health.json()["status"] == "ok"
-        token = requests.post(
-            server.url + "/connect/token",
-            timeout=10,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": DEFAULT_CLIENT_ID,
-                "client_secret": DEFAULT_CLIENT_SECRET,
-            },
-        ).json()["access_token"]
+        token = server.access_token()
         created = requests.put(
             server.url + "/api.xro/2.0/Contacts",
             json={"Contacts": [{"Name": "Kept On Disk"}]},
@@ -447,15 +439,7 @@ def test_sigterm_lets_a_request_in_flight_finish_before_the_process_exits(tmp_pa
     # the server really sleeps 1 s inside the call, so the signal arrives while it is being answered
     faults.write_text("- {method: PUT, path: /api.xro/2.0/Contacts, effect: latency, latency: 1}\n")
     with serve_process("--faults-file", str(faults), "--fault-latency", "sleep") as server:
-        token = requests.post(
-            server.url + "/connect/token",
-            timeout=10,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": DEFAULT_CLIENT_ID,
-                "client_secret": DEFAULT_CLIENT_SECRET,
-            },
-        ).json()["access_token"]
+        token = server.access_token()
         answers: list[requests.Response] = []
         call = threading.Thread(
             target=lambda: answers.append(
