@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import mockxero
+from tests.helpers import node_unavailable
 
 SCRIPT = Path(__file__).parent / "node" / "contact_and_invoice.js"
 XERO_NODE = "xero-node@13"  # the major the script was written against
@@ -25,7 +26,7 @@ XERO_NODE = "xero-node@13"  # the major the script was written against
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
     if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed")
+        node_unavailable("node and npm are not installed")
     cache = Path(os.environ.get("MOCKXERO_NODE_CACHE", Path.home() / ".cache" / "mockxero-tests" / "xero-node"))
     installed = cache / "node_modules" / "xero-node"
     if not installed.is_dir():
@@ -39,7 +40,7 @@ def node_modules() -> Path:
                 check=True,
             )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            pytest.skip(f"cannot install {XERO_NODE} from the npm registry (no network?): {exc}")
+            node_unavailable(f"cannot install {XERO_NODE} from the npm registry (no network?): {exc}")
     return cache / "node_modules"
 
 
@@ -59,3 +60,12 @@ def test_xero_node_creates_a_contact_and_an_invoice_and_reads_them_back(node_mod
         written = [(call["method"], call["path"], call["status"]) for call in xero.requests(method="PUT")]
         assert written == [("PUT", "/api.xro/2.0/Contacts", 200), ("PUT", "/api.xro/2.0/Invoices", 200)]
         xero.check_ledger()
+
+
+def test_missing_node_skips_for_a_developer_and_fails_where_ci_requires_it(monkeypatch):
+    monkeypatch.delenv("MOCKXERO_REQUIRE_NODE", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="node and npm are not installed"):
+        node_unavailable("node and npm are not installed")
+    monkeypatch.setenv("MOCKXERO_REQUIRE_NODE", "1")
+    with pytest.raises(pytest.fail.Exception, match="MOCKXERO_REQUIRE_NODE is set"):
+        node_unavailable("node and npm are not installed")

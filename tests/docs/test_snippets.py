@@ -33,6 +33,7 @@ import yaml
 
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 from mockxero.traffic.faults import rules_from_document
+from tests.helpers import node_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -212,10 +213,11 @@ def test_an_excerpt_runs_among_its_modules_names_and_fails_on_one_it_lacks():
         test_python_blocks_run((page, line, "python", code.replace("ContactSchema()", "ContactSchemaz()")))
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 @pytest.mark.parametrize("block", [b for b in ALL if b[2] == "javascript"], ids=ids)
 def test_javascript_blocks_are_valid_javascript(block, tmp_path):
     """Checked with ``node --check``; running the SDK against the mock is tests/clients/test_node_sdk.py."""
+    if shutil.which("node") is None:
+        node_unavailable("node is not installed")
     page, line, _, code = block
     script = tmp_path / "snippet.js"
     script.write_text(code, encoding="utf-8")
