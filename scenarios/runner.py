@@ -31,6 +31,7 @@ import yaml
 
 import mockxero
 from mockxero.clock import ManualClock
+from mockxero.paths import API_PREFIX
 from scenarios.expect.books import JournalLine, asserted_balance, balances, journal_lines, running
 from scenarios.expect.objects import SECTIONS, differences, render
 from scenarios.format.document import PathKey
@@ -798,7 +799,7 @@ def _merged(row: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _operation(row: Mapping[str, Any]) -> str:
-    path = str(row["path"]).removeprefix("/api.xro/2.0")
+    path = str(row["path"]).removeprefix(API_PREFIX)
     parts = path.split("/")
     # /Invoices/<id>/... → /Invoices/{id}/...: counts are per operation, not per object
     shown = [p if i < 2 or not _looks_like_id(p) else "{id}" for i, p in enumerate(parts)]

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from mockxero.paths import API_PREFIX
 from scenarios.results import Failure, Layer, Location
 from syncer.mapping.config import MappingConfig, MappingConfigError, parse_mapping_config
 from syncer.source.files import SourceError, load_book, parse_book
@@ -256,7 +257,9 @@ def plain_for_yaml(value: Any) -> Any:
         return [plain_for_yaml(child) for child in value]
     if isinstance(value, UnquotedNumber):
         try:
-            return float(value.text)  # written back unquoted, so the engine's loader refuses it by name
+            # never money: an amount written unquoted goes back as the float YAML made of it, so the
+            # engine's own loader refuses it by field name; a fault's latency in seconds stays a number
+            return float(value.text)
         except ValueError:
             return value.text
     if isinstance(value, Placeholder):
@@ -618,7 +621,7 @@ class _Checker:
                     self.problem((*where, "match"), "match is METHOD /Path, e.g. PUT /Payments")
                     continue
                 translated["method"] = parts[0].upper()
-                translated["path"] = "/api.xro/2.0" + parts[1]
+                translated["path"] = API_PREFIX + parts[1]
             if "status" in translated and "effect" not in translated:
                 translated["effect"] = "status"
             if translated.get("effect") not in ("status", "latency", "drop", "lost_response"):
