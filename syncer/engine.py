@@ -151,6 +151,7 @@ def plan(
     change_policy: ChangePolicy = ChangePolicy.REPORT,
 ) -> Plan:
     """Every write a run would make, with its reason; pure (the caller reads ``org`` and ``held``)."""
+    config = settings.mapping_for(config)
     problems = preflight(config, org)
     if problems:
         return Plan(problems=tuple(problems))
