@@ -18,10 +18,12 @@ Invariants (listed with the posting rules in docs/ledger.md):
    bank account its source names, and that account is a BANK account (a payment may also use an account
    with payments enabled);
 3. Accounts Receivable = Σ AmountDue of authorised sales invoices − Σ RemainingCredit of authorised sales
-   credit notes (Accounts Payable likewise), per currency;
+   credit notes and customers' overpayments (Accounts Payable likewise), per currency;
 4. documents agree with themselves and with the journals: AmountDue = Total − AmountPaid − AmountCredited ≥ 0,
    PAID exactly when settled, RemainingCredit ≥ 0, payments and allocations add up to AmountPaid /
    AmountCredited; every live document posted its amount, every voided, deleted or draft one nets to zero;
+   overpayments and prepayments follow the credit-note rules, and what a prepayment's own lines still hold
+   (its creation less its live allocations and refunds) is its RemainingCredit;
 5. every bank account's balance equals the sum of its bank-side lines.
 
 ``validate_emulator(emulator)`` runs the check on a live emulator without HTTP (tests, benchmarks).
@@ -39,12 +41,15 @@ from .exchange import to_base
 from .posting import (
     BANK_TRANSACTION_SOURCE,
     CREDIT_SETTLED_BASE,
+    CREDIT_SOURCE,
     CREDIT_TYPE,
     DOCUMENT_CONTROL,
     GAINS_ACCOUNT,
+    HOLDING_ACCOUNTS,
     INVOICE_SETTLED_BASE,
     LINE_AMOUNT,
     LINE_CURRENCY,
+    OVERPAYMENT_CONTROL,
     PAYMENT_SIDE,
     POSTED,
     RETIRED,
@@ -52,6 +57,7 @@ from .posting import (
     bank_sign,
     document_base_total,
     payment_bank_base,
+    payment_bank_sign,
     payment_settled_base,
 )
 from .statuses import AccountStatus, BankTransactionStatus, BankTransferStatus, DocumentStatus, PaymentStatus
@@ -67,6 +73,9 @@ CREDIT_NOTE_SOURCES = tuple(CREDIT_TYPE.values())
 PAYMENT_SOURCES = tuple(PAYMENT_SIDE)
 BANK_TRANSACTION_SOURCES = tuple(BANK_TRANSACTION_SOURCE.values())
 TRANSFER_SOURCES = (TRANSFER_SOURCE,)
+CREDIT_SOURCES = tuple(CREDIT_SOURCE.values())  # an overpayment's or prepayment's, its refunds' and allocations'
+# How a payment or an allocation names the credit it refunds or applies.
+CREDIT_REFS = (("CreditNote", "CreditNoteID"), ("Overpayment", "OverpaymentID"), ("Prepayment", "PrepaymentID"))
 
 AccountKey = tuple[str, str]  # (AccountID, currency)
 
@@ -99,6 +108,8 @@ class Book(NamedTuple):
     allocations: Sequence[dict]
     bank_transactions: Mapping[str, dict]  # by BankTransactionID
     bank_transfers: Mapping[str, dict]  # by BankTransferID
+    overpayments: Mapping[str, dict] = {}  # by OverpaymentID
+    prepayments: Mapping[str, dict] = {}  # by PrepaymentID
 
 
 class Realization(NamedTuple):
@@ -148,6 +159,8 @@ def book_from_store(store: Store, tenant_id: str) -> Book:
         allocations=rows("Allocations"),
         bank_transactions=by_id("BankTransactions", "BankTransactionID"),
         bank_transfers=by_id("BankTransfers", "BankTransferID"),
+        overpayments=by_id("Overpayments", "OverpaymentID"),
+        prepayments=by_id("Prepayments", "PrepaymentID"),
     )
 
 
@@ -274,9 +287,12 @@ def _bank_side_accounts(book: Book, journal: dict) -> set[str]:
     if source_type in TRANSFER_SOURCES:
         transfer = book.bank_transfers.get(source_id) or {}
         return {transfer.get(side, {}).get("AccountID", "") for side in ("FromBankAccount", "ToBankAccount")} - {""}
-    if source_type in PAYMENT_SOURCES:
+    if source_type in PAYMENT_SOURCES or (source_type in CREDIT_SOURCES and source_id in book.payments):
         payment = book.payments.get(source_id) or {}
         return {payment.get("Account", {}).get("AccountID", "")} - {""}
+    if source_type in CREDIT_SOURCES:  # a credit's own journal (its allocations move no cash)
+        credit = book.overpayments.get(source_id) or book.prepayments.get(source_id) or {}
+        return {credit.get("BankAccount", {}).get("AccountID", "")} - {""}
     return set()
 
 
@@ -287,7 +303,8 @@ def _cash_account_errors(book: Book, journal: dict, cash_accounts: set[str]) -> 
         account = book.accounts.get(account_id)
         if account is None:
             continue  # reported as a line error, or the source names an account it never posted to
-        payments_allowed = journal.get("SourceType") in PAYMENT_SOURCES and account.get("EnablePaymentsToAccount")
+        by_payment = journal.get("SourceType") in PAYMENT_SOURCES or journal.get("SourceID") in book.payments
+        payments_allowed = by_payment and account.get("EnablePaymentsToAccount")
         if account.get("Type") != "BANK" and not payments_allowed:
             errors.append(
                 _journal_error(journal, f"moves cash through {_account_name(account)}, which is not a bank account")
@@ -312,6 +329,9 @@ def _source_exists(book: Book, journal: dict, allocation_ids: set) -> bool:
         return source_id in book.bank_transactions
     if source_type in TRANSFER_SOURCES:
         return source_id in book.bank_transfers
+    if source_type in CREDIT_SOURCES:  # the credit's own, a refund's or an allocation's
+        credits = (book.overpayments, book.prepayments, book.payments)
+        return any(source_id in records for records in credits) or source_id in allocation_ids
     return False
 
 
@@ -337,23 +357,22 @@ def base_outstanding(book: Book) -> dict[str, Decimal]:
     Total at its rate less the base amount each live payment and allocation recorded clearing from it."""
     base = book.base_currency
     left: dict[str, Decimal] = {}
-    for documents in (book.invoices, book.credit_notes):
+    for documents in (book.invoices, book.credit_notes, book.overpayments, book.prepayments):
         for document_id, document in documents.items():
             if document.get("Status") in POSTED:
                 left[document_id] = document_base_total(document, base)
     for payment in book.payments.values():
-        document_id = _ref(payment, "Invoice", "InvoiceID") or _ref(payment, "CreditNote", "CreditNoteID")
+        document_id = _ref(payment, "Invoice", "InvoiceID") or _credit_ref(payment)
         if payment.get("Status") == PaymentStatus.AUTHORISED and document_id in left:
             left[document_id] -= payment_settled_base(payment)
     for allocation in book.allocations:
         if allocation.get("IsDeleted"):
             continue
         amount = allocation.get("Amount", ZERO)
-        for field, id_field, settled in (
-            ("Invoice", "InvoiceID", INVOICE_SETTLED_BASE),
-            ("CreditNote", "CreditNoteID", CREDIT_SETTLED_BASE),
+        for document_id, settled in (
+            (_ref(allocation, "Invoice", "InvoiceID"), INVOICE_SETTLED_BASE),
+            (_credit_ref(allocation), CREDIT_SETTLED_BASE),
         ):
-            document_id = _ref(allocation, field, id_field)
             if document_id in left:
                 left[document_id] -= allocation.get(settled, amount)
     return left
@@ -376,6 +395,10 @@ def check_control_accounts(book: Book, realized: Realization) -> list[LedgerErro
         for note in book.credit_notes.values():
             if note.get("Type") == credit_type and note.get("Status") in POSTED:
                 expected[_currency(book, note)] -= note.get("RemainingCredit", ZERO)
+        overpayments = _overpayments_on(book, system)
+        for overpayment in overpayments.values():
+            if overpayment.get("Status") in POSTED:
+                expected[_currency(book, overpayment)] -= overpayment.get("RemainingCredit", ZERO)
         actual: dict[str, Decimal] = defaultdict(Decimal)
         for (account_id, currency), amount in realized.balances.items():
             if account_id in control_ids:
@@ -403,8 +426,8 @@ def check_control_accounts(book: Book, realized: Realization) -> list[LedgerErro
         ) - sum(
             (
                 left.get(i, ZERO)
-                for i, d in book.credit_notes.items()
-                if d.get("Type") == credit_type and _currency(book, d) != base
+                for i, d in [*book.credit_notes.items(), *overpayments.items()]
+                if d.get("Type") in (credit_type, *overpayments_types(system)) and _currency(book, d) != base
             ),
             ZERO,
         )
@@ -435,12 +458,12 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
     allocated: dict[str, Decimal] = defaultdict(Decimal)  # by CreditNoteID
     for payment in book.payments.values():
         if payment.get("Status") == PaymentStatus.AUTHORISED:
-            document_id = _ref(payment, "Invoice", "InvoiceID") or _ref(payment, "CreditNote", "CreditNoteID")
+            document_id = _ref(payment, "Invoice", "InvoiceID") or _credit_ref(payment)
             paid[document_id] += payment.get("Amount", ZERO)
     for allocation in book.allocations:
         if not allocation.get("IsDeleted"):
             credited[_ref(allocation, "Invoice", "InvoiceID")] += allocation.get("Amount", ZERO)
-            allocated[_ref(allocation, "CreditNote", "CreditNoteID")] += allocation.get("Amount", ZERO)
+            allocated[_credit_ref(allocation)] += allocation.get("Amount", ZERO)
 
     errors: list[LedgerError] = []
     left = base_outstanding(book)
@@ -471,10 +494,13 @@ def check_documents(book: Book, realized: Realization) -> list[LedgerError]:
         elif status in RETIRED and due != 0:
             problem(f"is {status} but still has AmountDue {due}")
 
-    for note_id, note in book.credit_notes.items():
-        problem = partial(
-            _report, errors, "CreditNote", f"Credit note {note.get('CreditNoteNumber') or note_id}", note_id
-        )
+    credits = [
+        *(("CreditNote", f"Credit note {n.get('CreditNoteNumber') or i}", i, n) for i, n in book.credit_notes.items()),
+        *(("Overpayment", f"Overpayment {i}", i, o) for i, o in book.overpayments.items()),
+        *(("Prepayment", f"Prepayment {i}", i, p) for i, p in book.prepayments.items()),
+    ]
+    for source, name, note_id, note in credits:
+        problem = partial(_report, errors, source, name, note_id)
 
         status = note.get("Status")
         total, remaining = note.get("Total", ZERO), note.get("RemainingCredit", ZERO)
@@ -578,21 +604,21 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
     for payment_id, payment in book.payments.items():
         label = f"Payment {payment_id} ({payment.get('Status')})"
         side = PAYMENT_SIDE.get(payment.get("PaymentType", ""))
+        sign = payment_bank_sign(payment.get("PaymentType", ""))
         account_id = payment.get("Account", {}).get("AccountID", "")
-        if payment.get("Status") == PaymentStatus.AUTHORISED and side:
+        if payment.get("Status") == PaymentStatus.AUTHORISED and sign:
             # The bank account moves the payment in its own currency: BankAmount, which is the Amount unless
             # a base-currency account paid a foreign document; in base, the Amount at the payment's rate.
             bank_units = payment.get("BankAmount", payment.get("Amount", ZERO))
-            posted("Payment", payment_id, label, [account_id], side.bank_sign * bank_units)
-            document = book.invoices.get(_ref(payment, "Invoice", "InvoiceID")) or book.credit_notes.get(
-                _ref(payment, "CreditNote", "CreditNoteID") or _ref(payment, "Invoice", "InvoiceID"), {}
-            )
+            posted("Payment", payment_id, label, [account_id], sign * bank_units)
+            document_id = _ref(payment, "Invoice", "InvoiceID") or _credit_ref(payment)
+            document = next((d[document_id] for d in _documents(book) if document_id in d), {})
             currency = _currency(book, document)
-            if currency != base:
+            if currency != base and side:  # a prepayment (never foreign) is proven with its holding lines
                 bank_base = payment_bank_base(payment, currency, base)
                 settled = payment_settled_base(payment)
-                posted_base("Payment", payment_id, label, [account_id], side.bank_sign * bank_base)
-                posted_base("Payment", payment_id, label, control[side.system_account], -side.bank_sign * settled)
+                posted_base("Payment", payment_id, label, [account_id], sign * bank_base)
+                posted_base("Payment", payment_id, label, control[side.system_account], -sign * settled)
         else:
             nets_to_zero("Payment", payment_id, label)
 
@@ -627,7 +653,52 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
         else:
             nets_to_zero("BankTransfer", transfer_id, label)
 
-    # An allocation posts only a currency gain: the base difference between what it cleared from each side.
+    # An overpayment or prepayment moved its Total through its bank account; an overpayment's waits on the
+    # control account, a prepayment's on its own lines, which hold exactly its RemainingCredit.
+    for kind, credits in (("Overpayment", book.overpayments), ("Prepayment", book.prepayments)):
+        for credit_id, credit in credits.items():
+            label = f"{kind} {credit_id} ({credit.get('Type')}, {credit.get('Status')})"
+            if credit.get("Status") not in POSTED:
+                nets_to_zero(kind, credit_id, label)
+                continue
+            sign = bank_sign(credit.get("Type", ""))
+            total = credit.get("Total", ZERO)
+            bank = [credit.get("BankAccount", {}).get("AccountID", "")]
+            posted(kind, credit_id, label, bank, sign * total)
+            if _currency(book, credit) != base:
+                posted_base(kind, credit_id, label, bank, sign * _in_base(book, credit, total))
+            waits = OVERPAYMENT_CONTROL.get(credit.get("Type", ""))
+            if waits is not None:
+                posted(kind, credit_id, label, control[waits.system_account], waits.sign * total)
+                continue
+            holding = set(credit.get(HOLDING_ACCOUNTS, []))
+            sources = [
+                credit_id,
+                *(a.get("AllocationID", "") for a in book.allocations if _credit_ref(a) == credit_id),
+                *(p_id for p_id, p in book.payments.items() if _credit_ref(p) == credit_id),
+            ]
+            held = sum(
+                (
+                    amount
+                    for source_id in sources
+                    for account_id, amount in realized.source_base_nets.get(source_id, {}).items()
+                    if account_id in holding
+                ),
+                ZERO,
+            )
+            expected_held = -sign * credit.get("RemainingCredit", ZERO)
+            if held != expected_held:
+                errors.append(
+                    LedgerError(
+                        kind,
+                        f"{label} has RemainingCredit {credit.get('RemainingCredit')} but its lines hold "
+                        f"{-sign * held} {base} of it",
+                        credit_id,
+                    )
+                )
+
+    # An allocation posts only a currency gain: the base difference between what it cleared from each side;
+    # a prepayment's moves the part of the prepayment's lines it used onto the control account.
     for allocation in book.allocations:
         allocation_id = allocation.get("AllocationID", "")
         label = f"Allocation {allocation_id}"
@@ -637,6 +708,9 @@ def check_sources_posted(book: Book, realized: Realization) -> list[LedgerError]
             nets_to_zero("Allocation", allocation_id, label)
             continue
         amount = allocation.get("Amount", ZERO)
+        if _ref(allocation, "Prepayment", "PrepaymentID"):
+            posted_base("Allocation", allocation_id, label, control[rule.system_account], -rule.sign * amount)
+            continue
         difference = allocation.get(CREDIT_SETTLED_BASE, amount) - allocation.get(INVOICE_SETTLED_BASE, amount)
         posted_base("Allocation", allocation_id, label, control[rule.system_account], rule.sign * difference)
         gains = [a["AccountID"] for a in book.accounts.values() if a.get("SystemAccount") == GAINS_ACCOUNT]
@@ -721,10 +795,14 @@ def _bank_movements(book: Book) -> dict[str, Decimal]:
     """Each bank account's movements in its own currency, as the live cash records state them."""
     moved: dict[str, Decimal] = defaultdict(Decimal)
     for payment in book.payments.values():
-        side = PAYMENT_SIDE.get(payment.get("PaymentType", ""))
-        if payment.get("Status") == PaymentStatus.AUTHORISED and side:
+        sign = payment_bank_sign(payment.get("PaymentType", ""))
+        if payment.get("Status") == PaymentStatus.AUTHORISED and sign:
             account_id = payment.get("Account", {}).get("AccountID", "")
-            moved[account_id] += side.bank_sign * payment.get("BankAmount", payment.get("Amount", ZERO))
+            moved[account_id] += sign * payment.get("BankAmount", payment.get("Amount", ZERO))
+    for credit in [*book.overpayments.values(), *book.prepayments.values()]:
+        if credit.get("Status") in POSTED:
+            account_id = credit.get("BankAccount", {}).get("AccountID", "")
+            moved[account_id] += bank_sign(credit.get("Type", "")) * credit.get("Total", ZERO)
     for transaction in book.bank_transactions.values():
         kind = transaction.get("Type", "")
         if transaction.get("Status") == BankTransactionStatus.AUTHORISED and kind in ("SPEND", "RECEIVE"):
@@ -751,6 +829,25 @@ def _report(errors: list[LedgerError], source: str, label: str, entry: str, what
 def _ref(record: dict, field: str, id_field: str) -> str:
     value = record.get(field)
     return (value or {}).get(id_field, "") if isinstance(value, dict) else ""
+
+
+def _credit_ref(record: dict) -> str:
+    """The credit note, overpayment or prepayment a payment refunds or an allocation applies."""
+    return next((found for field, id_field in CREDIT_REFS if (found := _ref(record, field, id_field))), "")
+
+
+def _documents(book: Book) -> tuple[Mapping[str, dict], ...]:
+    return (book.invoices, book.credit_notes, book.overpayments, book.prepayments)
+
+
+def _overpayments_on(book: Book, system: str) -> dict[str, dict]:
+    """The overpayments waiting on the control account ``system`` (DEBTORS or CREDITORS)."""
+    kinds = overpayments_types(system)
+    return {i: o for i, o in book.overpayments.items() if o.get("Type") in kinds}
+
+
+def overpayments_types(system: str) -> tuple[str, ...]:
+    return tuple(t for t, side in OVERPAYMENT_CONTROL.items() if side.system_account == system)
 
 
 def _currency(book: Book, document: dict) -> str:

@@ -18,6 +18,13 @@ refund of a sales credit note (ARCREDITPAYMENT) Dr Accounts Receivable; Cr the b
 refund of a supplier credit (APCREDITPAYMENT)   Dr the bank account; Cr Accounts Payable
 bank transaction RECEIVE / SPEND                Dr / Cr its bank account total; the other side on its lines
 bank transfer                                   Dr the To account; Cr the From account
+overpayment (RECEIVE-/SPEND-OVERPAYMENT)        Dr / Cr its bank account total; the other side on the control
+                                                account (Accounts Receivable / Payable), where it waits
+prepayment (RECEIVE-/SPEND-PREPAYMENT)          as RECEIVE / SPEND: the lines (and tax) hold the credit
+refund of an overpayment (AR/APOVERPAYMENT...)  as a credit-note refund: the control account against the bank
+allocation of an overpayment                    as a credit note's (no journal in base currency)
+allocation or refund of a prepayment            the part of each holding line it uses, taken back, against
+                                                the control account (allocation) or the bank (refund)
 allocation of a credit note                     no journal: both sides sit in the same control account
                                                 (foreign documents at different rates: the base difference,
                                                 control account against realised currency gains)
@@ -84,12 +91,65 @@ PAYMENT_TYPE = {
 PAYMENT_SIDE = {
     payment_type: PaymentSide(*DOCUMENT_CONTROL[doc_type]) for doc_type, payment_type in PAYMENT_TYPE.items()
 }
+# Overpayments and prepayments: the BankTransaction Type that creates each, and the journal SourceType of
+# everything it posts (its creation, its refunds and its allocations; Xero's Journal SourceType enum has
+# these four and no refund types of their own).
+CREDIT_SOURCE = {
+    "RECEIVE-OVERPAYMENT": "AROVERPAYMENT",
+    "SPEND-OVERPAYMENT": "APOVERPAYMENT",
+    "RECEIVE-PREPAYMENT": "ARPREPAYMENT",
+    "SPEND-PREPAYMENT": "APPREPAYMENT",
+}
+OVERPAYMENT_TYPES = ("RECEIVE-OVERPAYMENT", "SPEND-OVERPAYMENT")
+PREPAYMENT_TYPES = ("RECEIVE-PREPAYMENT", "SPEND-PREPAYMENT")
+# Where an overpayment waits: a customer's credits Accounts Receivable, a supplier's debits Accounts Payable.
+OVERPAYMENT_CONTROL = {
+    "RECEIVE-OVERPAYMENT": ControlSide("DEBTORS", -1),
+    "SPEND-OVERPAYMENT": ControlSide("CREDITORS", 1),
+}
+# The invoice type each kind of credit pays down, and the payment type that refunds it.
+CREDITED_INVOICE_TYPE = {
+    "RECEIVE-OVERPAYMENT": "ACCREC",
+    "SPEND-OVERPAYMENT": "ACCPAY",
+    "RECEIVE-PREPAYMENT": "ACCREC",
+    "SPEND-PREPAYMENT": "ACCPAY",
+}
+REFUND_TYPE = {
+    "RECEIVE-OVERPAYMENT": "AROVERPAYMENTPAYMENT",
+    "SPEND-OVERPAYMENT": "APOVERPAYMENTPAYMENT",
+    "RECEIVE-PREPAYMENT": "ARPREPAYMENTPAYMENT",
+    "SPEND-PREPAYMENT": "APPREPAYMENTPAYMENT",
+}
+# A refund gives the money back: out of the bank for a customer's credit, into it for a supplier's. An
+# overpayment's refund clears the control account (as a credit note's does); a prepayment's clears its
+# holding lines instead (``consumption_lines``), so only its bank side is a table entry.
+PAYMENT_SIDE.update(
+    {REFUND_TYPE[credit_type]: PaymentSide(*control) for credit_type, control in OVERPAYMENT_CONTROL.items()}
+)
+# Hidden field of a prepayment: the accounts its creation's lines (and tax) hold its credit on.
+HOLDING_ACCOUNTS = "_HoldingAccountIDs"
+PREPAYMENT_REFUND_BANK_SIGN = {"ARPREPAYMENTPAYMENT": -1, "APPREPAYMENTPAYMENT": 1}
+
+
+def payment_bank_sign(payment_type: str) -> int | None:
+    """The sign a payment's Amount takes on its bank account (debit > 0); None for an unknown type."""
+    side = PAYMENT_SIDE.get(payment_type)
+    return side.bank_sign if side else PREPAYMENT_REFUND_BANK_SIGN.get(payment_type)
+
+
 # The journal SourceType of a bank transaction of each type, and of a bank transfer.
 BANK_TRANSACTION_SOURCE = {"SPEND": "CASHPAID", "RECEIVE": "CASHREC"}
 TRANSFER_SOURCE = "TRANSFER"
 # Every Journal SourceType the mock posts, and those of money that actually moved (``paymentsOnly``).
-SOURCE_TYPES = frozenset({*DOCUMENT_CONTROL, *PAYMENT_SIDE, *BANK_TRANSACTION_SOURCE.values(), TRANSFER_SOURCE})
-CASH_SOURCES = frozenset({*PAYMENT_SIDE, *BANK_TRANSACTION_SOURCE.values(), TRANSFER_SOURCE})
+SOURCE_TYPES = frozenset(
+    {*DOCUMENT_CONTROL, *PAYMENT_TYPE.values(), *BANK_TRANSACTION_SOURCE.values(), TRANSFER_SOURCE}
+    | set(CREDIT_SOURCE.values())
+)
+# An overpayment's or prepayment's own journals are cash (it is money received or spent, and its refunds);
+# a prepayment's allocations share the SourceType and so count here too (our choice, docs/fidelity).
+CASH_SOURCES = frozenset(
+    {*PAYMENT_TYPE.values(), *BANK_TRANSACTION_SOURCE.values(), TRANSFER_SOURCE} | set(CREDIT_SOURCE.values())
+)
 # The two invoice types and the credit-note type that offsets each on the same control account.
 CREDIT_TYPE = {"ACCREC": "ACCRECCREDIT", "ACCPAY": "ACCPAYCREDIT"}
 
@@ -314,3 +374,43 @@ def transfer_lines(
         Line(target, base_amount, "Bank Transfer", currency=currency, amount=amount),
         Line(source, -base_amount, "Bank Transfer", currency=currency, amount=-amount),
     ]
+
+
+def holding_lines(record: dict, account: AccountById, system_account: SystemAccount, base: str) -> list[Line]:
+    """What an overpayment or prepayment's creation put on the accounts that hold its credit: every line of
+    its journal but the bank's (for an overpayment, the one control-account line)."""
+    bank_id = record["BankAccount"]["AccountID"]
+    lines = credit_lines(record, account, system_account, base)
+    return [line for line in lines if line.account["AccountID"] != bank_id]
+
+
+def credit_lines(record: dict, account: AccountById, system_account: SystemAccount, base: str) -> list[Line]:
+    """An overpayment or prepayment as created: posted as the RECEIVE or SPEND it arrived as, its lines
+    (the control account's, for an overpayment) holding the credit."""
+    return bank_transaction_lines(record, account, system_account, base)
+
+
+def take_share(holding: list[tuple[str, Decimal]], amount: Decimal, remaining: Decimal) -> list[tuple[str, Decimal]]:
+    """The part of each holding line (account id, signed amount still held) that using ``amount`` of a
+    ``remaining`` credit takes: in proportion, each to the cent, the residue on the largest line so the parts
+    sum to exactly the amount; using all that remains takes every line whole."""
+    if amount == remaining:
+        return [(account_id, held) for account_id, held in holding if held]
+    total = sum((held for _, held in holding), ZERO)
+    sign = 1 if total > 0 else -1
+    parts = [(account_id, (held * amount / remaining).quantize(Decimal("0.01"))) for account_id, held in holding]
+    residue = sign * amount - sum((part for _, part in parts), ZERO)
+    if residue and parts:
+        largest = max(range(len(parts)), key=lambda i: abs(holding[i][1]))
+        parts[largest] = (parts[largest][0], parts[largest][1] + residue)
+    return [(account_id, part) for account_id, part in parts if part]
+
+
+def consumption_lines(
+    taken: list[tuple[str, Decimal]], counterpart: dict, account: AccountById, description: str
+) -> list[Line]:
+    """A prepayment's allocation or refund: each holding line gives back its part; the counterpart (the
+    control account for an allocation, the bank for a refund) takes the sum."""
+    lines = [Line(account(account_id), -part, description) for account_id, part in taken]
+    lines.append(Line(counterpart, sum((part for _, part in taken), ZERO), description))
+    return lines

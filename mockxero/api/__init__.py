@@ -20,6 +20,7 @@ from . import (
     items,
     journals,
     organisation,
+    overpayments,
     payments,
     reports,
     taxrates,
@@ -41,5 +42,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     invoices.bp,
     creditnotes.bp,
     allocations.bp,
+    overpayments.bp,
     payments.bp,
 )

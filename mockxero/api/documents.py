@@ -12,6 +12,8 @@ from ..money import round_money
 from ..protocol import list_response, unit_places
 from ..query import Extra, Listing
 
+# The tables of the credits created through bank transactions (their payments are refunds named by them).
+CREDIT_TABLES = ("Overpayments", "Prepayments")
 # Where a stored document keeps what ``where``/``order`` call ``Contact.ContactID`` (the wire embeds a summary).
 CONTACT_EXTRAS = {"Contact.ContactID": Extra("guid", lambda record: (record.get("Contact") or {}).get("ContactID"))}
 
@@ -47,9 +49,10 @@ def present_payment(backend, payment: dict) -> dict:
     kind, document = backend.payment_document(payment)
     shown = {k: v for k, v in payment.items() if k not in ("Invoice", "CreditNote")}
     embedded = present_document(backend, document)
-    if kind.is_credit:
-        embedded = as_invoice(embedded)
-    shown["Invoice"] = embedded
+    if kind.table in CREDIT_TABLES:  # an overpayment's or prepayment's refund shows it under its own name
+        shown[kind.table[:-1]] = embedded
+    else:
+        shown["Invoice"] = as_invoice(embedded) if kind.is_credit else embedded
     account = backend.resolve_account({"AccountID": payment["Account"]["AccountID"]})
     if account is not None:
         shown["Account"] = {**payment["Account"], "Name": account.get("Name")}
@@ -67,5 +70,13 @@ def as_invoice(credit_note: dict) -> dict:
 def present_allocation(backend, allocation: dict) -> dict:
     shown = dict(allocation)
     shown["Invoice"] = present_document(backend, backend.invoice(allocation["Invoice"]["InvoiceID"]))
-    shown["CreditNote"] = present_document(backend, backend.credit_note(allocation["CreditNote"]["CreditNoteID"]))
+    if allocation.get("CreditNote"):
+        credit = backend.credit_note(allocation["CreditNote"]["CreditNoteID"])
+        shown["CreditNote"] = present_document(backend, credit)
+    elif allocation.get("Overpayment"):
+        overpayment = backend.overpayment(allocation["Overpayment"]["OverpaymentID"])
+        shown["Overpayment"] = present_document(backend, overpayment)
+    else:
+        prepayment = backend.prepayment(allocation["Prepayment"]["PrepaymentID"])
+        shown["Prepayment"] = present_document(backend, prepayment)
     return shown

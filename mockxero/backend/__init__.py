@@ -19,6 +19,7 @@ from .items import ItemsBackend
 from .journals import JournalsBackend
 from .lineitems import LineItemsBackend
 from .organisation import OrganisationBackend
+from .overpayments import OverpaymentsBackend
 from .payments import PaymentsBackend
 from .reports import ReportsBackend
 from .taxrates import TaxRatesBackend
@@ -38,6 +39,7 @@ class AccountingBackend(
     LineItemsBackend,
     InvoicesBackend,
     CreditNotesBackend,
+    OverpaymentsBackend,
     AllocationsBackend,
     PaymentsBackend,
 ):

@@ -6,6 +6,11 @@ In a foreign-currency bank account the transaction carries a CurrencyRate (the c
 from the rate table) and posts in base currency, each line at that rate (``posting.in_base``).
 Deleting (``Status: DELETED``) posts the exact reversal. ``SPEND-TRANSFER`` / ``RECEIVE-TRANSFER``
 transactions belong to a bank transfer (``backend/banktransfers.py``), which posts the journal for both.
+The four ``*-OVERPAYMENT`` / ``*-PREPAYMENT`` types create an overpayment or prepayment
+(``backend/overpayments.py``), which posts the journal and which the transaction names by id: an
+overpayment has one line, coded for the client to the control account with no tax; a prepayment's lines are
+priced as any others, in a base-currency bank account only. Neither changes once created, except that
+deleting the transaction voids an unused credit.
 """
 
 from __future__ import annotations
@@ -16,14 +21,31 @@ from typing import Any
 from .. import money
 from ..exceptions import NotFound, ValidationException
 from ..exchange import rate_problem
-from ..posting import BANK_TRANSACTION_SOURCE, bank_transaction_lines
+from ..posting import (
+    BANK_TRANSACTION_SOURCE,
+    CREDIT_SOURCE,
+    OVERPAYMENT_CONTROL,
+    OVERPAYMENT_TYPES,
+    PREPAYMENT_TYPES,
+    bank_transaction_lines,
+)
 from ..statuses import AccountStatus, BankTransactionStatus, ContactStatus, TaxRateStatus
 from .base import BackendBase, fail
+from .overpayments import NO_FOREIGN_PREPAYMENT, NOT_EDITABLE, ONE_LINE, OVERPAYMENT, PREPAYMENT
 
-CREATABLE_TYPES = ("SPEND", "RECEIVE")
+CREATABLE_TYPES = ("SPEND", "RECEIVE", *OVERPAYMENT_TYPES, *PREPAYMENT_TYPES)
+# The field naming the credit a transaction of each credit type created.
+CREDIT_ID_FIELD = {t: OVERPAYMENT.id_field for t in OVERPAYMENT_TYPES} | {
+    t: PREPAYMENT.id_field for t in PREPAYMENT_TYPES
+}
 TRANSFER_TYPES = ("SPEND-TRANSFER", "RECEIVE-TRANSFER")
 # Which purchase/sales defaults an item lends to a line.
-ITEM_DETAILS = {"SPEND": ("PurchaseDetails", "PurchaseDescription"), "RECEIVE": ("SalesDetails", "Description")}
+ITEM_DETAILS = {
+    "SPEND": ("PurchaseDetails", "PurchaseDescription"),
+    "RECEIVE": ("SalesDetails", "Description"),
+    "SPEND-PREPAYMENT": ("PurchaseDetails", "PurchaseDescription"),
+    "RECEIVE-PREPAYMENT": ("SalesDetails", "Description"),
+}
 # The tax rate flag that allows a rate on an account of each class.
 TAX_APPLIES_TO = {
     "ASSET": "CanApplyToAssets",
@@ -96,9 +118,15 @@ class BankTransactionsBackend(BackendBase):
             "HasAttachments": False,
         }
         self._apply_bank_transaction_values(record, values, unitdp=unitdp)
+        credit_field = CREDIT_ID_FIELD.get(record["Type"])
+        if credit_field is None:
+            self._save("BankTransactions", record["BankTransactionID"], record)
+            self._post_bank_transaction(record)
+            return record
         self._save("BankTransactions", record["BankTransactionID"], record)
-        self._post_bank_transaction(record)
-        return record
+        credit = self.create_credit(record)  # the credit posts the journal, under its own id
+        record[credit_field] = credit[credit_field]
+        return self._save("BankTransactions", record["BankTransactionID"], record)
 
     def save_bank_transaction(self, values: dict, *, path_id: str | None = None, unitdp: int = 2) -> dict:
         """``POST /BankTransactions[/{id}]``: update the transaction named by id, else create one."""
@@ -135,10 +163,15 @@ class BankTransactionsBackend(BackendBase):
             return record
         if status == BankTransactionStatus.VOIDED:
             raise fail("Bank transactions cannot be voided; delete them with the status DELETED.")
+        credit_type = record["Type"] in CREDIT_SOURCE
+        if credit_type and edits - {"Status"}:
+            raise fail(NOT_EDITABLE)
         if status == BankTransactionStatus.DELETED:
             locked = self.lock_date_errors(record["Date"])
             if locked:
                 raise fail(*locked)
+            if credit_type:
+                self.void_credit(record)  # reverses the credit's journal, which is the transaction's
             self.reverse_journals(record["BankTransactionID"], record["Date"])
             record["Status"] = BankTransactionStatus.DELETED
             record["UpdatedDateUTC"] = self.now()
@@ -204,7 +237,18 @@ class BankTransactionsBackend(BackendBase):
         raw_lines = merged.get("LineItems") or []
         if not raw_lines:
             errors.append("A bank transaction must have at least one line item.")
-        lines = [self._bank_priced_line(line, transaction_type, amount_types, unitdp, errors) for line in raw_lines]
+        control = None
+        if transaction_type in OVERPAYMENT_CONTROL:
+            # Xero codes an overpayment's one line to the control account, without tax, whatever was sent.
+            if len(raw_lines) > 1:
+                errors.append(ONE_LINE)
+            control = self.system_account(OVERPAYMENT_CONTROL[transaction_type].system_account)
+            amount_types = money.NO_TAX
+        if transaction_type in PREPAYMENT_TYPES and bank and bank_currency != self.base_currency:
+            errors.append(NO_FOREIGN_PREPAYMENT)
+        lines = [
+            self._bank_priced_line(line, transaction_type, amount_types, unitdp, errors, control) for line in raw_lines
+        ]
 
         rate = DEFAULT_CURRENCY_RATE
         if currency and currency != self.base_currency:
@@ -287,10 +331,20 @@ class BankTransactionsBackend(BackendBase):
         return account.get("CurrencyCode") or self.base_currency
 
     def _bank_priced_line(
-        self, line: dict, transaction_type: str | None, amount_types: str, unitdp: int, errors: list[str]
+        self,
+        line: dict,
+        transaction_type: str | None,
+        amount_types: str,
+        unitdp: int,
+        errors: list[str],
+        control: dict | None = None,
     ) -> dict:
-        """One line item checked and priced: Xero's line rules, then the shared money arithmetic."""
+        """One line item checked and priced: Xero's line rules, then the shared money arithmetic. With
+        ``control`` (an overpayment) the line is coded to that account without tax instead."""
         line = dict(line)
+        if control is not None:
+            line.update({"AccountID": control["AccountID"], "AccountCode": control.get("Code"), "TaxType": "NONE"})
+            line.pop("ItemCode", None)
         item_code = line.get("ItemCode")
         if item_code:
             item = self.item_by_code(item_code)
@@ -309,7 +363,7 @@ class BankTransactionsBackend(BackendBase):
                         line[target] = details[source]
                 line["ItemCode"] = item["Code"]
 
-        account = self._bank_line_account(line, errors)
+        account = control if control is not None else self._bank_line_account(line, errors)
 
         quantity = line.get("Quantity")
         unit_amount = line.get("UnitAmount")

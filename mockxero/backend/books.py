@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from ..exchange import SetRate
     from ..posting import Line
+    from .allocations import CreditKind
     from .lineitems import LinePricing
 
 
@@ -93,6 +94,8 @@ class Books(Protocol):
 
     def all_journals(self) -> Iterator[dict]: ...
 
+    def journals_for(self, source_id: str) -> list[dict]: ...
+
     # -- LineItemsBackend --
 
     def price_lines(
@@ -112,6 +115,18 @@ class Books(Protocol):
     # -- BankTransfersBackend --
 
     def sync_transfer_reconciliation(self, transaction: dict) -> None: ...
+
+    # -- OverpaymentsBackend --
+
+    def create_credit(self, transaction: dict) -> dict: ...
+
+    def void_credit(self, transaction: dict) -> dict: ...
+
+    def credit_by_ref(self, values: dict) -> tuple[CreditKind, dict] | None: ...
+
+    def prepayment_use_lines(
+        self, credit: dict, amount: Decimal, counterpart: dict, description: str
+    ) -> list[Line]: ...
 
     # -- AllocationsBackend --
 

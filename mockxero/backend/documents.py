@@ -484,7 +484,8 @@ class DocumentsBackend(BackendBase):
 
 def _settlement_dates(record: dict) -> list[date]:
     dates = [p["Date"] for p in record.get("Payments", [])]
-    dates += [c["Date"] for c in record.get("CreditNotes", [])]
+    for applied in ("CreditNotes", "Overpayments", "Prepayments"):
+        dates += [c["Date"] for c in record.get(applied, [])]
     dates += [a["Date"] for a in record.get("Allocations", [])]
     return dates or [record["Date"]]
 

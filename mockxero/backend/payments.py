@@ -1,5 +1,7 @@
-"""Payments: cash against an invoice (ACCRECPAYMENT, ACCPAYPAYMENT) or a credit-note refund
-(ARCREDITPAYMENT, APCREDITPAYMENT).
+"""Payments: cash against an invoice (ACCRECPAYMENT, ACCPAYPAYMENT), a credit-note refund
+(ARCREDITPAYMENT, APCREDITPAYMENT), or the refund of an overpayment or prepayment (AROVERPAYMENTPAYMENT,
+APOVERPAYMENTPAYMENT, ARPREPAYMENTPAYMENT, APPREPAYMENTPAYMENT), which the body names with
+``Overpayment{OverpaymentID}`` / ``Prepayment{PrepaymentID}`` instead of an invoice.
 
 A payment lowers its document's AmountDue (RemainingCredit for a credit note); the document turns PAID,
 with FullyPaidOnDate, when nothing is left. Payments are never edited: the only update is
@@ -16,7 +18,16 @@ from typing import Any
 from .. import money
 from ..exchange import rate_problem, to_base
 from ..money import round_money
-from ..posting import PAYMENT_TYPE, SETTLED_BASE, payment_lines, payment_settled_base
+from ..posting import (
+    CREDIT_SOURCE,
+    PAYMENT_TYPE,
+    PREPAYMENT_TYPES,
+    REFUND_TYPE,
+    SETTLED_BASE,
+    Line,
+    payment_lines,
+    payment_settled_base,
+)
 from ..statuses import AccountStatus, DocumentStatus, PaymentStatus
 from .base import fail
 from .documents import CREDIT_NOTE, DATE_REQUIRED, INVOICE, DocumentKind, DocumentsBackend
@@ -49,7 +60,10 @@ class PaymentsBackend(DocumentsBackend):
         return self._require("Payments", payment_id)
 
     def payment_document(self, payment: dict) -> tuple[DocumentKind, dict]:
-        """The invoice or credit note a payment settles."""
+        """The invoice, credit note, overpayment or prepayment a payment settles."""
+        credit = self.credit_by_ref(payment)
+        if credit is not None:
+            return credit[0].document, credit[1]
         if payment.get("CreditNote"):
             return CREDIT_NOTE, self.document(CREDIT_NOTE, payment["CreditNote"]["CreditNoteID"])
         return INVOICE, self.document(INVOICE, payment["Invoice"]["InvoiceID"])
@@ -89,7 +103,7 @@ class PaymentsBackend(DocumentsBackend):
         rate = self._payment_rate(values, document, when)
         payment: dict[str, Any] = {
             "PaymentID": self.ids.guid(),
-            "PaymentType": PAYMENT_TYPE[document["Type"]],
+            "PaymentType": REFUND_TYPE.get(document["Type"]) or PAYMENT_TYPE[document["Type"]],
             "Status": PaymentStatus.AUTHORISED,
             "Date": when,
             "Amount": amount,
@@ -103,23 +117,38 @@ class PaymentsBackend(DocumentsBackend):
         }
         if kind is CREDIT_NOTE:
             payment["CreditNote"] = {"CreditNoteID": document["CreditNoteID"]}
+        elif kind is not INVOICE:  # an overpayment or prepayment: named as the body named it
+            payment[kind.table[:-1]] = {kind.id_field: document[kind.id_field]}
         else:
             payment["Invoice"] = {"InvoiceID": document["InvoiceID"]}
         if values.get("Reference"):
             payment["Reference"] = values["Reference"]
         payment[SETTLED_BASE] = self.settlement_base(document, amount)
+        # A prepayment's refund takes back part of its lines: worked out before its balance moves.
+        lines = self._payment_journal_lines(payment, account, document)
         self._save("Payments", payment["PaymentID"], payment)
 
         document["Payments"].append(_payment_summary(payment))
         self.settle(kind, document, "AmountPaid", amount, payment[SETTLED_BASE])
-        self._post_payment_journal(payment, account, document)
+        self.post_journal(
+            source_type=CREDIT_SOURCE.get(document["Type"]) or payment["PaymentType"],
+            source_id=payment["PaymentID"],
+            journal_date=payment["Date"],
+            currency=self.base_currency,
+            lines=lines,
+            reference=payment.get("Reference"),
+        )
         return payment
 
     def _paid_document(self, values: dict) -> tuple[DocumentKind, dict]:
-        """The document a payment names: Invoice{InvoiceID|InvoiceNumber}, CreditNote{...} or a number.
+        """The document a payment names: Invoice{InvoiceID|InvoiceNumber}, CreditNote{...},
+        Overpayment{OverpaymentID}, Prepayment{PrepaymentID} or a number.
 
         Xero itself shows a refunded credit note under ``Invoice``, so an InvoiceID may name a credit note.
         """
+        credit = self.credit_by_ref(values)
+        if credit is not None:
+            return credit[0].document, credit[1]
         invoice_ref = values.get("Invoice") or {}
         credit_ref = values.get("CreditNote") or {}
         invoice_number = invoice_ref.get("InvoiceNumber") or values.get("InvoiceNumber")
@@ -176,15 +205,10 @@ class PaymentsBackend(DocumentsBackend):
             return amount
         return to_base(amount, rate)
 
-    def _post_payment_journal(self, payment: dict, account: dict, document: dict) -> None:
-        self.post_journal(
-            source_type=payment["PaymentType"],
-            source_id=payment["PaymentID"],
-            journal_date=payment["Date"],
-            currency=self.base_currency,
-            lines=payment_lines(payment, account, self.system_account, document["CurrencyCode"], self.base_currency),
-            reference=payment.get("Reference"),
-        )
+    def _payment_journal_lines(self, payment: dict, account: dict, document: dict) -> list[Line]:
+        if document["Type"] in PREPAYMENT_TYPES:
+            return self.prepayment_use_lines(document, payment["Amount"], account, "Prepayment refunded")
+        return payment_lines(payment, account, self.system_account, document["CurrencyCode"], self.base_currency)
 
     # -- delete (the only update Xero allows) --
 

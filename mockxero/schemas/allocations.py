@@ -1,4 +1,4 @@
-"""The Allocation wire shape (credit note → invoice)."""
+"""The Allocation wire shape (a credit note, overpayment or prepayment → an invoice)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from .creditnotes import CreditNoteSchema
 from .documents import CreditNoteRefSchema, DualNested, InvoiceRefSchema
 from .fields import Flag, Guid, Money, XeroDate
 from .invoices import InvoiceSchema
+from .overpayments import OverpaymentRefSchema, OverpaymentSchema, PrepaymentRefSchema, PrepaymentSchema
 
 
 class AllocationSchema(XeroSchema):
@@ -15,4 +16,6 @@ class AllocationSchema(XeroSchema):
     Date = XeroDate(allow_none=True)
     Invoice = DualNested(InvoiceRefSchema(), InvoiceSchema(), "Invoice")
     CreditNote = DualNested(CreditNoteRefSchema(), CreditNoteSchema(), "CreditNote", dump_only=True)
+    Overpayment = DualNested(OverpaymentRefSchema(), OverpaymentSchema(), "Overpayment", dump_only=True)
+    Prepayment = DualNested(PrepaymentRefSchema(), PrepaymentSchema(), "Prepayment", dump_only=True)
     IsDeleted = Flag(dump_only=True)

@@ -47,6 +47,9 @@ class BankTransactionSchema(XeroSchema):
     Total = Money(allow_none=True)
     UpdatedDateUTC = XeroDateTime(dump_only=True)
     HasAttachments = Flag(dump_only=True)
+    # The overpayment or prepayment a transaction of that Type created.
+    OverpaymentID = Guid(dump_only=True)
+    PrepaymentID = Guid(dump_only=True)
 
 
 class BankTransferSchema(XeroSchema):

@@ -15,6 +15,7 @@ from .documents import (
 )
 from .fields import Choice, Flag, Guid, IsoDateString, Money, Text, XeroDate, XeroDateTime
 from .lineitems import DiscountedLineItemSchema
+from .overpayments import AppliedOverpaymentSummarySchema, AppliedPrepaymentSummarySchema
 
 # The spec's whole enum is readable; the backend says which of them /Invoices accepts.
 INVOICE_TYPES = (
@@ -36,8 +37,8 @@ class InvoiceSchema(XeroSchema):
     Reference = Text()
     Payments = fields.List(fields.Nested(PaymentSummarySchema), dump_only=True)
     CreditNotes = fields.List(fields.Nested(AppliedCreditSummarySchema), dump_only=True)
-    Prepayments = fields.List(fields.Dict(), dump_only=True)
-    Overpayments = fields.List(fields.Dict(), dump_only=True)
+    Prepayments = fields.List(fields.Nested(AppliedPrepaymentSummarySchema), dump_only=True)
+    Overpayments = fields.List(fields.Nested(AppliedOverpaymentSummarySchema), dump_only=True)
     AmountDue = Money(dump_only=True)
     AmountPaid = Money(dump_only=True)
     AmountCredited = Money(dump_only=True)

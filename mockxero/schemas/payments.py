@@ -10,6 +10,7 @@ from .common import AccountRefSchema
 from .documents import CreditNoteRefSchema, DualNested, InvoiceRefSchema
 from .fields import Choice, Flag, Guid, Money, Text, XeroDate, XeroDateTime
 from .invoices import InvoiceSchema
+from .overpayments import OverpaymentRefSchema, OverpaymentSchema, PrepaymentRefSchema, PrepaymentSchema
 
 PAYMENT_STATUSES = values(PaymentStatus)
 PAYMENT_TYPES = (
@@ -41,6 +42,9 @@ class PaymentSchema(XeroSchema):
     # Xero answers with the settled document under "Invoice", credit notes included.
     Invoice = DualNested(InvoiceRefSchema(), InvoiceSchema(), "Invoice")
     CreditNote = fields.Nested(CreditNoteRefSchema, allow_none=True, load_only=True)
+    # A refund of an overpayment or prepayment names it here, and is answered with it here.
+    Overpayment = DualNested(OverpaymentRefSchema(), OverpaymentSchema(), "Overpayment")
+    Prepayment = DualNested(PrepaymentRefSchema(), PrepaymentSchema(), "Prepayment")
     InvoiceNumber = Text(load_only=True)
     CreditNoteNumber = Text(load_only=True)
     HasValidationErrors = Flag(dump_only=True)

@@ -81,6 +81,8 @@ PAYMENTS_AS_FINANCE_STATES_THEM = {
     "ACCPAYPAYMENT": ("CREDITORS", "cash out"),
     "ARCREDITPAYMENT": ("DEBTORS", "cash out"),
     "APCREDITPAYMENT": ("CREDITORS", "cash in"),
+    "AROVERPAYMENTPAYMENT": ("DEBTORS", "cash out"),
+    "APOVERPAYMENTPAYMENT": ("CREDITORS", "cash in"),
 }
 
 
@@ -119,6 +121,7 @@ def test_a_document_is_posted_exactly_when_authorised_or_paid(status):
 
 
 def test_journal_source_types_cover_every_posting_and_cash_ones_exclude_documents():
-    expected = {*posting.DOCUMENT_CONTROL, *posting.PAYMENT_SIDE, "CASHREC", "CASHPAID", "TRANSFER"}
+    expected = {*posting.DOCUMENT_CONTROL, *posting.PAYMENT_TYPE.values(), "CASHREC", "CASHPAID", "TRANSFER"}
+    expected |= {"AROVERPAYMENT", "APOVERPAYMENT", "ARPREPAYMENT", "APPREPAYMENT"}
     assert expected == posting.SOURCE_TYPES
     assert "ACCREC" not in posting.CASH_SOURCES and "ACCRECPAYMENT" in posting.CASH_SOURCES

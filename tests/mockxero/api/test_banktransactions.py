@@ -363,10 +363,9 @@ def test_every_problem_is_reported_at_once(xero):
             "SPEND-TRANSFER",
             "Bank transactions of type SPEND-TRANSFER are created by bank transfers; use the BankTransfers endpoint.",
         ),
-        ("RECEIVE-OVERPAYMENT", "Bank transactions of type RECEIVE-OVERPAYMENT are not supported by mockxero."),
     ],
 )
-def test_only_spend_and_receive_can_be_created(xero, kind, message):
+def test_a_transfer_type_or_no_type_cannot_be_created(xero, kind, message):
     assert refused(xero, Type=kind) == [message]
 
 
