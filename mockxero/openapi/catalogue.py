@@ -409,7 +409,8 @@ OPERATIONS: tuple[Op, ...] = (
     Op(
         "createBankTransactions",
         "Create bank transactions",
-        "Spend and receive money on a bank account; each posts a cash journal.",
+        "Spend and receive money on a bank account; each posts a cash journal. The OVERPAYMENT and "
+        "PREPAYMENT types create an overpayment or prepayment, named in the answer by its id.",
         schema=S + "banktransactions:BankTransactionSchema",
         require=("Type", "BankAccount", "LineItems"),
         query=("unitdp",),
@@ -649,12 +650,58 @@ OPERATIONS: tuple[Op, ...] = (
         "The credit and the invoice's amount due are restored; answers the allocation with IsDeleted true.",
         schema=S + "allocations:AllocationSchema",
     ),
+    # --- Overpayments and prepayments (created as bank transactions, refunded as payments) ---
+    Op(
+        "getOverpayments",
+        "List overpayments",
+        "Created by bank transactions of Type RECEIVE-OVERPAYMENT or SPEND-OVERPAYMENT.",
+        schema=S + "overpayments:OverpaymentSchema",
+        listing="mockxero.api.overpayments:OVERPAYMENTS",
+    ),
+    Op("getOverpayment", "Read one overpayment", schema=S + "overpayments:OverpaymentSchema"),
+    Op(
+        "createOverpaymentAllocations",
+        "Allocate an overpayment to invoices",
+        "Each element applies Amount of the overpayment's remaining credit to an invoice of the same contact; "
+        "no journal (both wait on the control account), both balances move.",
+        schema=S + "allocations:AllocationSchema",
+        require=("Invoice", "Amount"),
+    ),
+    Op(
+        "deleteOverpaymentAllocations",
+        "Take an overpayment's allocation back",
+        "The credit and the invoice's amount due are restored; answers the allocation with IsDeleted true.",
+        schema=S + "allocations:AllocationSchema",
+    ),
+    Op(
+        "getPrepayments",
+        "List prepayments",
+        "Created by bank transactions of Type RECEIVE-PREPAYMENT or SPEND-PREPAYMENT.",
+        schema=S + "overpayments:PrepaymentSchema",
+        listing="mockxero.api.overpayments:PREPAYMENTS",
+    ),
+    Op("getPrepayment", "Read one prepayment", schema=S + "overpayments:PrepaymentSchema"),
+    Op(
+        "createPrepaymentAllocations",
+        "Allocate a prepayment to invoices",
+        "Each element applies Amount of the prepayment to an invoice of the same contact; the part of the "
+        "prepayment's lines it uses moves onto the control account.",
+        schema=S + "allocations:AllocationSchema",
+        require=("Invoice", "Amount"),
+    ),
+    Op(
+        "deletePrepaymentAllocations",
+        "Take a prepayment's allocation back",
+        "The credit and the invoice's amount due are restored, the journal reversed; answers the allocation "
+        "with IsDeleted true.",
+        schema=S + "allocations:AllocationSchema",
+    ),
     Op("getPayments", "List payments", schema=S + "payments:PaymentSchema", listing="mockxero.api.payments:LISTING"),
     Op(
         "createPayments",
         "Create payments",
-        "Each element pays an authorised invoice or bill, or refunds a credit note, from a bank account "
-        "(or one that accepts payments).",
+        "Each element pays an authorised invoice or bill, or refunds a credit note, an overpayment or a "
+        "prepayment, from a bank account (or one that accepts payments).",
         schema=S + "payments:PaymentSchema",
         require=("Account", "Amount"),
         example={
@@ -808,7 +855,9 @@ TAGS = {
     "BankTransfers": "Money moved between the organisation's bank accounts.",
     "Invoices": "Sales invoices and bills.",
     "CreditNotes": "Credit notes and their allocations to invoices.",
-    "Payments": "Payments of invoices and bills, and refunds of credit notes.",
+    "Payments": "Payments of invoices and bills, and refunds of credit notes, overpayments and prepayments.",
+    "Overpayments": "Money received or spent beyond an invoice, kept as a credit to allocate or refund.",
+    "Prepayments": "Money received or spent before an invoice, kept as a credit to allocate or refund.",
     "Journals": "The double-entry journals every change posts.",
     "Reports": "Reports computed from the journals.",
     "Identity": "OAuth2 tokens and tenant connections, served from the same host as the API.",
