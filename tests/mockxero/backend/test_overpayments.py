@@ -390,3 +390,38 @@ def test_the_ledger_check_catches_an_overpayment_receivables_do_not_hold(emulato
     emulator.store.put(table, overpayment_id, record)
     messages = [error.message for error in validate(book_from_store(emulator.store, DEFAULT_TENANT_ID))]
     assert "Accounts Receivable in NZD is -50.00 but the authorised documents leave -45.00 outstanding" in messages
+
+
+def test_a_foreign_overpayment_allocated_and_refunded_at_other_rates_realises_the_differences(emulator, books):
+    books.create_account(
+        {"Code": "095", "Name": "USD Account", "Type": "BANK", "BankAccountNumber": "9", "CurrencyCode": "USD"}
+    )
+    transaction = books.create_bank_transaction(
+        credit_transaction("RECEIVE-OVERPAYMENT", bank="095", CurrencyRate=D("0.500000"))
+    )  # 50.00 USD = 100.00 NZD on receivables
+    overpayment_id = transaction["OverpaymentID"]
+    line = {"Description": "Work", "Quantity": D(1), "UnitAmount": D("20.00"), "AccountCode": "200"}
+    sale = books.create_invoice(
+        {
+            "Type": "ACCREC",
+            "Contact": {"Name": "Acme"},
+            "Date": DAY,
+            "DueDate": DAY,
+            "Status": "AUTHORISED",
+            "CurrencyCode": "USD",
+            "CurrencyRate": D("0.400000"),
+            "LineAmountTypes": "NoTax",
+            "LineItems": [line],
+        }
+    )  # 20.00 USD = 50.00 NZD
+    allocated = books.allocate_overpayment(overpayment_id, allocation(sale, "20.00"))
+    # The invoice clears 50.00 NZD, the overpayment 40.00 NZD of receivables: 10.00 NZD is a realised loss.
+    assert postings(books, allocated["AllocationID"]) == {"610": D("-10.00"), "499": D("10.00")}
+    clean(emulator)
+    paid = books.create_payment(
+        {**refund("Overpayment", books.overpayment(overpayment_id), "30.00"), "Account": {"Code": "095"}}
+        | {"CurrencyRate": D("0.600000")}
+    )  # 30.00 USD leave the bank at 50.00 NZD; the overpayment's last 60.00 NZD of receivables clear
+    assert postings(books, paid["PaymentID"]) == {"095": D("-50.00"), "610": D("60.00"), "499": D("-10.00")}
+    assert books.overpayment(overpayment_id)["Status"] == "PAID"
+    clean(emulator)
