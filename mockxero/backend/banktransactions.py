@@ -31,7 +31,14 @@ from ..posting import (
 )
 from ..statuses import AccountStatus, BankTransactionStatus, ContactStatus, TaxRateStatus
 from .base import BackendBase, fail
-from .overpayments import NO_FOREIGN_PREPAYMENT, NOT_EDITABLE, ONE_LINE, OVERPAYMENT, PREPAYMENT
+from .overpayments import (
+    NO_FOREIGN_PREPAYMENT,
+    NOT_EDITABLE,
+    NOT_POSITIVE_CREDIT,
+    ONE_LINE,
+    OVERPAYMENT,
+    PREPAYMENT,
+)
 
 CREATABLE_TYPES = ("SPEND", "RECEIVE", *OVERPAYMENT_TYPES, *PREPAYMENT_TYPES)
 # The field naming the credit a transaction of each credit type created.
@@ -269,6 +276,8 @@ class BankTransactionsBackend(BackendBase):
         assert bank is not None  # checked_bank_account recorded why it found none
 
         totals = money.document_totals(((li["LineAmount"], li["TaxAmount"]) for li in lines), amount_types)
+        if transaction_type in CREDIT_SOURCE and totals.total <= 0:
+            raise fail(NOT_POSITIVE_CREDIT)  # a credit of nothing could never be used, nor be PAID
         record.update(
             {
                 "Type": transaction_type,

@@ -5,8 +5,9 @@ A hypothesis state machine plays a client: it creates contacts, invoices and bil
 tax modes (discounts, negative lines, foreign currency at the client's or the day's rate, bad accounts and
 tax types included), approves, edits, voids and deletes them, pays them partly, fully or too much (foreign
 ones at rates of their own), deletes payments, raises credit notes, allocates and refunds them, spends and
-receives money, transfers between bank accounts and deletes all of
-these, archives contacts and accounts, and moves the clock. Every call goes through the HTTP test client.
+receives money, receives and spends overpayments and prepayments (a foreign overpayment too), allocates
+and refunds them and voids them, transfers between bank accounts and deletes all of these, archives
+contacts and accounts, and moves the clock. Every call goes through the HTTP test client.
 
 After every step ``mockxero.ledger.validate`` must find nothing (docs/ledger.md: balanced journals, a zero
 trial balance, control accounts equal to what the documents leave outstanding, documents that agree with
@@ -46,6 +47,11 @@ from tests.helpers import XeroTestClient, issue_token
 OVERPAID = "Payment amount exceeds the amount outstanding on this document"
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"
 OVER_ALLOCATED = "Credit Note cannot be allocated as amount is greater than amount outstanding"
+CREDIT_TYPES = ["RECEIVE-OVERPAYMENT", "SPEND-OVERPAYMENT", "RECEIVE-PREPAYMENT", "SPEND-PREPAYMENT"]
+# An overpayment or prepayment's collection (its path) and id field, by the Type that created it.
+CREDIT_PATHS = {kind: ("Overpayments", "OverpaymentID") for kind in CREDIT_TYPES[:2]} | {
+    kind: ("Prepayments", "PrepaymentID") for kind in CREDIT_TYPES[2:]
+}
 SAME_ACCOUNT = "The FromBankAccount and ToBankAccount must be different bank accounts."
 
 CONTACT_NAMES = ["Acme Ltd", "Bolt & Co", "Cogs Inc"]
@@ -121,6 +127,7 @@ class TransactionBooks(RuleBasedStateMachine):
     allocations = Bundle("allocations")
     bank_transactions = Bundle("bank_transactions")
     transfers = Bundle("transfers")
+    credits = Bundle("credits")  # (collection, id, its bank transaction's id)
 
     def __init__(self) -> None:
         super().__init__()
@@ -418,7 +425,8 @@ class TransactionBooks(RuleBasedStateMachine):
         assert status == 200, answer
         assert answer["Payments"][0]["Status"] == "DELETED"
         if before["Status"] == "AUTHORISED":
-            document = answer["Payments"][0]["Invoice"]
+            shown = answer["Payments"][0]
+            document = shown.get("Invoice") or shown.get("Overpayment") or shown["Prepayment"]
             assert all(p["PaymentID"] != payment for p in document.get("Payments", []))
 
     # -- allocations --
@@ -451,12 +459,118 @@ class TransactionBooks(RuleBasedStateMachine):
             assert after["AmountDue"] == bill["AmountDue"] - amount
         elif compatible and amount > room:
             assert status == 400 and OVER_ALLOCATED in self.messages(answer), answer
-        return (credit, answer["Allocations"][0]["AllocationID"]) if status == 200 else multiple()
+        return ("CreditNotes", credit, answer["Allocations"][0]["AllocationID"]) if status == 200 else multiple()
 
     @rule(allocation=allocations)
     def delete_allocation(self, allocation):
-        credit, allocation_id = allocation
-        self.call("DELETE", f"/CreditNotes/{credit}/Allocations/{allocation_id}", expect=200)
+        collection, credit, allocation_id = allocation
+        self.call("DELETE", f"/{collection}/{credit}/Allocations/{allocation_id}", expect=200)
+
+    # -- overpayments and prepayments --
+
+    @rule(
+        target=credits,
+        data=st.data(),
+        kind=st.sampled_from(CREDIT_TYPES),
+        contact=contacts,
+        bank=bank_codes,
+        mode=st.sampled_from(MODES),
+    )
+    def add_credit(self, data, kind, contact, bank, mode):
+        sales = kind.startswith("RECEIVE")
+        lines = data.draw(lines_for(sales=sales))
+        if kind in CREDIT_TYPES[:2]:
+            lines = lines[:1] if data.draw(st.sampled_from([True, True, True, False]), label="one line") else lines
+        element = {
+            "Type": kind,
+            "Contact": {"ContactID": contact},
+            "BankAccount": {"Code": bank},
+            "LineAmountTypes": mode,
+            "LineItems": lines,
+        }
+        status, answer = self.call("PUT", "/BankTransactions", {"BankTransactions": [element]})
+        if status != 200:
+            return multiple()
+        collection, id_field = CREDIT_PATHS[kind]
+        transaction = answer["BankTransactions"][0]
+        credit = self.document(collection, transaction[id_field])
+        assert credit["RemainingCredit"] == credit["Total"] == transaction["Total"]
+        return collection, transaction[id_field], transaction["BankTransactionID"]
+
+    def _open_credit(self, data, drawn: tuple[str, str, str]) -> tuple[str, str]:
+        """Mostly an AUTHORISED overpayment or prepayment, found through its list; else the one drawn."""
+        collection = data.draw(st.sampled_from(["Overpayments", "Prepayments", drawn[0]]), label="credit kind")
+        rows = self.call("GET", f'/{collection}?where=Status=="AUTHORISED"', expect=200)[1][collection]
+        id_field = CREDIT_PATHS[f"RECEIVE-{collection[:-1].upper()}"][1]
+        if rows and data.draw(st.sampled_from([True, True, True, False]), label="open credit"):
+            return collection, data.draw(st.sampled_from([row[id_field] for row in rows]), label="credit")
+        return drawn[0], drawn[1]
+
+    @rule(target=allocations, data=st.data(), credit=credits, invoice=invoices, share=shares, part=money)
+    def allocate_credit(self, data, credit, invoice, share, part):
+        collection, credit_id = self._open_credit(data, credit)
+        held = self.document(collection, credit_id)
+        fitting = [
+            row["InvoiceID"]
+            for row in self.call("GET", '/Invoices?where=Status=="AUTHORISED"', expect=200)[1]["Invoices"]
+            if row["Contact"]["ContactID"] == held["Contact"]["ContactID"]
+            and row["CurrencyCode"] == held["CurrencyCode"]
+            and row["Type"] == ("ACCREC" if held["Type"].startswith("RECEIVE") else "ACCPAY")
+        ]
+        if fitting and data.draw(st.sampled_from([True, True, True, False]), label="fitting invoice"):
+            invoice = data.draw(st.sampled_from(fitting), label="invoice")
+        bill = self.document("Invoices", invoice)
+        room = min(held["RemainingCredit"], bill["AmountDue"])
+        amount = self.amount_for(share, room, part)
+        status, answer = self.call(
+            "PUT",
+            f"/{collection}/{credit_id}/Allocations",
+            {"Allocations": [{"Invoice": {"InvoiceID": invoice}, "Amount": amount, "Date": str(self.today())}]},
+        )
+        if held["Status"] == "AUTHORISED" and invoice in fitting and 0 < amount <= room:
+            assert status == 200, answer
+            assert self.document(collection, credit_id)["RemainingCredit"] == held["RemainingCredit"] - amount
+            assert self.document("Invoices", invoice)["AmountDue"] == bill["AmountDue"] - amount
+        return (collection, credit_id, answer["Allocations"][0]["AllocationID"]) if status == 200 else multiple()
+
+    @rule(
+        target=payments,
+        data=st.data(),
+        credit=credits,
+        share=shares,
+        part=money,
+        bank=bank_codes,
+        rate=st.sampled_from([None, Decimal("0.55")]),
+    )
+    def refund_credit(self, data, credit, share, part, bank, rate):
+        collection, credit_id = self._open_credit(data, credit)
+        held = self.document(collection, credit_id)
+        amount = self.amount_for(share, held["RemainingCredit"], part)
+        field = collection[:-1]
+        body = {field: {f"{field}ID": credit_id}, "Account": {"Code": bank}, "Amount": amount}
+        body["Date"] = str(self.today())
+        if rate is not None:
+            body["CurrencyRate"] = rate
+        status, answer = self.call("PUT", "/Payments", {"Payments": [body]})
+        if held["Status"] != "AUTHORISED":
+            assert status == 400 and NOT_AUTHORISED in self.messages(answer), answer
+        elif bank in ("090", "091") and 0 < amount <= held["RemainingCredit"]:
+            assert status == 200, answer
+        elif bank in ("090", "091") and amount > held["RemainingCredit"]:
+            assert status == 400 and OVERPAID in self.messages(answer), answer
+        return answer["Payments"][0]["PaymentID"] if status == 200 else multiple()
+
+    @rule(credit=credits)
+    def void_credit(self, credit):
+        collection, credit_id, transaction_id = credit
+        before = self.document(collection, credit_id)
+        status, answer = self.call("POST", f"/BankTransactions/{transaction_id}", {"Status": "DELETED"})
+        after = self.document(collection, credit_id)
+        if before["Status"] == "AUTHORISED" and not before["Allocations"] and not before["Payments"]:
+            assert status == 200, answer
+            assert (after["Status"], after["RemainingCredit"]) == ("VOIDED", 0)
+        elif before["Allocations"] or before["Payments"]:
+            assert status == 400 and after == before, answer
 
     # -- bank transactions and transfers --
 

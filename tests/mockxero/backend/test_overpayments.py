@@ -16,6 +16,7 @@ from mockxero.backend.documents import LOCKED
 from mockxero.backend.overpayments import (
     NO_FOREIGN_PREPAYMENT,
     NOT_EDITABLE,
+    NOT_POSITIVE_CREDIT,
     ONE_LINE,
     OVERPAYMENT_CREDIT,
     PREPAYMENT_CREDIT,
@@ -425,3 +426,12 @@ def test_a_foreign_overpayment_allocated_and_refunded_at_other_rates_realises_th
     assert postings(books, paid["PaymentID"]) == {"095": D("-50.00"), "610": D("60.00"), "499": D("-10.00")}
     assert books.overpayment(overpayment_id)["Status"] == "PAID"
     clean(emulator)
+
+
+def test_a_credit_of_nothing_is_refused(books):
+    crumb = {"Quantity": D("0.0001"), "UnitAmount": D("0.01"), "AccountCode": "200"}
+    assert refused(books.create_bank_transaction, credit_transaction("RECEIVE-PREPAYMENT", crumb)) == [
+        NOT_POSITIVE_CREDIT
+    ]
+    assert NOT_POSITIVE_CREDIT == "The total of an overpayment or prepayment must be greater than zero."
+    assert books.create_bank_transaction(credit_transaction("RECEIVE-PREPAYMENT", {**crumb, "Quantity": D(1)}))
