@@ -226,6 +226,20 @@ class TransactionBooks(RuleBasedStateMachine):
     def first_credit_note(self, data):
         return self._seed("CreditNotes", "ACCRECCREDIT", data)
 
+    @initialize(target=credits, data=st.data(), kind=st.sampled_from(CREDIT_TYPES[::2]))
+    def first_credit(self, data, kind):
+        """And with a customer's overpayment or prepayment, so theirs have something to work on too."""
+        element = {
+            "Type": kind,
+            "Contact": {"ContactID": self.customer},
+            "BankAccount": {"Code": "090"},
+            "LineItems": data.draw(lines_for(True, tame=True), label="lines")[:1],
+        }
+        transaction = self.call("PUT", "/BankTransactions", {"BankTransactions": [element]}, expect=200)[1]
+        created = transaction["BankTransactions"][0]
+        collection, id_field = CREDIT_PATHS[kind]
+        return collection, created[id_field], created["BankTransactionID"]
+
     def _seed(self, kind: str, document_type: str, data) -> str:
         element = {
             "Type": document_type,
