@@ -4,6 +4,7 @@ from syncer.integrations.config import (
     IntegrationConfigError,
     LineSort,
     SplitUsage,
+    integration_from_data,
     load_integrations,
 )
 from syncer.source.model import LineItemType
@@ -104,3 +105,32 @@ def test_json_gives_the_same_configuration_as_yaml(tmp_path):
         '{"version": 1, "integrations": [{"name": "Rest", "mapping": "mapping.yaml", "allow_overlap": true}]}'
     )
     assert load_integrations(json_path) == load_integrations(yaml_path)
+
+
+def test_a_bad_account_filter_stops_the_load_at_its_line_with_the_column(tmp_path):
+    path = write(
+        tmp_path,
+        "version: 1\nintegrations:\n"
+        "  - name: UK bills\n"
+        "    mapping: mapping.yaml\n"
+        '    account_filter: "customFields != null AND customFields.country = = UK"\n',
+    )
+    with pytest.raises(IntegrationConfigError) as caught:
+        load_integrations(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:5 (integrations.0.account_filter): column 49: expected a value after '=', found '='; write == or = "
+        "(one operator) of 'customFields != null AND customFields.country = = UK'"
+    ]
+
+
+def test_a_stored_integration_reads_back_as_the_same_configuration(tmp_path):
+    path = write(
+        tmp_path,
+        "version: 1\nintegrations:\n"
+        "  - {name: UK bills, mapping: mapping.yaml, excluded_line_item_types: [USAGE], split_usage_line_items: band,"
+        " account_filter: 'currency == GBP', disabled_notification_users: [a@b.test]}\n",
+    )
+    (config,) = load_integrations(path)
+    stored = config.as_data()
+    assert stored["mapping"] == str((tmp_path / "mapping.yaml").resolve())
+    assert integration_from_data(stored, "the registry") == config
