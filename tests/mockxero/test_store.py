@@ -147,6 +147,23 @@ def test_a_restarted_server_has_the_books_and_honours_its_tokens(book):
         assert listed.json()["Contacts"][0]["ContactID"] == created.json()["Contacts"][0]["ContactID"]
 
 
+def test_a_snapshot_restored_into_a_data_file_is_there_after_a_restart(tmp_path, clock):
+    first = create_app(MockConfig(clock=clock, testing=True, data_file=tmp_path / "first.sqlite")).test_client()
+    XeroTestClient(first, issue_token(first)).put("/Contacts", {"Contacts": [{"Name": "Snapshotted Ltd"}]})
+    snapshot = first.get("/mock-api/snapshot").json
+
+    second_file = tmp_path / "second.sqlite"
+    second = create_app(MockConfig(clock=clock, testing=True, data_file=second_file)).test_client()
+    restored = second.post("/mock-api/restore", json=snapshot)
+    assert restored.status_code == 200, restored.get_data(as_text=True)
+
+    again = create_app(MockConfig(clock=clock, testing=True, data_file=second_file)).test_client()
+    tables = again.get("/mock-api/snapshot").json["tables"]
+    assert tables.pop("system:Meta") == {"starts": {"Count": 2}}  # (each start counts itself, for seeded ids)
+    assert tables == {name: rows for name, rows in snapshot["tables"].items() if name != "system:Meta"}
+    assert [row["Name"] for row in Store(second_file, read_only=True).scan(CONTACTS)] == ["Snapshotted Ltd"]
+
+
 def test_seeded_ids_do_not_repeat_after_a_restart(book, clock):
     def contact_id(app):
         client = app.test_client()
