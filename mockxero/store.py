@@ -389,11 +389,14 @@ class Store:
         return self._path
 
     def close(self) -> None:
-        """Close the data file; the store must not be used afterwards."""
+        """Close the data file: SQLite folds the write-ahead log into it, so the file alone holds the books.
+
+        Reads still answer from memory afterwards; a commit that would write is refused (sqlite3 raises
+        ``ProgrammingError`` on a closed connection), so nothing is silently kept in memory only.
+        """
         with self._lock:
             if self._db is not None:
                 self._db.close()
-                self._db = None
 
     def _open(self, path: Path) -> None:
         kind = _file_kind(path)
@@ -640,11 +643,11 @@ class Store:
             db.executemany(_UPSERT, upserts)
             db.execute("COMMIT")
         except BaseException:
-            if db.in_transaction:
-                try:
+            try:
+                if db.in_transaction:
                     db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # the error that got us here is the one to report
+            except sqlite3.Error:
+                pass  # (a closed connection, a lost disk) the error that got us here is the one to report
             raise
         self._changed.clear()
         self._dirty = False

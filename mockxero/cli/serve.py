@@ -189,6 +189,8 @@ def serve(host: str, port: int, config_file: str | None, snapshot_file: str | No
         server.block_on_close = True
     _announce(server, config, app.extensions["mockxero"].store.backup)
     _serve_until_interrupted(server)
+    # every request has finished (server_close joined them): fold the data file's write-ahead log back in
+    app.extensions["mockxero"].store.close()
     click.echo("mockxero stopped.")
 
 

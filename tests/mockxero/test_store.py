@@ -404,6 +404,17 @@ def test_an_unreadable_data_file_is_a_store_file_error(tmp_path):
 # --- read-only ----------------------------------------------------------------------------------------
 
 
+def test_a_closed_store_answers_reads_and_refuses_to_commit(book):
+    store = Store(book)
+    write(store, "t:Things", "a", {"Value": 1})
+    store.close()
+    assert [p.name for p in book.parent.iterdir()] == [book.name]  # no -wal or -shm left beside it
+    assert store.get("t:Things", "a") == {"Value": 1}
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"), store.transaction():
+        store.put("t:Things", "a", {"Value": 2})
+    assert store.get("t:Things", "a") == {"Value": 1} and Store(book).get("t:Things", "a") == {"Value": 1}
+
+
 def test_a_read_only_store_changes_nothing_on_disk_and_refuses_to_commit(book):
     write(Store(book), "t:Things", "a", {"Value": 1})
     before = book.read_bytes()

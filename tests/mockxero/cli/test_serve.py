@@ -366,6 +366,7 @@ def test_a_served_process_answers_health_serves_a_call_and_exits_0_on_sigterm_wi
         rest, _ = server.process.communicate(timeout=30)
     assert server.process.returncode == 0
     assert "mockxero stopped." in rest
+    assert [p.name for p in tmp_path.iterdir()] == [data_file.name]  # the write-ahead log folded back in
     stored = Store(data_file, read_only=True)
     assert [row["Name"] for row in stored.scan(f"{DEFAULT_TENANT_ID}:Contacts")] == ["Kept On Disk"]
 
