@@ -1,9 +1,9 @@
 """Screenshot the finance report (docs/images/finance-report.png) in headless Chromium.
 
-Runs two bundled stories, and the fee-from-deposit trap with its ``allow:`` taken away so the page also
-shows a failure in plain words, through ``xero-scenarios run --report DIR`` into a temporary directory,
-then has Chromium draw ``DIR/index.html``. Not part of the test suite; run it from the repository root
-after changing the report's look:
+Runs the fee-from-deposit trap with its ``allow:`` taken away, so the page shows a failure in plain words,
+the clearing residue and the statement mismatch, and then the first paid invoice, which squares, through
+``xero-scenarios run --report DIR`` into a temporary directory, then has Chromium draw ``DIR/index.html``.
+Not part of the test suite; run it from the repository root after changing the report's look:
 
     python docs/screenshots/take.py                 # needs Debian's chromium: apt-get install -y chromium
     python docs/screenshots/take.py --height 3000   # a taller page
@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-STORIES = ("scenarios/cases/first-paid-invoice.yaml", "scenarios/cases/realised-exchange-gain.yaml")
+STORIES = ("scenarios/cases/first-paid-invoice.yaml",)
 TRAP = ROOT / "scenarios" / "cases" / "fee-from-deposit-trap.yaml"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -40,8 +40,8 @@ def failing_trap(directory: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images" / "finance-report.png")
-    parser.add_argument("--width", type=int, default=1180)
-    parser.add_argument("--height", type=int, default=2600)
+    parser.add_argument("--width", type=int, default=1100)
+    parser.add_argument("--height", type=int, default=2150)
     args = parser.parse_args()
     browser = next((found for name in BROWSERS if (found := shutil.which(name))), None)
     if browser is None:
@@ -51,7 +51,7 @@ def main() -> int:
         work = Path(scratch)
         report = work / "report"
         run = subprocess.run(
-            [sys.executable, "-m", "scenarios", "run", *STORIES, str(failing_trap(work)), "--report", str(report)],
+            [sys.executable, "-m", "scenarios", "run", str(failing_trap(work)), *STORIES, "--report", str(report)],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             capture_output=True,
