@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from syncer.integrations.filter import FilterError, parse_filter
 from syncer.mapping.config import (
     ConfigProblem,
     MappingConfig,
@@ -62,6 +63,19 @@ class IntegrationConfig:
     allow_overlap: bool = False
     disabled_notification_users: tuple[str, ...] = ()
     disable_after_fatal_runs: int = 3
+    mapping_path: Path | None = None  # the mapping file, resolved, so a stored integration can be read again
+
+    def as_data(self) -> dict[str, Any]:
+        """The entry as a configuration file writes it (what the registry stores), with the mapping's full path."""
+        data: dict[str, Any] = {"name": self.name, "mapping": str(self.mapping_path) if self.mapping_path else None}
+        for name in _FIELDS[2:]:
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                value = [str(item) for item in value]
+            elif isinstance(value, StrEnum):
+                value = value.value
+            data[name] = value
+        return data
 
 
 class IntegrationConfigError(MappingConfigError):
@@ -117,6 +131,15 @@ def load_integrations(path: str | Path) -> tuple[IntegrationConfig, ...]:
     if checker.problems:
         raise IntegrationConfigError(sorted(checker.problems, key=lambda p: (p.line or 0, p.field or "")))
     return configs
+
+
+def integration_from_data(entry: object, source: str) -> IntegrationConfig:
+    """One stored entry (``IntegrationConfig.as_data``) read back with the same checks as a file's."""
+    checker = _Checker(source, {}, Path("/"))
+    config = checker.integration(entry, ())
+    if checker.problems or config is None:
+        raise IntegrationConfigError(checker.problems)
+    return config
 
 
 class _Checker:
@@ -196,6 +219,11 @@ class _Checker:
         account_filter = entry.get("account_filter")
         if account_filter is not None and not isinstance(account_filter, str):
             self.fail((*here, "account_filter"), "must be a string expression")
+        elif account_filter is not None:
+            try:
+                parse_filter(account_filter)  # parsed here so a bad filter stops the load, not a run
+            except FilterError as error:
+                self.fail((*here, "account_filter"), f"{error} of {account_filter!r}")
         split = self.choice(entry.get("split_usage_line_items", "none"), (*here, "split_usage_line_items"), SplitUsage)
         order = self.choice(entry.get("sort_line_items_by", "none"), (*here, "sort_line_items_by"), LineSort)
         runs = entry.get("disable_after_fatal_runs", 3)
@@ -217,6 +245,7 @@ class _Checker:
             sort_line_items_by=order,
             disabled_notification_users=tuple(users),
             disable_after_fatal_runs=runs,
+            mapping_path=(self.base / str(entry["mapping"])).resolve(),
             **flags,
         )
 

@@ -121,6 +121,14 @@ class SyncSettings:
     def customer_excluded(self, customer: Customer) -> str | None:
         return None
 
+    def customer_problem(self, customer: Customer) -> str | None:
+        """What stops a sent customer's contact from being written (e.g. a required external code is missing)."""
+        return None
+
+    def mapping_for(self, mapping: MappingConfig) -> MappingConfig:
+        """The mapping the rules use: the settings may add to it (an integration's external mapping codes)."""
+        return mapping
+
     def invoice_excluded(self, invoice: Invoice) -> str | None:
         return None
 

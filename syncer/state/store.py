@@ -31,7 +31,7 @@ from typing import Any
 
 from syncer.refs import Kind, Ref
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE mappings (
@@ -57,10 +57,46 @@ CREATE TABLE outcomes (
     PRIMARY KEY (run_id, position)
 ) WITHOUT ROWID;
 """
+# Version 2: integrations. Several integration configurations share one file; each has its own mappings,
+# intents and runs, told apart by ``integration_id`` ('' for the single-mapping mode of
+# ``xero-sync plan|apply --mapping``, which is what every row of a version 1 file becomes). SQLite cannot
+# change a primary key in place, so the two keyed tables are copied into new ones. The key's columns come
+# first, in key order: SQLite 3.40's quick_check misreports NOT NULL columns of a WITHOUT ROWID table whose
+# key is not its leading columns, and the store runs quick_check on every open.
+_SCHEMA_V2 = """
+CREATE TABLE mappings_v2 (
+    integration_id TEXT NOT NULL, tenant_id TEXT NOT NULL, kind TEXT NOT NULL, source_id TEXT NOT NULL,
+    xero_id TEXT NOT NULL, status TEXT NOT NULL, fingerprint TEXT NOT NULL, version INTEGER NOT NULL,
+    external INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL,
+    PRIMARY KEY (integration_id, tenant_id, kind, source_id)
+) WITHOUT ROWID;
+INSERT INTO mappings_v2 SELECT '', * FROM mappings;
+DROP TABLE mappings;
+ALTER TABLE mappings_v2 RENAME TO mappings;
+CREATE TABLE intents_v2 (
+    integration_id TEXT NOT NULL, tenant_id TEXT NOT NULL, kind TEXT NOT NULL, source_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL, natural_key TEXT NOT NULL, begun_at TEXT NOT NULL,
+    PRIMARY KEY (integration_id, tenant_id, kind, source_id)
+) WITHOUT ROWID;
+INSERT INTO intents_v2 SELECT '', * FROM intents;
+DROP TABLE intents;
+ALTER TABLE intents_v2 RENAME TO intents;
+ALTER TABLE runs ADD COLUMN integration_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE integrations (
+    integration_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, config TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1, disabled_reason TEXT NOT NULL DEFAULT '',
+    credential_id TEXT NOT NULL DEFAULT '', tenant_id TEXT NOT NULL DEFAULT '', tenant_name TEXT NOT NULL DEFAULT '',
+    fatal_runs INTEGER NOT NULL DEFAULT 0, auth_failures INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
+);
+CREATE TABLE external_mappings (
+    account_id TEXT NOT NULL, integration_id TEXT NOT NULL DEFAULT '', code TEXT NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, integration_id)
+) WITHOUT ROWID;
+"""
 _MIGRATIONS_TABLE = "CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);"
 # MIGRATIONS[n] takes a file from version n to n + 1; each runs in its own transaction with its row in
 # ``migrations``, so a crash mid-way leaves the file at the last whole version.
-MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1}
+MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1, 1: _SCHEMA_V2}
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION
 
 
@@ -100,6 +136,7 @@ class RunSummary:
     retries: int
     seconds: float
     resume_at: str | None
+    integration_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,8 +149,7 @@ class RunRecord(RunSummary):
 
 def _summary(row: tuple[Any, ...]) -> RunSummary:
     """A ``runs`` row without its plan (column 6)."""
-    run_id, tenant, started, finished, status, digest, _plan, calls, retries, seconds, resume_at = row
-    return RunSummary(run_id, tenant, started, finished, status, digest, calls, retries, seconds, resume_at)
+    return RunSummary(*row[:6], *row[7:])
 
 
 def _now() -> str:
@@ -121,9 +157,17 @@ def _now() -> str:
 
 
 class StateStore:
-    def __init__(self, connection: sqlite3.Connection, path: Path):
+    """``integration_id`` scopes mappings, intents and runs to one integration ('' for the single-mapping
+    mode); ``scoped`` gives another view of the same file for another integration."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, integration_id: str = ""):
         self._db = connection
         self.path = path
+        self.integration_id = integration_id
+
+    def scoped(self, integration_id: str) -> StateStore:
+        """The same file, seen as one integration's state (closing either closes both)."""
+        return StateStore(self._db, self.path, integration_id)
 
     @classmethod
     def open(cls, path: str | Path) -> StateStore:
@@ -200,6 +244,16 @@ class StateStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    def read(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a query, for the modules that keep their own tables in this file (the integration registry)."""
+        return list(self._db.execute(query, params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One save for a module that keeps its own tables here; all or nothing, as every save of the store."""
+        with self._transaction() as db:
+            yield db
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One save: all of it is written, or (with ``StateError``) none of it, whatever SQLite says."""
@@ -220,8 +274,9 @@ class StateStore:
 
     def held(self, tenant_id: str) -> dict[Ref, Mapped]:
         rows = self._db.execute(
-            "SELECT kind, source_id, xero_id, status, fingerprint, version FROM mappings WHERE tenant_id=?",
-            (tenant_id,),
+            "SELECT kind, source_id, xero_id, status, fingerprint, version FROM mappings "
+            "WHERE tenant_id=? AND integration_id=?",
+            (tenant_id, self.integration_id),
         )
         return {
             Ref(Kind(kind), source): Mapped(xero, status, print_, version)
@@ -229,25 +284,26 @@ class StateStore:
         }
 
     def pending(self, tenant_id: str) -> dict[Ref, str]:
-        rows = self._db.execute("SELECT kind, source_id, idempotency_key FROM intents WHERE tenant_id=?", (tenant_id,))
+        rows = self._db.execute(
+            "SELECT kind, source_id, idempotency_key FROM intents WHERE tenant_id=? AND integration_id=?",
+            (tenant_id, self.integration_id),
+        )
         return {Ref(Kind(kind), source): key for kind, source, key in rows}
 
     def begin_write(self, tenant_id: str, ref: Ref, idempotency_key: str, natural_key: str) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO intents VALUES (?, ?, ?, ?, ?, ?)",
-                (tenant_id, str(ref.kind), ref.source_id, idempotency_key, natural_key, _now()),
+                "INSERT OR REPLACE INTO intents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (self.integration_id, tenant_id, str(ref.kind), ref.source_id, idempotency_key, natural_key, _now()),
             )
 
     def complete_write(self, tenant_id: str, ref: Ref, mapped: Mapped) -> None:
         with self._transaction() as db:
+            self._forget_intent(db, tenant_id, ref)
             db.execute(
-                "DELETE FROM intents WHERE tenant_id=? AND kind=? AND source_id=?",
-                (tenant_id, str(ref.kind), ref.source_id),
-            )
-            db.execute(
-                "INSERT OR REPLACE INTO mappings VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                "INSERT OR REPLACE INTO mappings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                 (
+                    self.integration_id,
                     tenant_id,
                     str(ref.kind),
                     ref.source_id,
@@ -261,18 +317,21 @@ class StateStore:
 
     def abandon_write(self, tenant_id: str, ref: Ref) -> None:
         with self._transaction() as db:
-            db.execute(
-                "DELETE FROM intents WHERE tenant_id=? AND kind=? AND source_id=?",
-                (tenant_id, str(ref.kind), ref.source_id),
-            )
+            self._forget_intent(db, tenant_id, ref)
+
+    def _forget_intent(self, db: sqlite3.Connection, tenant_id: str, ref: Ref) -> None:
+        db.execute(
+            "DELETE FROM intents WHERE tenant_id=? AND kind=? AND source_id=? AND integration_id=?",
+            (tenant_id, str(ref.kind), ref.source_id, self.integration_id),
+        )
 
     def set_external_mapping(self, tenant_id: str, ref: Ref, xero_id: str, status: str = "") -> None:
         """A mapping the user states (an object that already exists in Xero); its fingerprint is unknown, so
         the next run sends the record as an update."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO mappings VALUES (?, ?, ?, ?, ?, '', 1, 1, ?)",
-                (tenant_id, str(ref.kind), ref.source_id, xero_id, status, _now()),
+                "INSERT OR REPLACE INTO mappings VALUES (?, ?, ?, ?, ?, ?, '', 1, 1, ?)",
+                (self.integration_id, tenant_id, str(ref.kind), ref.source_id, xero_id, status, _now()),
             )
 
     # -- the run ledger --
@@ -280,8 +339,9 @@ class StateStore:
     def start_run(self, tenant_id: str, source_digest: str, plan: list[dict[str, Any]]) -> int:
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT INTO runs (tenant_id, started_at, status, source_digest, plan) VALUES (?, ?, 'running', ?, ?)",
-                (tenant_id, _now(), source_digest, json.dumps(plan, sort_keys=True)),
+                "INSERT INTO runs (tenant_id, started_at, status, source_digest, plan, integration_id) "
+                "VALUES (?, ?, 'running', ?, ?, ?)",
+                (tenant_id, _now(), source_digest, json.dumps(plan, sort_keys=True), self.integration_id),
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -306,10 +366,15 @@ class StateStore:
                 (_now(), status, calls, retries, seconds, resume_at.isoformat() if resume_at else None, run_id),
             )
 
-    def runs(self, tenant_id: str | None = None) -> list[RunSummary]:
-        query = "SELECT * FROM runs" + (" WHERE tenant_id=?" if tenant_id else "") + " ORDER BY run_id"
-        rows = self._db.execute(query, (tenant_id,) if tenant_id else ())
-        return [_summary(row) for row in rows]
+    def runs(self, tenant_id: str | None = None, integration_id: str | None = None) -> list[RunSummary]:
+        """Every run in the file, or those of one tenant and/or one integration."""
+        where, params = [], []
+        for column, value in (("tenant_id", tenant_id), ("integration_id", integration_id)):
+            if value is not None:
+                where.append(f"{column}=?")
+                params.append(value)
+        query = "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY run_id"
+        return [_summary(row) for row in self._db.execute(query, params)]
 
     def run(self, run_id: int) -> RunRecord:
         row = self._db.execute("SELECT * FROM runs WHERE run_id=?", (run_id,)).fetchone()
@@ -324,5 +389,8 @@ class StateStore:
         return RunRecord(**vars(_summary(row)), plan=json.loads(row[6]), outcomes=outcomes)
 
     def iter_tenants(self) -> Iterator[str]:
-        for (tenant,) in self._db.execute("SELECT DISTINCT tenant_id FROM mappings ORDER BY tenant_id"):
+        rows = self._db.execute(
+            "SELECT DISTINCT tenant_id FROM mappings WHERE integration_id=? ORDER BY tenant_id", (self.integration_id,)
+        )
+        for (tenant,) in rows:
             yield tenant

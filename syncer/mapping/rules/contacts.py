@@ -51,6 +51,8 @@ def map_contact(customer: Customer, context: MappingContext) -> Outcome:
     known_id = external.contact_id if external is not None else None
     number = contact_number(customer, context)
     problems: list[Problem] = []
+    if (required := context.settings.customer_problem(customer)) is not None:
+        problems.append(problem(required, "id"))
     if number is not None and len(number) > CONTACT_NUMBER_MAX:
         message = (
             f"ContactNumber {number!r} is longer than Xero's {CONTACT_NUMBER_MAX} characters; "

@@ -241,9 +241,10 @@ def map_invoice(invoice: Invoice, context: MappingContext) -> Outcome:
         return Skip(Kind.INVOICE, invoice.id, skip_reason)
     _currency_checked(invoice.currency, context, problems)
     settings = context.settings
-    kept = [line for line in invoice.lines if settings.line_excluded(line) is None]
+    left_out = {line.id: why for line in invoice.lines if (why := settings.line_excluded(line)) is not None}
+    kept = [line for line in invoice.lines if line.id not in left_out]
     if invoice.lines and not kept:
-        return Skip(Kind.INVOICE, invoice.id, "every line is excluded by the integration settings")
+        return Skip(Kind.INVOICE, invoice.id, f"every line is excluded: {_left_out_text(left_out)}")
     lines: list[dict[str, Any]] = []
     for line in settings.ordered_lines(kept):
         lines.extend(_lines_for(line, invoice.billing_period, context, problems.at(f"lines.{line.id}")))
@@ -265,6 +266,8 @@ def map_invoice(invoice: Invoice, context: MappingContext) -> Outcome:
     if problems:
         return problems.rejected()
     reason = f"invoice {invoice.number} version {invoice.version} ({invoice.status.value} in billing)"
+    if left_out:
+        reason += f"; lines left out: {_left_out_text(left_out)}"
     return planned(
         Kind.INVOICE,
         invoice.id,
@@ -276,6 +279,10 @@ def map_invoice(invoice: Invoice, context: MappingContext) -> Outcome:
         priority=Priority.DOCUMENT,
         version=invoice.version,
     )
+
+
+def _left_out_text(left_out: dict[str, str]) -> str:
+    return "; ".join(f"{line_id} ({why})" for line_id, why in left_out.items())
 
 
 def map_credit_note(credit_note: CreditNote, context: MappingContext) -> Outcome:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from syncer.refs import Kind, Ref
+from syncer.state import store
 from syncer.state.store import SCHEMA_VERSION, Mapped, RunSummary, StateError, StateStore
 
 TENANT = "6c1b4c07-5f0a-4c2e-9d3e-0d5e3f1a7b01"
@@ -156,23 +157,56 @@ def test_a_new_file_records_its_schema_version_in_the_migration_table(tmp_path):
     StateStore.open(path).close()
     StateStore.open(path).close()  # reopening applies nothing again
     db = sqlite3.connect(path)
-    assert [row[0] for row in db.execute("SELECT version FROM migrations ORDER BY version")] == [1]
+    assert [row[0] for row in db.execute("SELECT version FROM migrations ORDER BY version")] == [1, 2]
     db.close()
 
 
-def test_a_first_version_file_without_the_migration_table_is_adopted_with_its_mappings(tmp_path):
-    path = tmp_path / "s.db"
-    with StateStore.open(path) as state:
-        state.complete_write(TENANT, INVOICE, Mapped("id-1", "AUTHORISED", "abc"))
+def first_version_file(path, *, with_migrations_table: bool):
+    """A state file as xero-sync wrote it before integrations: schema 1, one mapping, one intent, one run."""
     db = sqlite3.connect(path)
-    db.execute("DROP TABLE migrations")
+    db.executescript(store.MIGRATIONS[0])
+    if with_migrations_table:
+        db.executescript(store._MIGRATIONS_TABLE + " INSERT INTO migrations VALUES (1, 'then');")
+    db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    db.execute(
+        "INSERT INTO mappings VALUES (?, 'invoice', 'inv_1', 'id-1', 'AUTHORISED', 'abc', 1, 0, 'then')", (TENANT,)
+    )
+    db.execute("INSERT INTO intents VALUES (?, 'contact', 'c1', 'key-1', 'C1', 'then')", (TENANT,))
+    db.execute(
+        "INSERT INTO runs (tenant_id, started_at, status, source_digest, plan) VALUES (?, 'then', 'clean', 'd', '[]')",
+        (TENANT,),
+    )
     db.commit()
     db.close()
+
+
+@pytest.mark.parametrize("with_migrations_table", [True, False], ids=["migrations-table", "adopted"])
+def test_a_first_version_file_is_migrated_keeping_its_mappings_intents_and_runs(tmp_path, with_migrations_table):
+    path = tmp_path / "s.db"
+    first_version_file(path, with_migrations_table=with_migrations_table)
     with StateStore.open(path) as reopened:
         assert reopened.held(TENANT) == {INVOICE: Mapped("id-1", "AUTHORISED", "abc")}
+        assert reopened.pending(TENANT) == {Ref(Kind.CONTACT, "c1"): "key-1"}
+        assert [(run.run_id, run.integration_id) for run in reopened.runs()] == [(1, "")]
+        # the old rows belong to the single-mapping mode, not to any integration
+        assert reopened.scoped("int-1").held(TENANT) == {}
     db = sqlite3.connect(path)
-    assert [row[0] for row in db.execute("SELECT version FROM migrations")] == [1]
+    assert [row[0] for row in db.execute("SELECT version FROM migrations ORDER BY version")] == [1, 2]
+    assert [row[0] for row in db.execute("PRAGMA quick_check")] == ["ok"]
     db.close()
+
+
+def test_each_integration_sees_only_its_own_mappings_intents_and_runs(tmp_path):
+    with StateStore.open(tmp_path / "s.db") as state:
+        uk, rest = state.scoped("int-uk"), state.scoped("int-rest")
+        uk.complete_write(TENANT, INVOICE, Mapped("id-uk", "AUTHORISED", "abc"))
+        rest.begin_write(TENANT, INVOICE, "key-rest", "")
+        uk_run = uk.start_run(TENANT, "d", [])
+        assert uk.held(TENANT) == {INVOICE: Mapped("id-uk", "AUTHORISED", "abc")}
+        assert rest.held(TENANT) == {} and state.held(TENANT) == {}
+        assert rest.pending(TENANT) == {INVOICE: "key-rest"} and uk.pending(TENANT) == {}
+        assert [run.run_id for run in state.runs(integration_id="int-uk")] == [uk_run]
+        assert state.runs(integration_id="int-rest") == []
 
 
 def test_a_damaged_state_file_is_refused_untouched(tmp_path):

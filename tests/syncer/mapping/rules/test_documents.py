@@ -334,7 +334,7 @@ def test_settings_exclude_and_order_lines_and_the_kept_lines_are_what_must_add_u
 def test_an_invoice_whose_every_line_is_excluded_is_skipped():
     record = invoice(lines=[line(product_id="prod_usage")], approved=True)
     assert mapped(record, customers=[UK], settings=Settings()) == Skip(
-        Kind.INVOICE, "inv_1", "every line is excluded by the integration settings"
+        Kind.INVOICE, "inv_1", "every line is excluded: l1 (usage is billed elsewhere)"
     )
 
 
