@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -274,12 +274,14 @@ def write_report(run: RunResult, directory: str | os.PathLike[str]) -> Path:
     target = Path(directory) / INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
     text = render_report(run)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{INDEX}.", suffix=".tmp")
+    # not mkstemp: its files are private (0600), and this page is for others to read (a CI artefact, a
+    # shared folder); an exclusive create gets the usual permissions under the umask, and a fresh name
+    temporary = target.with_name(f".{INDEX}.{secrets.token_hex(8)}.tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with temporary.open("x", encoding="utf-8") as out:
             out.write(text)
         os.replace(temporary, target)
     except BaseException:
-        os.unlink(temporary)
+        temporary.unlink(missing_ok=True)
         raise
     return target

@@ -4,7 +4,9 @@ and no secret reaches the page."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -343,6 +345,16 @@ def test_an_account_that_never_moved_has_no_chart_and_a_flat_one_has_a_scale():
     )
     tree = lxml.html.fromstring(render_report(RunResult((still,))))
     assert tree.xpath("//svg") == [] and "No movements." in tree.text_content()
+
+
+def test_the_page_is_readable_by_others_as_the_umask_allows(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        path = write_report(RunResult((FIRST_INVOICE,)), tmp_path / "out")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert [p.name for p in path.parent.iterdir()] == [INDEX]
 
 
 def test_a_write_that_fails_leaves_neither_a_page_nor_a_temporary(tmp_path, monkeypatch):
