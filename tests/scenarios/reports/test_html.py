@@ -247,6 +247,16 @@ def test_a_story_allowed_to_break_a_standing_check_says_which():
         "clearing-nets-to-zero, statement-matches."
     )
     assert tree.xpath("//ol[@class='failures']") == []
+    # in the index too, so a residue on a passing story reads as the exception it is
+    assert rows(tree.xpath("//table[@class='index']")[0]) == [
+        (
+            "fee-from-deposit-trap",
+            "passed allows clearing-nets-to-zero, statement-matches",
+            "not zero: 091: 3.20 NZD",
+            "1 matched, 1 unmatched",
+            "0",
+        )
+    ]
 
 
 def test_a_story_that_stopped_before_its_books_says_so():
