@@ -35,7 +35,7 @@ from syncer.refs import Kind, Ref
 from syncer.source.model import BillingBook
 from syncer.state.store import Mapped
 from syncer.xero.client import BATCH_SIZE, ElementOutcome
-from syncer.xero.errors import DailyLimitReached, XeroError
+from syncer.xero.errors import AuthFailed, DailyLimitReached, XeroError
 from syncer.xero.keys import batch_key, idempotency_key
 
 # The id field of each collection the engine writes to, in the response and in the URL of an update.
@@ -119,6 +119,7 @@ class RunReport:
 
     outcomes: list[tuple[Kind | str, str, Outcome, str]] = field(default_factory=list)
     stopped_for_day: datetime | None = None
+    auth_failure: str | None = None  # why the token stopped working mid-run; the rest was not sent
 
     def record(self, kind: Kind | str, source_id: str, outcome: Outcome, detail: str = "") -> None:
         self.outcomes.append((kind, source_id, outcome, detail))
@@ -351,6 +352,12 @@ def apply(
             report.stopped_for_day = stop.resume_at
             for deferred in [*batch, *remaining]:
                 report.record(deferred.kind, deferred.source_id, Outcome.DEFERRED, str(stop))
+            break
+        except AuthFailed as stop:
+            # no later call can succeed until a person reconnects: stop instead of failing every write in turn
+            report.auth_failure = str(stop)
+            for unsent in [*batch, *remaining]:
+                report.record(unsent.kind, unsent.source_id, Outcome.FAILED, f"not sent: {stop}")
             break
         except XeroError as error:
             results = [(sent, str(error)) for sent in batch]

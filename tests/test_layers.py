@@ -75,6 +75,8 @@ SYNCER_LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("integration configurations over a mapping", ("syncer.integrations",)),
     ("reading Xero back: the settlement check", ("syncer.settlement",)),
     ("the engine: plan and apply", ("syncer.engine",)),
+    # several integrations in one run: each plans and applies through the engine and is settled after
+    ("running integrations: overlaps, automatic disable, notices", ("syncer.integrations.runs",)),
     ("the command line", ("syncer.cli",)),
     ("the package's front door", ("syncer.__main__", "syncer")),
 ]

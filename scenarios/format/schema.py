@@ -16,7 +16,9 @@ from typing import Any
 from .loader import ADVANCE_UNITS, EXPECT_LAYERS, GIVEN, INVARIANTS, ORGANISATION, RATE_LIMITS, TOP_LEVEL
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "contracts" / "scenario.schema.json"
+INTEGRATION_SCHEMA = SCHEMA_PATH.with_name("integration-config.schema.json")
 AMOUNT = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+MATRIX_VARIABLE = {"type": "string", "pattern": r"^\$\{\w+\}$"}
 
 
 def _closed(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -28,6 +30,17 @@ def _closed(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[
 
 def _step(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     return _closed({kind: body}, (kind,))
+
+
+def _scenario_integration() -> dict[str, Any]:
+    """An integration as contracts/integration-config.schema.json has it, but ``mapping`` may be left out:
+    a scenario's integrations use given.mapping unless they name a file of their own."""
+    integration = json.loads(INTEGRATION_SCHEMA.read_text(encoding="utf-8"))["$defs"]["integration"]
+    properties = dict(integration["properties"])
+    for name, shape in properties.items():
+        if "enum" in shape:  # a choice may be a matrix variable, which the loader substitutes per case
+            properties[name] = {"anyOf": [shape, MATRIX_VARIABLE], "description": shape.get("description", "")}
+    return {**integration, "properties": properties, "required": ["name"]}
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -61,6 +74,14 @@ def scenario_schema() -> dict[str, Any]:
             "mapping": {"type": "object", "description": "a mapping configuration, or {file: path}"},
             "start": {"type": "string"},
             "rate_limits": _closed({name: {"type": "integer", "minimum": 1} for name in RATE_LIMITS}),
+            "integrations": {"type": "array", "minItems": 1, "items": _scenario_integration()},
+            "external_mappings": {
+                "type": "array",
+                "items": _closed(
+                    {"account": {"type": "string"}, "code": {"type": "string"}, "integration": {"type": "string"}},
+                    ("account", "code"),
+                ),
+            },
         }
     )
     assert set(given["properties"]) == set(GIVEN)
@@ -96,7 +117,10 @@ def scenario_schema() -> dict[str, Any]:
                     "sync",
                     {
                         "type": ["object", "null"],
-                        "properties": {"change_policy": {"enum": ["report", "skip"]}},
+                        "properties": {
+                            "change_policy": {"enum": ["report", "skip"]},
+                            "integration": {"type": "string"},
+                        },
                         "additionalProperties": False,
                     },
                 ),

@@ -259,19 +259,16 @@ def connect(
     token_file: str | Path | None,
     clock: Clock | None = None,
     session: requests.Session | None = None,
+    token_store: TokenStore | None = None,
 ) -> XeroClient:
-    """A client from connection settings: tokens from ``token_file`` (refresh grant) or client credentials,
-    and the tenant named, or the only one the token is connected to (``GET /connections``)."""
+    """A client from connection settings: tokens from ``token_store`` or ``token_file`` (refresh grant) or
+    client credentials, and the tenant named, or the only one the token is connected to (``GET /connections``)."""
     clock = clock or SystemClock()
     session = session or requests.Session()
-    store: TokenStore = FileTokenStore(token_file) if token_file else MemoryTokenStore()
+    store: TokenStore = token_store or (FileTokenStore(token_file) if token_file else MemoryTokenStore())
     auth = Authenticator(identity_url, client_id, client_secret, store, clock, session)
     if tenant_id is None:
-        connections_url = _connections_url(base_url, identity_url)
-        response = session.get(connections_url, headers={"Authorization": f"Bearer {auth.access_token()}"}, timeout=30)
-        if response.status_code != 200:
-            raise AuthFailed(f"GET {connections_url} answered {response.status_code}", response.status_code)
-        tenants = [row["tenantId"] for row in wire.loads(response.content) if row.get("tenantType") == "ORGANISATION"]
+        tenants = [tenant for tenant, _name in connections(base_url, identity_url, auth, session)]
         if len(tenants) != 1:
             raise XeroError(
                 f"the token is connected to {len(tenants)} organisations ({', '.join(tenants) or 'none'}); "
@@ -279,6 +276,21 @@ def connect(
             )
         tenant_id = tenants[0]
     return XeroClient(base_url, tenant_id, auth, clock, session=session)
+
+
+def connections(
+    base_url: str, identity_url: str, auth: Authenticator, session: requests.Session
+) -> list[tuple[str, str]]:
+    """(tenantId, tenantName) of every organisation the token is connected to (``GET /connections``)."""
+    connections_url = _connections_url(base_url, identity_url)
+    response = session.get(connections_url, headers={"Authorization": f"Bearer {auth.access_token()}"}, timeout=30)
+    if response.status_code != 200:
+        raise AuthFailed(f"GET {connections_url} answered {response.status_code}", response.status_code)
+    return [
+        (str(row["tenantId"]), str(row.get("tenantName") or ""))
+        for row in wire.loads(response.content)
+        if row.get("tenantType") == "ORGANISATION"
+    ]
 
 
 def _connections_url(base_url: str, identity_url: str) -> str:

@@ -159,6 +159,18 @@ def map_payout(payout: Payout, context: MappingContext) -> Outcome:
     """Step 3: one BankTransfer per payout for its net, clearing → deposit (deposit → clearing when the
     processor took money back, a negative net). Natural key: Reference ``payout:<id>``."""
     problems = Problems(Kind.TRANSFER, payout.id)
+    left_out = _payments_left_out(payout, context)
+    if left_out and len(left_out) == len(payout.payment_ids):
+        return Skip(Kind.TRANSFER, payout.id, f"every payment it settles is left out: {left_out[0]}")
+    if left_out:
+        # one bank statement line is one transfer: sending part of it would leave clearing and the deposit
+        # off by the other part, and sending all of it would book payments this run does not send
+        problems.add(
+            f"settles payments this run leaves out ({'; '.join(left_out)}); a payout is one line on the bank "
+            "statement, so every payment in it must be sent by the same integration",
+            "payment_ids",
+        )
+        return problems.rejected()
     accounts = currency_accounts(payout.currency, context, problems)
     if accounts is None:
         return problems.rejected()
@@ -179,6 +191,17 @@ def map_payout(payout: Payout, context: MappingContext) -> Outcome:
     reason = f"payout {payout.id}: {payout.net} {payout.currency} on the bank statement of {iso(payout.arrival_date)}"
     key = NaturalKey(BANK_TRANSFERS, "Reference", ref)
     return planned(Kind.TRANSFER, payout.id, BANK_TRANSFERS, body, key, context, reason=reason, priority=Priority.MONEY)
+
+
+def _payments_left_out(payout: Payout, context: MappingContext) -> list[str]:
+    """Why each payment of the payout is not sent, for those the settings leave out (through their invoice)."""
+    found = []
+    for payment_id in payout.payment_ids:
+        payment = context.book.payments.get(payment_id)
+        invoice = context.book.invoices.get(payment.invoice_id) if payment is not None else None
+        if invoice is not None and (reason := invoice_excluded(invoice, context)) is not None:
+            found.append(f"{payment_id}: {reason}")
+    return found
 
 
 def map_allocation(application: CreditApplication, context: MappingContext) -> Outcome:

@@ -115,7 +115,7 @@ def test_a_bad_scenario_gets_every_problem_at_once_each_at_file_line_column(tmp_
         ),
         (10, 64, "given.organisation.accounts.0.Balance", 'write 1.1 as a quoted string ("1.1"): amounts are exact'),
         (23, 7, "source.invoices.0.total", found[2][3]),
-        (28, 12, "steps.0.sync.mode", "unknown sync option 'mode'; the option is change_policy"),
+        (28, 12, "steps.0.sync.mode", "unknown sync option 'mode'; the options are change_policy, integration"),
         (29, 15, "steps.1.advance.weeks", "unknown unit 'weeks'; use seconds, minutes, hours, days"),
         (30, 34, "steps.2.expect.ledger.balances.090", found[5][3]),
         (31, 5, "steps.3.dance", "unknown step 'dance'; steps are sync, advance, change, faults, expect"),

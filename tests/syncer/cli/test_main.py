@@ -13,7 +13,7 @@ from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from syncer.cli import cli
 from syncer.clock import FakeClock
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "contracts" / "examples"
 SOURCE = str(EXAMPLES / "billing-source.example.yaml")
 MAPPING = str(EXAMPLES / "mapping.example.yaml")
 
