@@ -86,6 +86,8 @@ ITEM_ID = first("Items", "ItemID")
 INVOICE_ID = first("Invoices", "InvoiceID")
 CREDIT_NOTE_ID = first("CreditNotes", "CreditNoteID")
 PAYMENT_ID = first("Payments", "PaymentID")
+OVERPAYMENT_ID = first("Overpayments", "OverpaymentID")
+PREPAYMENT_ID = first("Prepayments", "PrepaymentID")
 UUID_OR_NUMBER = {"type": "string", "minLength": 1}
 
 # The invoice and credit note of the examples below: both for the same customer, so the credit can be
@@ -431,7 +433,23 @@ OPERATIONS: tuple[Op, ...] = (
                             "TaxType": "INPUT2",
                         }
                     ],
-                }
+                },
+                # The florist of the invoice example pays ahead and pays twice: the credits the
+                # Overpayments and Prepayments examples allocate to INV-0001.
+                {
+                    "Type": "RECEIVE-OVERPAYMENT",
+                    "Contact": {"Name": "Kowhai Florist"},
+                    "BankAccount": {"Code": "090"},
+                    "Date": "2026-01-14",
+                    "LineItems": [{"Description": "Paid twice", "UnitAmount": 40}],
+                },
+                {
+                    "Type": "RECEIVE-PREPAYMENT",
+                    "Contact": {"Name": "Kowhai Florist"},
+                    "BankAccount": {"Code": "090"},
+                    "Date": "2026-01-14",
+                    "LineItems": [{"Description": "Deposit", "UnitAmount": 30, "AccountCode": "200"}],
+                },
             ]
         },
         links={
@@ -657,6 +675,13 @@ OPERATIONS: tuple[Op, ...] = (
         "Created by bank transactions of Type RECEIVE-OVERPAYMENT or SPEND-OVERPAYMENT.",
         schema=S + "overpayments:OverpaymentSchema",
         listing="mockxero.api.overpayments:OVERPAYMENTS",
+        links={
+            "GetListedOverpayment": link("getOverpayment", {"OverpaymentID": OVERPAYMENT_ID}),
+            "AllocateListedOverpayment": link("createOverpaymentAllocations", {"OverpaymentID": OVERPAYMENT_ID}),
+            "RefundListedOverpayment": link(
+                "createPayments", body={"Payments": [{"Overpayment": {"OverpaymentID": OVERPAYMENT_ID}}]}
+            ),
+        },
     ),
     Op("getOverpayment", "Read one overpayment", schema=S + "overpayments:OverpaymentSchema"),
     Op(
@@ -666,6 +691,16 @@ OPERATIONS: tuple[Op, ...] = (
         "no journal (both wait on the control account), both balances move.",
         schema=S + "allocations:AllocationSchema",
         require=("Invoice", "Amount"),
+        example={"Allocations": [{"Invoice": {"InvoiceNumber": "INV-0001"}, "Amount": 10, "Date": "2026-01-17"}]},
+        links={
+            "DeleteCreatedAllocation": link(
+                "deleteOverpaymentAllocations",
+                {
+                    "OverpaymentID": "$response.body#/Allocations/0/Overpayment/OverpaymentID",
+                    "AllocationID": "$response.body#/Allocations/0/AllocationID",
+                },
+            )
+        },
     ),
     Op(
         "deleteOverpaymentAllocations",
@@ -679,6 +714,13 @@ OPERATIONS: tuple[Op, ...] = (
         "Created by bank transactions of Type RECEIVE-PREPAYMENT or SPEND-PREPAYMENT.",
         schema=S + "overpayments:PrepaymentSchema",
         listing="mockxero.api.overpayments:PREPAYMENTS",
+        links={
+            "GetListedPrepayment": link("getPrepayment", {"PrepaymentID": PREPAYMENT_ID}),
+            "AllocateListedPrepayment": link("createPrepaymentAllocations", {"PrepaymentID": PREPAYMENT_ID}),
+            "RefundListedPrepayment": link(
+                "createPayments", body={"Payments": [{"Prepayment": {"PrepaymentID": PREPAYMENT_ID}}]}
+            ),
+        },
     ),
     Op("getPrepayment", "Read one prepayment", schema=S + "overpayments:PrepaymentSchema"),
     Op(
@@ -688,6 +730,16 @@ OPERATIONS: tuple[Op, ...] = (
         "prepayment's lines it uses moves onto the control account.",
         schema=S + "allocations:AllocationSchema",
         require=("Invoice", "Amount"),
+        example={"Allocations": [{"Invoice": {"InvoiceNumber": "INV-0001"}, "Amount": 10, "Date": "2026-01-17"}]},
+        links={
+            "DeleteCreatedAllocation": link(
+                "deletePrepaymentAllocations",
+                {
+                    "PrepaymentID": "$response.body#/Allocations/0/Prepayment/PrepaymentID",
+                    "AllocationID": "$response.body#/Allocations/0/AllocationID",
+                },
+            )
+        },
     ),
     Op(
         "deletePrepaymentAllocations",
