@@ -435,3 +435,17 @@ def test_a_credit_of_nothing_is_refused(books):
     ]
     assert NOT_POSITIVE_CREDIT == "The total of an overpayment or prepayment must be greater than zero."
     assert books.create_bank_transaction(credit_transaction("RECEIVE-PREPAYMENT", {**crumb, "Quantity": D(1)}))
+
+
+def test_the_lock_date_holds_for_overpayments_and_their_allocations(books):
+    early = books.create_bank_transaction(credit_transaction("RECEIVE-OVERPAYMENT"))  # dated the 15th
+    sale = invoice(books, "100.00")
+    books.set_lock_dates({"PeriodLockDate": DAY})
+    locked = "The document date cannot be before the period lock date, currently set at 15-Jan-2026"
+    assert refused(books.create_bank_transaction, credit_transaction("RECEIVE-OVERPAYMENT")) == [locked]
+    assert refused(books.allocate_overpayment, early["OverpaymentID"], allocation(sale, "5.00")) == [locked]
+    later = {**allocation(sale, "5.00"), "Date": date(2026, 1, 16)}
+    assert books.allocate_overpayment(early["OverpaymentID"], later)["Amount"] == D("5.00")
+    assert refused(lambda: books.save_bank_transaction({"Status": "DELETED"}, path_id=early["BankTransactionID"])) == [
+        locked
+    ]
