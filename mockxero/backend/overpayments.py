@@ -39,9 +39,6 @@ from .allocations import AllocationsBackend, CreditKind
 from .base import fail
 from .documents import BASE_DUE, LOCKED, DocumentKind
 
-# Hidden fields (the schemas dump declared fields only).
-BANK_TRANSACTION_ID = "_BankTransactionID"
-
 # Our wording where Xero's is not known (docs/fidelity/overpayments-prepayments.md says which).
 ONE_LINE = "An overpayment must have exactly one line item."
 NO_FOREIGN_PREPAYMENT = "Prepayments can only be made in a bank account in the organisation's base currency."
@@ -138,7 +135,6 @@ class OverpaymentsBackend(AllocationsBackend):
             "Payments": [],
             "HasAttachments": False,
             "BankAccount": dict(transaction["BankAccount"]),
-            BANK_TRANSACTION_ID: transaction["BankTransactionID"],
             "UpdatedDateUTC": self.now(),
         }
         if transaction.get("Reference"):
