@@ -166,3 +166,30 @@ def test_a_zero_applied_amount_is_still_refused_through_pyxero(pyxero):
             {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": Decimal("0"), "Date": date(2026, 1, 21)},
         )
     assert "The allocation amount must be greater than zero." in str(caught.value)
+
+
+def test_an_overpayment_and_a_prepayment_received_and_read_back_over_xml(pyxero):
+    transactions = pyxero.banktransactions.put(
+        [
+            {
+                "Type": "RECEIVE-OVERPAYMENT",
+                "Contact": {"Name": "Kowhai Florist"},
+                "BankAccount": {"Code": "090"},
+                "LineItems": [{"Description": "Paid twice", "UnitAmount": "40.00"}],
+            },
+            {
+                "Type": "RECEIVE-PREPAYMENT",
+                "Contact": {"Name": "Kowhai Florist"},
+                "BankAccount": {"Code": "090"},
+                "LineItems": [{"Description": "Deposit", "UnitAmount": "30.00", "AccountCode": "200"}],
+            },
+        ]
+    )
+    overpayment_id = transactions[0]["OverpaymentID"]
+    (overpayment,) = pyxero.overpayments.all()
+    assert overpayment["OverpaymentID"] == overpayment_id
+    assert (overpayment["Type"], overpayment["Status"]) == ("RECEIVE-OVERPAYMENT", "AUTHORISED")
+    assert exact(overpayment["RemainingCredit"]) == Decimal("40.00")
+    (prepayment,) = pyxero.prepayments.get(transactions[1]["PrepaymentID"])
+    assert exact(prepayment["Total"]) == Decimal("34.50")
+    assert prepayment["LineItems"][0]["AccountCode"] == "200"
