@@ -37,6 +37,7 @@ PREPAYMENTS = Listing(
     kind="Prepayments",
     paged=True,
     extras=CONTACT_EXTRAS,
+    lookups=(Lookup("InvoiceNumbers", "InvoiceNumber"),),
     present=shown_contact,
     presented=("Contact",),
 )

@@ -37,7 +37,7 @@ from ..posting import (
 from ..statuses import DocumentStatus
 from .allocations import AllocationsBackend, CreditKind
 from .base import fail
-from .documents import BASE_DUE, LOCKED, DocumentKind
+from .documents import BASE_DUE, INVOICE, LOCKED, DocumentKind
 
 # Our wording where Xero's is not known (docs/fidelity/overpayments-prepayments.md says which).
 ONE_LINE = "An overpayment must have exactly one line item."
@@ -139,6 +139,10 @@ class OverpaymentsBackend(AllocationsBackend):
         }
         if transaction.get("Reference"):
             credit["Reference"] = transaction["Reference"]
+        if credit["Type"] == "RECEIVE-PREPAYMENT":
+            # Xero numbers a customer's prepayment in line with sales invoices, and shows that number as
+            # its Reference too (the spec: "Returns Invoice number field. Reference field isn't available").
+            credit["InvoiceNumber"] = credit["Reference"] = self._next_number(INVOICE)
         credit[BASE_DUE] = document_base_total(credit, self.base_currency)
         lines = credit_lines(credit, self.account, self.system_account, self.base_currency)
         if credit_kind is PREPAYMENT_CREDIT:

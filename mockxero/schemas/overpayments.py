@@ -50,6 +50,7 @@ class PrepaymentSchema(_CreditSchema):
     PrepaymentID = Guid(dump_only=True)
     ID = Guid(attribute="PrepaymentID", dump_only=True)
     Type = Choice(PREPAYMENT_TYPE_NAMES, "PrepaymentType", dump_only=True)
+    InvoiceNumber = Text(dump_only=True)
 
 
 class OverpaymentRefSchema(XeroSchema):

@@ -198,3 +198,17 @@ def test_deleting_an_overpayments_bank_transaction_voids_it(xero, clock):
     deleted = xero.post(f"/BankTransactions/{transaction['BankTransactionID']}", {"Status": "DELETED"})
     assert ok(deleted, "BankTransactions")["Status"] == "DELETED"
     assert ok(xero.get(f"/Overpayments/{transaction['OverpaymentID']}"), "Overpayments")["Status"] == "VOIDED"
+
+
+def test_a_customers_prepayment_is_numbered_with_the_sales_invoices(xero, clock):
+    first = create_invoice(xero)
+    prepayment_id = credit(xero, clock, "RECEIVE-PREPAYMENT", "10.00")["PrepaymentID"]
+    supplier = credit(xero, clock, "SPEND-PREPAYMENT", "10.00", contact="Beta Couriers")["PrepaymentID"]
+    prepayment = ok(xero.get(f"/Prepayments/{prepayment_id}"), "Prepayments")
+    assert first["InvoiceNumber"] == "INV-0001"
+    assert prepayment["InvoiceNumber"] == prepayment["Reference"] == "INV-0002"
+    assert create_invoice(xero)["InvoiceNumber"] == "INV-0003"
+    assert "InvoiceNumber" not in ok(xero.get(f"/Prepayments/{supplier}"), "Prepayments")
+    assert [p["PrepaymentID"] for p in xero.get("/Prepayments?InvoiceNumbers=INV-0002").json["Prepayments"]] == [
+        prepayment_id
+    ]
