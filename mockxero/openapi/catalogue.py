@@ -109,6 +109,16 @@ SALE = {
         }
     ],
 }
+# A supplier's bill, numbered by the supplier: what the example supplier prepayment is allocated to.
+BILL = {
+    "Type": "ACCPAY",
+    "Contact": {"Name": "Office Supplies Ltd"},
+    "Date": "2026-01-15",
+    "DueDate": "2026-02-14",
+    "Status": "AUTHORISED",
+    "InvoiceNumber": "OS-7731",
+    "LineItems": [{"Description": "Toner", "Quantity": 1, "UnitAmount": 40, "AccountCode": "429", "TaxType": "INPUT2"}],
+}
 CREDIT = {
     "Type": "ACCRECCREDIT",
     "Contact": {"Name": "Kowhai Florist"},
@@ -434,8 +444,8 @@ OPERATIONS: tuple[Op, ...] = (
                         }
                     ],
                 },
-                # The florist of the invoice example pays ahead and pays twice: the credits the
-                # Overpayments and Prepayments examples allocate to INV-0001.
+                # The florist of the invoice example pays twice, and the office supplier is paid ahead:
+                # the credits the Overpayments and Prepayments examples allocate to INV-0001 and the bill.
                 {
                     "Type": "RECEIVE-OVERPAYMENT",
                     "Contact": {"Name": "Kowhai Florist"},
@@ -444,11 +454,11 @@ OPERATIONS: tuple[Op, ...] = (
                     "LineItems": [{"Description": "Paid twice", "UnitAmount": 40}],
                 },
                 {
-                    "Type": "RECEIVE-PREPAYMENT",
-                    "Contact": {"Name": "Kowhai Florist"},
+                    "Type": "SPEND-PREPAYMENT",
+                    "Contact": {"Name": "Office Supplies Ltd"},
                     "BankAccount": {"Code": "090"},
                     "Date": "2026-01-14",
-                    "LineItems": [{"Description": "Deposit", "UnitAmount": 30, "AccountCode": "200"}],
+                    "LineItems": [{"Description": "Toner deposit", "UnitAmount": 30, "AccountCode": "429"}],
                 },
             ]
         },
@@ -561,7 +571,7 @@ OPERATIONS: tuple[Op, ...] = (
         schema=S + "invoices:InvoiceSchema",
         require=("Type", "Contact"),
         query=("unitdp",),
-        example={"Invoices": [SALE]},
+        example={"Invoices": [SALE, BILL]},
         links={
             "GetCreatedInvoice": link("getInvoice", {"InvoiceID": INVOICE_ID}),
             "UpdateCreatedInvoice": link("updateInvoice", {"InvoiceID": INVOICE_ID}),
@@ -730,7 +740,7 @@ OPERATIONS: tuple[Op, ...] = (
         "prepayment's lines it uses moves onto the control account.",
         schema=S + "allocations:AllocationSchema",
         require=("Invoice", "Amount"),
-        example={"Allocations": [{"Invoice": {"InvoiceNumber": "INV-0001"}, "Amount": 10, "Date": "2026-01-17"}]},
+        example={"Allocations": [{"Invoice": {"InvoiceNumber": "OS-7731"}, "Amount": 10, "Date": "2026-01-17"}]},
         links={
             "DeleteCreatedAllocation": link(
                 "deletePrepaymentAllocations",
