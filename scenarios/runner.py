@@ -1,9 +1,11 @@
 """Running scenarios: each case on a fresh emulator and tenant, its timeline in order, every layer judged.
 
-Each case boots its own embedded emulator (``mockxero.running``) on a free loopback port with a manual
-clock set to the scenario's start and a fixed seed, and adds a tenant for the scenario's organisation; the
-sync engine talks to it over HTTP only, as it talks to Xero. Nothing is shared between cases, so a parallel
-run (``jobs > 1``, a thread pool) gives exactly the results of a serial one.
+By default each case boots its own embedded emulator on a free loopback port with a manual clock set to
+the scenario's start and a fixed seed; with an ``ExternalEmulator`` (``--url``) the cases use one that is
+already running, one at a time (``scenarios.emulator``). Either way a case adds a tenant for the
+scenario's organisation and the sync engine talks to it over HTTP only, as it talks to Xero. Embedded,
+nothing is shared between cases, so a parallel run (``jobs > 1``, a thread pool) gives exactly the results
+of a serial one.
 
 The engine's clock is a ``FakeClock`` whose every wait moves the emulator's clock the same amount, so
 Retry-After, backoff, the minute limit and ``advance`` steps all happen on virtual time: nothing sleeps.
@@ -29,9 +31,8 @@ from typing import Any
 import requests
 import yaml
 
-import mockxero
-from mockxero.clock import ManualClock
 from mockxero.paths import API_PREFIX
+from scenarios.emulator import EmbeddedEmulators, EmulatorHandle, EmulatorSource, TenantAccess
 from scenarios.expect.books import JournalLine, asserted_balance, balances, journal_lines, running
 from scenarios.expect.objects import SECTIONS, differences, render
 from scenarios.format.document import PathKey
@@ -61,7 +62,6 @@ from syncer.xero.client import XeroClient
 from syncer.xero.tokens import Authenticator, MemoryTokenStore
 from syncer.xero.wire import xero_day
 
-SEED = 20260115
 COLLECTIONS = {
     Kind.CONTACT: "Contacts",
     Kind.INVOICE: "Invoices",
@@ -115,17 +115,24 @@ def load_all(files: Iterable[Path], name_filter: str | None = None) -> Loaded:
 
 
 def run_all(
-    scenarios: Sequence[Scenario], *, jobs: int = 1, on_result: Callable[[ScenarioResult], None] | None = None
+    scenarios: Sequence[Scenario],
+    *,
+    jobs: int = 1,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    emulators: EmulatorSource | None = None,
 ) -> RunResult:
+    """Every case, on ``emulators`` (default: an embedded emulator each); ``jobs`` at once where the
+    emulators allow it (an external one runs its cases one at a time)."""
     started = time.perf_counter()
+    source = emulators or EmbeddedEmulators()
 
     def one(scenario: Scenario) -> ScenarioResult:
-        result = run_scenario(scenario)
+        result = run_scenario(scenario, source)
         if on_result is not None:
             on_result(result)
         return result
 
-    if jobs > 1:
+    if jobs > 1 and source.parallel:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(one, scenarios))
     else:
@@ -137,10 +144,10 @@ def rerun_command(scenario: Scenario) -> str:
     return f"xero-scenarios run {scenario.location.file} -k '{scenario.case_id}'"
 
 
-def run_scenario(scenario: Scenario) -> ScenarioResult:
+def run_scenario(scenario: Scenario, emulators: EmulatorSource | None = None) -> ScenarioResult:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mockxero-scenario-") as work:
-        case = _Case(scenario, Path(work) / "state.db")
+        case = _Case(scenario, Path(work) / "state.db", emulators or EmbeddedEmulators())
         try:
             case.run()
         except Exception as error:  # a step that cannot run is a located failure, never a crash of the run
@@ -161,8 +168,9 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
 
 
 class _Case:
-    def __init__(self, scenario: Scenario, state_path: Path):
+    def __init__(self, scenario: Scenario, state_path: Path, emulators: EmulatorSource):
         self.scenario = scenario
+        self.emulators = emulators
         self.state_path = state_path
         self.failures: list[Failure] = []
         self.at = scenario.location
@@ -173,8 +181,8 @@ class _Case:
         self.last_report: RunReport | None = None
         self.last_problems: list[str] = []
         self.last_error: str | None = None
-        self.mock: Any = None
-        self.tenant: Any = None
+        self._mock: EmulatorHandle | None = None
+        self._tenant: TenantAccess | None = None
         self.client: XeroClient | None = None
 
     # -- plumbing --
@@ -188,11 +196,11 @@ class _Case:
 
     def run(self) -> None:
         scenario = self.scenario
-        with mockxero.running(clock=ManualClock(scenario.start), seed=SEED) as mock:
-            self.mock = mock
+        with self.emulators.for_case(scenario.start) as mock:
+            self._mock = mock
             if scenario.rate_limits:
                 mock.rate_limits(**scenario.rate_limits)
-            self.tenant = mock.add_tenant(scenario.organisation.name, scenario.organisation.country)
+            self._tenant = mock.add_tenant(scenario.organisation.name, scenario.organisation.country)
             self.clock = FakeClock(scenario.start, on_advance=mock.advance_clock)
             session = requests.Session()
             auth = Authenticator(
@@ -229,6 +237,16 @@ class _Case:
                 self.final_invariants()
                 self._books = self.read_books()
 
+    @property
+    def mock(self) -> EmulatorHandle:
+        assert self._mock is not None, "the case's emulator is not running yet"
+        return self._mock
+
+    @property
+    def tenant(self) -> TenantAccess:
+        assert self._tenant is not None, "the case's tenant is not set up yet"
+        return self._tenant
+
     def xero(self) -> XeroClient:
         assert self.client is not None
         return self.client
@@ -248,7 +266,7 @@ class _Case:
                 self.mock.rate_limits(enabled=True)
 
     def last_sequence(self) -> int:
-        rows = self.mock.requests(tenant=self.tenant.tenant_id)
+        rows = self.mock.requests(self.tenant.tenant_id)
         return max((row["sequence"] for row in rows), default=0)
 
     # -- given --
@@ -267,9 +285,9 @@ class _Case:
                 "PUT", "Items", {"Items": [dict(i) for i in organisation.items]}, idempotency_key="setup-items"
             )
         for currency, since, rate in organisation.exchange_rates:
-            self.mock.set_exchange_rates({currency: rate}, tenant_id=self.tenant.tenant_id, on=since)
+            self.mock.set_exchange_rate(self.tenant.tenant_id, currency, since, rate)
         if organisation.lock_dates:
-            self.mock.set_lock_dates(self.tenant.tenant_id, **organisation.lock_dates)
+            self.mock.set_lock_dates(self.tenant.tenant_id, organisation.lock_dates)
 
     # -- steps --
 
@@ -289,9 +307,7 @@ class _Case:
                 self.last_report = apply(planned, self.xero(), state, self.tenant.tenant_id)
         except Exception as error:  # the engine stopped (a daily limit, a revoked app): judged by expect
             self.last_error = f"{type(error).__name__}: {error}"
-        self.sync_rows.extend(
-            row for row in self.mock.requests(tenant=self.tenant.tenant_id) if row["sequence"] > before
-        )
+        self.sync_rows.extend(row for row in self.mock.requests(self.tenant.tenant_id) if row["sequence"] > before)
         with self.unlimited():
             self.after_sync_invariants()
 
@@ -300,7 +316,7 @@ class _Case:
 
     def do_faults(self, rules: Sequence[Mapping[str, Any]]) -> None:
         for rule in rules:
-            self.tenant.add_fault(**rule)
+            self.mock.add_fault(self.tenant.tenant_id, rule)
 
     def do_change(self, patch: Mapping[str, Any]) -> None:
         source = self.source
@@ -586,9 +602,9 @@ class _Case:
             )
 
     def after_sync_invariants(self) -> None:
-        report = self.mock.ledger(self.tenant.tenant_id)
-        if not report["balanced"]:
-            errors = [e for tenant in report["tenants"] for e in tenant["errors"]]
+        ledger = self.mock.ledger(self.tenant.tenant_id)
+        if not ledger["balanced"]:
+            errors = [e for tenant in ledger["tenants"] for e in tenant["errors"]]
             self.invariant("ledger-balanced", "the ledger check failed after this sync", "; ".join(errors))
         duplicates = self.duplicate_objects()
         if duplicates:
