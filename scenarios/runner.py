@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 import yaml
@@ -52,14 +53,14 @@ from scenarios.results import (
     TrialBalanceLine,
 )
 from syncer.clock import FakeClock
-from syncer.engine import ChangePolicy, Outcome, RunReport, apply, plan, read_org
+from syncer.engine import ChangePolicy, Outcome, RunReport, StatePort, apply, plan, read_org
 from syncer.refs import Kind, Ref
 from syncer.settlement import bank_movements, check_settlement
 from syncer.source.files import SourceError, parse_book
-from syncer.state.store import StateStore
+from syncer.state.store import Mapped, StateStore
 from syncer.xero.budget import CallBudget
 from syncer.xero.client import XeroClient
-from syncer.xero.tokens import Authenticator, MemoryTokenStore
+from syncer.xero.tokens import Authenticator, MemoryTokenStore, Token
 from syncer.xero.wire import xero_day
 
 COLLECTIONS = {
@@ -82,6 +83,38 @@ IDENTITY_FIELDS = {
     "BankTransfers": "Reference",
 }
 LIVE = {"DELETED", "VOIDED", "ARCHIVED"}
+AUTHORIZATION_CODE = "authorization_code"
+CALLBACK = "http://localhost/scenario-callback"  # the emulator takes any redirect URI an app has not registered
+
+
+class SimulatedCrash(BaseException):
+    """The engine's process dying mid-run: a BaseException, so no handler meant for errors catches it."""
+
+
+class CrashingState:
+    """The engine's state store, which dies at the ``after``-th completed write: that write reached Xero,
+    and its completion is never saved (the intent journal keeps what was begun), as in a crash."""
+
+    def __init__(self, state: StateStore, after: int):
+        self.state, self.after, self.completed = state, after, 0
+
+    def held(self, tenant_id: str) -> Mapping[Ref, Mapped]:
+        return self.state.held(tenant_id)
+
+    def pending(self, tenant_id: str) -> Mapping[Ref, str]:
+        return self.state.pending(tenant_id)
+
+    def begin_write(self, tenant_id: str, ref: Ref, idempotency_key: str, natural_key: str) -> None:
+        self.state.begin_write(tenant_id, ref, idempotency_key, natural_key)
+
+    def complete_write(self, tenant_id: str, ref: Ref, mapped: Mapped) -> None:
+        self.completed += 1
+        if self.completed == self.after:
+            raise SimulatedCrash(f"the engine died after write {self.after} reached Xero, before it was saved")
+        self.state.complete_write(tenant_id, ref, mapped)
+
+    def abandon_write(self, tenant_id: str, ref: Ref) -> None:
+        self.state.abandon_write(tenant_id, ref)
 
 
 def discover(paths: Sequence[str | Path]) -> list[Path]:
@@ -181,6 +214,7 @@ class _Case:
         self.last_report: RunReport | None = None
         self.last_problems: list[str] = []
         self.last_error: str | None = None
+        self.last_crash: str | None = None
         self._mock: EmulatorHandle | None = None
         self._tenant: TenantAccess | None = None
         self.client: XeroClient | None = None
@@ -207,9 +241,23 @@ class _Case:
                 mock.base_url,
                 self.tenant.client_id,
                 self.tenant.client_secret,
-                MemoryTokenStore(),
+                MemoryTokenStore(self.connect(mock.base_url, session) if scenario.auth == AUTHORIZATION_CODE else None),
                 self.clock,
                 session,
+            )
+            # the harness reads with a custom connection of its own when the engine's can be revoked, so a
+            # sync cut off from Xero can still be judged
+            reader_auth = (
+                auth
+                if scenario.auth != AUTHORIZATION_CODE
+                else Authenticator(
+                    mock.base_url,
+                    self.tenant.client_id,
+                    self.tenant.client_secret,
+                    MemoryTokenStore(),
+                    self.clock,
+                    session,
+                )
             )
             self.client = XeroClient(
                 mock.api_url,
@@ -224,7 +272,13 @@ class _Case:
             # the harness reads back through a client of its own with no call budget, and with the
             # emulator's limiter off while it reads, so judging a run never spends the run's limits
             self.reader = XeroClient(
-                mock.api_url, self.tenant.tenant_id, auth, self.clock, session=session, jitter=lambda: 0.0, timeout=30
+                mock.api_url,
+                self.tenant.tenant_id,
+                reader_auth,
+                self.clock,
+                session=session,
+                jitter=lambda: 0.0,
+                timeout=30,
             )
             with self.unlimited():
                 self.set_up_organisation()
@@ -246,6 +300,31 @@ class _Case:
     def tenant(self) -> TenantAccess:
         assert self._tenant is not None, "the case's tenant is not set up yet"
         return self._tenant
+
+    def connect(self, base_url: str, session: requests.Session) -> Token:
+        """A web app's connection: consent (the emulator gives it at once), then the code exchanged for an
+        access token and a refresh token, as the engine's first token."""
+        tenant = self.tenant
+        consent = session.get(
+            base_url + "/connect/authorize",
+            params={"response_type": "code", "client_id": tenant.client_id, "redirect_uri": CALLBACK, "state": "s"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        codes = parse_qs(urlsplit(consent.headers.get("Location", "")).query).get("code")
+        if consent.status_code != 302 or not codes:
+            raise RuntimeError(f"the emulator refused the authorization request: {consent.status_code} {consent.text}")
+        answer = session.post(
+            base_url + "/connect/token",
+            data={"grant_type": "authorization_code", "code": codes[0], "redirect_uri": CALLBACK},
+            auth=(tenant.client_id, tenant.client_secret),
+            timeout=30,
+        )
+        body = answer.json() if answer.status_code == 200 else {}
+        if "refresh_token" not in body:
+            raise RuntimeError(f"the emulator refused the code exchange: {answer.status_code} {answer.text}")
+        expires_at = self.clock.now() + timedelta(seconds=int(body["expires_in"]))
+        return Token(str(body["access_token"]), expires_at, str(body["refresh_token"]))
 
     def xero(self) -> XeroClient:
         assert self.client is not None
@@ -293,7 +372,8 @@ class _Case:
 
     def do_sync(self, options: Mapping[str, Any]) -> None:
         before = self.last_sequence()
-        self.last_report, self.last_error, self.last_problems = None, None, []
+        self.last_report, self.last_error, self.last_problems, self.last_crash = None, None, [], None
+        crash_after = options.get("crash_after_writes")
         try:
             with StateStore.open(self.state_path) as state:
                 planned = plan(
@@ -304,9 +384,18 @@ class _Case:
                     change_policy=ChangePolicy(options.get("change_policy", "report")),
                 )
                 self.last_problems = [str(problem) for problem in planned.problems]
-                self.last_report = apply(planned, self.xero(), state, self.tenant.tenant_id)
+                port: StatePort = state if crash_after is None else CrashingState(state, crash_after)
+                self.last_report = apply(planned, self.xero(), port, self.tenant.tenant_id)
+        except SimulatedCrash as crash:  # what the step asked for; the state file is as the crash left it
+            self.last_crash = str(crash)
         except Exception as error:  # the engine stopped (a daily limit, a revoked app): judged by expect
             self.last_error = f"{type(error).__name__}: {error}"
+        if crash_after is not None and self.last_crash is None:
+            self.fail(
+                Layer.RUN,
+                f"the sync was to crash after {crash_after} write(s), but it made fewer and finished",
+                self.at,
+            )
         self.sync_rows.extend(row for row in self.mock.requests(self.tenant.tenant_id) if row["sequence"] > before)
         with self.unlimited():
             self.after_sync_invariants()
@@ -392,6 +481,36 @@ class _Case:
                                 expected=render(text),
                                 actual="; ".join(self.last_problems) or "none",
                             )
+            elif key == "auth_failure":
+                lost = report.auth_failure if report else None
+                if not lost or (isinstance(want, str) and want not in lost):
+                    self.mismatch(
+                        Layer.RUN,
+                        "the last sync did not fail its authentication as expected",
+                        at,
+                        expected=render(want),
+                        actual=render(lost),
+                    )
+            elif key == "crashed":
+                if bool(self.last_crash) != bool(want):
+                    self.mismatch(
+                        Layer.RUN,
+                        "the last sync crashed" if self.last_crash else "the last sync did not crash",
+                        at,
+                        expected=render(want),
+                        actual=render(self.last_crash),
+                    )
+            elif key == "pending":
+                with StateStore.open(self.state_path) as state:
+                    begun = state.pending(self.tenant.tenant_id)
+                if len(begun) != want:
+                    self.mismatch(
+                        Layer.RUN,
+                        "the writes begun and never saved in the engine's state differ",
+                        at,
+                        expected=str(want),
+                        actual=f"{len(begun)} {sorted(f'{ref.kind} {ref.source_id}' for ref in begun)}",
+                    )
             elif key in {o.value for o in Outcome}:
                 got_count = report.count(Outcome(key)) if report else 0
                 if got_count != want:
@@ -419,6 +538,8 @@ class _Case:
                 f"the last sync stopped: {self.last_error}",
                 path,
             )
+        if report is not None and report.auth_failure and "auth_failure" not in spec:
+            self.mismatch(Layer.RUN, f"the last sync lost its authentication: {report.auth_failure}", path)
 
     def expect_objects(self, spec: Mapping[str, Any], path: PathKey) -> None:
         with StateStore.open(self.state_path) as state:

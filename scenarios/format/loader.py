@@ -35,7 +35,13 @@ from .model import Organisation, Scenario, StatementEntry, Step
 from .statement import StatementError, parse_statement_rows, read_statement_file
 
 TOP_LEVEL = ("name", "description", "tags", "extends", "allow", "matrix", "given", "source", "statement", "steps")
-GIVEN = ("organisation", "mapping", "start", "rate_limits")
+GIVEN = ("organisation", "mapping", "start", "rate_limits", "auth")
+# how the engine is connected: a custom connection (client credentials, a new token whenever it asks) or a
+# web app's connection (the authorization-code grant once, then a rotating refresh token, which a revoked
+# grant ends for good)
+AUTH_GRANTS = ("client_credentials", "authorization_code")
+SYNC_OPTIONS = ("change_policy", "crash_after_writes")
+FAULT_EFFECTS = ("status", "latency", "drop", "lost_response", "revoke_token")
 RATE_LIMITS = ("minute", "day", "concurrent", "app_minute")
 ORGANISATION = ("name", "country", "currencies", "accounts", "items", "tax_rates", "lock_dates", "exchange_rates")
 STEP_KINDS = ("sync", "advance", "change", "faults", "expect")
@@ -300,6 +306,10 @@ class _Checker:
         organisation = self.organisation(given.get("organisation"))
         start = self.start(given.get("start"))
         rate_limits = self.rate_limits(given.get("rate_limits"))
+        auth = given.get("auth", "client_credentials")
+        if auth not in AUTH_GRANTS:
+            self.problem(("given", "auth"), f"auth is {' or '.join(AUTH_GRANTS)} (how the engine is connected)")
+            auth = "client_credentials"
         mapping = self.mapping_config(given.get("mapping"))
         source, book = self.source()
         statement = self.statement()
@@ -322,6 +332,7 @@ class _Checker:
             description=str(self.data.get("description") or ""),
             places=self.merged.places,
             rate_limits=rate_limits,
+            auth=str(auth),
         )
 
     # -- small shapes --
@@ -566,15 +577,26 @@ class _Checker:
     def step_sync(self, body: Any, path: PathKey) -> dict[str, Any]:
         body = body or {}
         if not isinstance(body, dict):
-            self.problem(path, "sync takes options (change_policy) or nothing: sync: {}")
+            self.problem(path, f"sync takes options ({', '.join(SYNC_OPTIONS)}) or nothing: sync: {{}}")
             return {}
         for key in body:
-            if key not in ("change_policy",):
-                self.problem((*path, key), f"unknown sync option {key!r}; the option is change_policy")
+            if key not in SYNC_OPTIONS:
+                self.problem((*path, key), f"unknown sync option {key!r}; the options are {', '.join(SYNC_OPTIONS)}")
         policy = body.get("change_policy", "report")
         if policy not in ("report", "skip"):
             self.problem((*path, "change_policy"), "change_policy is report or skip")
-        return {"change_policy": policy}
+        options: dict[str, Any] = {"change_policy": policy}
+        crash = body.get("crash_after_writes")
+        if crash is not None:
+            if isinstance(crash, bool) or not isinstance(crash, int) or crash < 1:
+                self.problem(
+                    (*path, "crash_after_writes"),
+                    "crash_after_writes is a whole number of at least 1: the engine dies once that many writes "
+                    "reached Xero, before the last one is saved in its state",
+                )
+            else:
+                options["crash_after_writes"] = crash
+        return options
 
     def step_advance(self, body: Any, path: PathKey) -> float:
         if not isinstance(body, dict) or not body:
@@ -624,8 +646,8 @@ class _Checker:
                 translated["path"] = API_PREFIX + parts[1]
             if "status" in translated and "effect" not in translated:
                 translated["effect"] = "status"
-            if translated.get("effect") not in ("status", "latency", "drop", "lost_response"):
-                self.problem((*where, "effect"), "effect is status, latency, drop or lost_response")
+            if translated.get("effect") not in FAULT_EFFECTS:
+                self.problem((*where, "effect"), f"effect is {', '.join(FAULT_EFFECTS[:-1])} or {FAULT_EFFECTS[-1]}")
                 continue
             rules.append(translated)
         return tuple(rules)
