@@ -265,7 +265,7 @@ class MockConfig:
     data_file: str | None = setting(
         None,
         PATH,
-        "Keep the books in this tinydb JSON file so they survive restarts.",
+        "Keep the books in this SQLite file so they survive restarts (an older tinydb JSON file is migrated).",
         shown_default="none (in memory)",
     )
     token_ttl: int = setting(1800, WHOLE, "Access-token lifetime in seconds, as Xero.", minimum=1)

@@ -15,6 +15,7 @@ import click
 
 from scenarios.emulator import EmulatorSource, EmulatorUnavailable, ExternalEmulator
 from scenarios.reports.github import report_to_github
+from scenarios.reports.html import write_report
 from scenarios.reports.json_report import write_json
 from scenarios.reports.junit import write_junit
 from scenarios.reports.terminal import Progress, print_run
@@ -79,6 +80,12 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the results as JSON (contracts/scenario-report.schema.json).",
 )
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the reconciliation report for finance to DIR/index.html (one self-contained page).",
+)
 def run_command(
     paths: tuple[Path, ...],
     name_filter: str | None,
@@ -86,6 +93,7 @@ def run_command(
     url: str | None,
     junit_path: Path | None,
     json_path: Path | None,
+    report_dir: Path | None,
 ) -> None:
     """Run scenario files (default: the bundled stories)."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the embedded server's access log is noise here
@@ -122,6 +130,8 @@ def run_command(
         write_junit(run, junit_path)
     if json_path:
         write_json(run, json_path)
+    if report_dir:
+        click.echo(f"reconciliation report: {write_report(run, report_dir)}", err=True)
     report_to_github(run, sys.stdout)
     sys.exit(0 if run.failed == 0 else 1)
 

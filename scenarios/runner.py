@@ -34,7 +34,7 @@ import yaml
 
 from mockxero.paths import API_PREFIX
 from scenarios.emulator import EmbeddedEmulators, EmulatorHandle, EmulatorSource, TenantAccess
-from scenarios.expect.books import JournalLine, asserted_balance, balances, journal_lines, running
+from scenarios.expect.books import JournalLine, asserted_balance, balances, journal_lines
 from scenarios.expect.objects import SECTIONS, differences, render
 from scenarios.format.document import PathKey
 from scenarios.format.loader import ScenarioError, load_scenarios, parse_assertion, plain_for_yaml
@@ -55,7 +55,7 @@ from scenarios.results import (
 from syncer.clock import FakeClock
 from syncer.engine import ChangePolicy, Outcome, RunReport, StatePort, apply, plan, read_org
 from syncer.refs import Kind, Ref
-from syncer.settlement import bank_movements, check_settlement
+from syncer.settlement import Movement, bank_movements, check_settlement
 from syncer.source.files import SourceError, parse_book
 from syncer.state.store import Mapped, StateStore
 from syncer.xero.budget import CallBudget
@@ -877,6 +877,8 @@ class _Case:
         )
         accounts = self.read().get("Accounts").get("Accounts") or []
         movements = bank_movements(self.read())
+        organisation = (self.read().get("Organisation").get("Organisations") or [{}])[0]
+        base_currency = str(organisation.get("BaseCurrency", ""))
         bank_lines = []
         for account in accounts:
             if account.get("Type") != "BANK":
@@ -885,30 +887,31 @@ class _Case:
             mine = [m.amount for m in movements if m.account == code]
             received = sum((a for a in mine if a > 0), Decimal("0.00"))
             spent = -sum((a for a in mine if a < 0), Decimal("0.00"))
+            currency = str(account.get("CurrencyCode") or base_currency)
             bank_lines.append(
                 BankAccountLine(
                     code,
                     str(account.get("Name", "")),
-                    str(account.get("CurrencyCode", "")),
+                    currency,
                     Decimal("0.00"),
                     received,
                     spent,
                     received - spent,
+                    # the journals hold base-currency amounts: a foreign account's closing as the ledger values it
+                    base_closing=totals.get(code, Decimal("0.00")) if currency != base_currency else None,
                 )
             )
+        account_names = {str(a.get("Code") or ""): str(a.get("Name", "")) for a in accounts}
         clearing = tuple(
             RunningBalance(
                 accounts_of.clearing,
-                names.get(accounts_of.clearing, ("", ""))[0],
+                account_names.get(accounts_of.clearing) or names.get(accounts_of.clearing, ("", ""))[0],
                 currency,
-                running(lines, accounts_of.clearing),
+                _running_balance(movements, accounts_of.clearing),
             )
             for currency, accounts_of in self.scenario.mapping.currencies.items()
         )
-        organisation = (self.read().get("Organisation").get("Organisations") or [{}])[0]
-        return Books(
-            str(organisation.get("BaseCurrency", "")), trial, tuple(bank_lines), clearing, tuple(self.statement_match())
-        )
+        return Books(base_currency, trial, tuple(bank_lines), clearing, tuple(self.statement_match()))
 
     def books_or_none(self) -> Books | None:
         return getattr(self, "_books", None)
@@ -955,6 +958,22 @@ def _busiest_minute(rows: Sequence[Mapping[str, Any]]) -> int:
             start += 1
         busiest = max(busiest, end - start + 1)
     return busiest
+
+
+def _running_balance(movements: Sequence[Movement], code: str) -> tuple[tuple[date, Decimal], ...]:
+    """A clearing account's balance after each movement, in the account's own currency.
+
+    From the engine's movements, not the journals: journal lines are base-currency amounts, so a USD
+    clearing account that nets to zero in dollars would chart an exchange difference instead, and the chart
+    would disagree with the reconcile layer, which judges the same movements. A stable sort by day keeps
+    one day's movements in the order Xero lists them (payments, then fees, then the payout's transfer).
+    """
+    balance = Decimal("0.00")
+    points = []
+    for movement in sorted((m for m in movements if m.account == code), key=lambda m: m.day or date.min):
+        balance += movement.amount
+        points.append((movement.day or date.min, balance))
+    return tuple(points)
 
 
 def _statement_text(line: StatementLine) -> str:

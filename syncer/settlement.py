@@ -21,7 +21,7 @@ the payout and deposit 93.60 against a statement of 96.80, both naming the payme
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -84,7 +84,15 @@ class Movement:
     day: date | None = None  # the Date Xero holds, so a bank statement can be matched line by line
 
 
-def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts], xero: XeroReader) -> SettlementReport:
+def check_settlement(
+    book: BillingBook,
+    accounts: Mapping[str, CurrencyAccounts],
+    xero: XeroReader,
+    *,
+    only: Collection[str] | None = None,
+) -> SettlementReport:
+    """``only``: the ids of the payouts to judge (one integration's, when several send one book); the other
+    payouts of the book still explain the deposits they made."""
     movements = bank_movements(xero)
     by_reference: dict[str, list[Movement]] = defaultdict(list)
     for movement in movements:
@@ -94,6 +102,8 @@ def check_settlement(book: BillingBook, accounts: Mapping[str, CurrencyAccounts]
     index = _BookIndex.of(book)
     transfer = reference("payout", "")  # the prefix of every payout's transfer Reference
     for payout in book.payouts:
+        if only is not None and payout.id not in only:
+            continue
         currency_accounts = accounts.get(payout.currency)
         if currency_accounts is None:
             problems.append(SettlementProblem("no accounts are mapped for its currency", payout.id, payout.currency))

@@ -5,8 +5,10 @@ Fixtures stay in the conftest files; anything a test imports by name lives here.
 
 from __future__ import annotations
 
+import base64
 import os
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -81,3 +83,51 @@ def node_unavailable(reason: str) -> None:
     if os.environ.get("MOCKXERO_REQUIRE_NODE"):
         pytest.fail(f"{reason} (MOCKXERO_REQUIRE_NODE is set)")
     pytest.skip(reason)
+
+
+# -- the authorization-code grant, as a web app goes through it (identity tests, credential tests) --
+
+REDIRECT = "https://app.example.test/callback"
+USER_SCOPES = "openid profile email offline_access accounting.contacts accounting.transactions"
+
+
+def basic(client_id: str = DEFAULT_CLIENT_ID, secret: str = DEFAULT_CLIENT_SECRET) -> dict:
+    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {raw}"}
+
+
+def post_token(client, headers: dict | None = None, **form):
+    return client.post("/connect/token", data=form, headers=headers if headers is not None else basic())
+
+
+def authorize(
+    client,
+    *,
+    scope: str = USER_SCOPES,
+    redirect_uri: str = REDIRECT,
+    state: str = "xyz",
+    client_id: str = DEFAULT_CLIENT_ID,
+):
+    return client.get(
+        "/connect/authorize",
+        query_string={
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
+            "state": state,
+        },
+    )
+
+
+def code_from(response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return parse_qs(urlsplit(response.headers["Location"]).query)["code"][0]
+
+
+def user_tokens(client, scope: str = USER_SCOPES) -> dict:
+    """The whole authorization-code dance, as a web app does it."""
+    code = code_from(authorize(client, scope=scope))
+    response = post_token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json

@@ -62,7 +62,7 @@ def from_server(url: str, tenant_id: str | None) -> dict:
 
 def from_file(path: str, tenant_id: str | None) -> dict:
     try:
-        store = Store(path)  # reading never writes: the file changes only when a transaction does
+        store = Store(path, read_only=True)  # a check never changes the file, nor migrates an older one
     except (StoreFileError, OSError) as exc:
         raise CannotRead(str(exc)) from None
     tenants = tenants_in_store(store)

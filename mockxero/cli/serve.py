@@ -187,8 +187,10 @@ def serve(host: str, port: int, config_file: str | None, snapshot_file: str | No
     if isinstance(server, socketserver.ThreadingMixIn):
         server.daemon_threads = False
         server.block_on_close = True
-    _announce(server, config)
+    _announce(server, config, app.extensions["mockxero"].store.backup)
     _serve_until_interrupted(server)
+    # every request has finished (server_close joined them): fold the data file's write-ahead log back in
+    app.extensions["mockxero"].store.close()
     click.echo("mockxero stopped.")
 
 
@@ -223,7 +225,7 @@ def base_url(server: BaseWSGIServer) -> str:
     return f"http://{host}:{server.port}"
 
 
-def _announce(server: BaseWSGIServer, config: MockConfig) -> None:
+def _announce(server: BaseWSGIServer, config: MockConfig, migrated_backup: Path | None = None) -> None:
     url = base_url(server)
     client = config.default_client
     rows = [
@@ -238,6 +240,8 @@ def _announce(server: BaseWSGIServer, config: MockConfig) -> None:
     for tenant in config.tenants:
         rows.append(("Tenant id", f"{tenant.tenant_id}  {tenant.name} ({tenant.country_code})"))
     rows.append(("Data file", config.data_file or "none (in memory, gone on exit)"))
+    if migrated_backup is not None:
+        rows.append(("Migrated", f"from the tinydb JSON format to SQLite; the original is kept as {migrated_backup}"))
     if config.rate_limits:
         rows.append(
             (

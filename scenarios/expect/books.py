@@ -1,5 +1,5 @@
-"""Balances from Xero's journals (``GET /Journals`` lines are base-currency amounts, debit positive), the
-``ledger:`` layer's assertions over them, and each clearing account's running balance."""
+"""Balances from Xero's journals (``GET /Journals`` lines are base-currency amounts, debit positive) and the
+``ledger:`` layer's assertions over them."""
 
 from __future__ import annotations
 
@@ -36,15 +36,6 @@ def asserted_balance(totals: Mapping[str, Decimal], code: str, operator: str) ->
     if operator.endswith("*"):
         return sum((amount for account, amount in totals.items() if account.startswith(code)), ZERO)
     return totals.get(code, ZERO)
-
-
-def running(lines: Iterable[JournalLine], code: str) -> tuple[tuple[date, Decimal], ...]:
-    balance = ZERO
-    points = []
-    for line in sorted((line for line in lines if line.code == code), key=lambda line: line.day):
-        balance += line.amount
-        points.append((line.day, balance))
-    return tuple(points)
 
 
 def journal_lines(journals: Iterable[Mapping[str, Any]], parse_day: Any) -> list[JournalLine]:

@@ -28,7 +28,7 @@ from syncer.integrations.notify import Mailer, NotifyError, notify_disabled
 from syncer.integrations.registry import IntegrationRecord, Registry
 from syncer.integrations.settings import IntegrationSettings
 from syncer.mapping.config import MappingConfig
-from syncer.plan import Plan, Problem, Skip
+from syncer.plan import Plan, Problem
 from syncer.refs import Kind
 from syncer.settlement import SettlementReport, check_settlement
 from syncer.source.model import BillingBook, Customer
@@ -238,7 +238,7 @@ def _run_one(
         scoped.record_outcome(run_id, str(kind), source_id, str(outcome), detail)
     settlement = None
     if report.stopped_for_day is None and report.auth_failure is None:
-        settlement = check_settlement(_own_payouts(book, planned), config.currencies, client)
+        settlement = check_settlement(book, config.currencies, client, only=_own_payouts(book, planned))
     status = run_status(report, settlement)
     seconds = time.monotonic() - started
     if report.auth_failure is not None:
@@ -308,10 +308,10 @@ def _overlap_problems(shared: Mapping[str, tuple[str, ...]], record: Integration
     ]
 
 
-def _own_payouts(book: BillingBook, planned: Plan) -> BillingBook:
-    """The book narrowed to the payouts this integration sends: settlement is judged on what it posted."""
-    left_out = {skip.source_id for skip in planned.skips if isinstance(skip, Skip) and skip.kind is Kind.TRANSFER}
-    return replace(book, payouts=tuple(payout for payout in book.payouts if payout.id not in left_out))
+def _own_payouts(book: BillingBook, planned: Plan) -> set[str]:
+    """The payouts this integration sends: settlement is judged on what it posted."""
+    left_out = {skip.source_id for skip in planned.skips if skip.kind is Kind.TRANSFER}
+    return {payout.id for payout in book.payouts if payout.id not in left_out}
 
 
 def run_status(report: RunReport, settlement: SettlementReport | None) -> str:

@@ -1,22 +1,23 @@
-"""Persistence: the data file is tinydb, survives restarts, is never torn, and nothing is half-written."""
+"""Persistence: the data file is SQLite, survives restarts, is never torn, and nothing is half-written.
+
+Migration from the older tinydb file is in test_store_migration.py; kill -9 under writers in test_store_crash.py.
+"""
 
 from __future__ import annotations
 
 import json
-import os
+import sqlite3
 import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import requests
-from tinydb import TinyDB
-from tinydb.storages import JSONStorage
 
 from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 from mockxero.serving import EmbeddedServer
-from mockxero.store import AtomicJSONStorage, Store, StoreFileError
+from mockxero.store import FILE_FORMAT, FILE_VERSION, Store, StoreFileError
 from tests.helpers import XeroTestClient, issue_token
 from tests.mockxero.cli.server_process import serve as serve_process
 
@@ -25,7 +26,7 @@ CONTACTS = f"{DEFAULT_TENANT_ID}:Contacts"
 
 @pytest.fixture
 def book(tmp_path):
-    return tmp_path / "book.json"
+    return tmp_path / "books.sqlite"
 
 
 def write(store: Store, table: str, key: str, record: dict) -> None:
@@ -36,18 +37,67 @@ def write(store: Store, table: str, key: str, record: dict) -> None:
 # --- the file format -----------------------------------------------------------------------------------
 
 
-def test_the_data_file_is_a_tinydb_database(book, clock):
+def rows_on_disk(path) -> list[tuple[str, str, dict]]:
+    """The records as any SQLite client sees them, in the order they were first inserted."""
+    with sqlite3.connect(path) as db:
+        found = db.execute("SELECT tbl, key, body FROM records ORDER BY position").fetchall()
+    db.close()
+    return [(table, key, json.loads(body)) for table, key, body in found]
+
+
+def test_the_data_file_is_an_sqlite_database_in_wal_mode(book, clock):
     client = create_app(MockConfig(clock=clock, testing=True, data_file=book)).test_client()
     XeroTestClient(client, issue_token(client)).put("/Contacts", {"Contacts": [{"Name": "Filed Ltd"}]})
 
-    with TinyDB(book, storage=AtomicJSONStorage) as typed:
-        (contact,) = typed.table(CONTACTS).all()
-        assert contact["Name"] == "Filed Ltd" and contact["_key"] == contact["ContactID"]
-        assert contact["UpdatedDateUTC"].tzinfo is not None  # dates come back as dates
-        (rate,) = [r for r in typed.table(f"{DEFAULT_TENANT_ID}:TaxRates").all() if r["TaxType"] == "OUTPUT2"]
-        assert rate["EffectiveRate"] == Decimal("15.0000")  # money comes back as Decimal
-    with TinyDB(book, storage=JSONStorage, access_mode="r") as plain:  # tinydb's own storage reads it too
-        assert [c["Name"] for c in plain.table(CONTACTS).all()] == ["Filed Ltd"]
+    assert book.read_bytes()[:16] == b"SQLite format 3\x00"
+    db = sqlite3.connect(book)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert dict(db.execute("SELECT key, value FROM meta")) == {"format": FILE_FORMAT, "version": str(FILE_VERSION)}
+    db.close()
+    rows = rows_on_disk(book)
+    ((key, contact),) = [(key, body) for table, key, body in rows if table == CONTACTS]
+    assert contact["Name"] == "Filed Ltd" and key == contact["ContactID"]
+    assert set(contact["UpdatedDateUTC"]) == {"$datetime"}  # dates and money keep their types, tagged
+    (rate,) = [b for t, _, b in rows if t == f"{DEFAULT_TENANT_ID}:TaxRates" and b["TaxType"] == "OUTPUT2"]
+    assert rate["EffectiveRate"] == {"$decimal": "15.0000"}
+
+
+def test_a_commit_writes_only_the_rows_it_changed(book):
+    """What keeps a write's cost flat as the book grows: 1 000 records stored, one put is one row written."""
+    store = Store(book)
+    with store.transaction():
+        for number in range(1000):
+            store.put("t:Things", f"k{number}", {"Value": number})
+    assert store._db is not None
+    before = store._db.total_changes
+    write(store, "t:Things", "k500", {"Value": -1})
+    write(store, "t:Things", "new", {"Value": 1000})
+    assert store._db.total_changes - before == 2
+    with store.transaction():
+        store.delete("t:Things", "k1")
+    assert store._db.total_changes - before == 3
+    reopened = Store(book)
+    assert reopened.count("t:Things") == 1000 and reopened.get("t:Things", "k500") == {"Value": -1}
+    assert not reopened.exists("t:Things", "k1")
+
+
+def test_insertion_order_survives_a_reload(book):
+    store = Store(book)
+    with store.transaction():
+        for key in "abcd":
+            store.put("t:Things", key, {"Key": key})
+    write(store, "t:Things", "b", {"Key": "B"})  # an update keeps the record's place
+    with store.transaction():
+        store.delete("t:Things", "a")
+        store.put("t:Things", "a", {"Key": "A"})  # a deleted and re-added key goes to the end, as in memory
+    assert store.keys("t:Things") == ["b", "c", "d", "a"]
+    assert Store(book).keys("t:Things") == ["b", "c", "d", "a"]
+    assert [r["Key"] for r in Store(book).window("t:Things", 0, 2)] == ["B", "c"]
+
+
+def test_the_file_on_disk_holds_json_with_tagged_values(book):
+    write(Store(book), "t:Things", "a", {"Total": Decimal("1.10")})
+    assert rows_on_disk(book) == [("t:Things", "a", {"Total": {"$decimal": "1.10"}})]
 
 
 def test_values_keep_their_types_across_a_reload(book):
@@ -61,10 +111,12 @@ def test_values_keep_their_types_across_a_reload(book):
     assert Store(book).get("t:Things", "k") == record
 
 
-def test_a_missing_or_empty_file_is_a_new_book(book):
-    assert Store(book).table_names() == []
-    book.write_text("")
-    assert Store(book).table_names() == []
+def test_a_missing_or_empty_file_is_a_new_book(tmp_path):
+    assert Store(tmp_path / "missing.sqlite").table_names() == []
+    (tmp_path / "empty.sqlite").write_text("")
+    assert Store(tmp_path / "empty.sqlite").table_names() == []
+    write(Store(tmp_path / "empty.sqlite"), "t:Things", "a", {"Value": 1})
+    assert Store(tmp_path / "empty.sqlite").get("t:Things", "a") == {"Value": 1}
 
 
 # --- restarts ------------------------------------------------------------------------------------------
@@ -95,6 +147,23 @@ def test_a_restarted_server_has_the_books_and_honours_its_tokens(book):
         assert listed.json()["Contacts"][0]["ContactID"] == created.json()["Contacts"][0]["ContactID"]
 
 
+def test_a_snapshot_restored_into_a_data_file_is_there_after_a_restart(tmp_path, clock):
+    first = create_app(MockConfig(clock=clock, testing=True, data_file=tmp_path / "first.sqlite")).test_client()
+    XeroTestClient(first, issue_token(first)).put("/Contacts", {"Contacts": [{"Name": "Snapshotted Ltd"}]})
+    snapshot = first.get("/mock-api/snapshot").json
+
+    second_file = tmp_path / "second.sqlite"
+    second = create_app(MockConfig(clock=clock, testing=True, data_file=second_file)).test_client()
+    restored = second.post("/mock-api/restore", json=snapshot)
+    assert restored.status_code == 200, restored.get_data(as_text=True)
+
+    again = create_app(MockConfig(clock=clock, testing=True, data_file=second_file)).test_client()
+    tables = again.get("/mock-api/snapshot").json["tables"]
+    assert tables.pop("system:Meta") == {"starts": {"Count": 2}}  # (each start counts itself, for seeded ids)
+    assert tables == {name: rows for name, rows in snapshot["tables"].items() if name != "system:Meta"}
+    assert [row["Name"] for row in Store(second_file, read_only=True).scan(CONTACTS)] == ["Snapshotted Ltd"]
+
+
 def test_seeded_ids_do_not_repeat_after_a_restart(book, clock):
     def contact_id(app):
         client = app.test_client()
@@ -113,27 +182,23 @@ def test_seeded_ids_do_not_repeat_after_a_restart(book, clock):
 # --- atomic writes -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("broken", ["replace", "fsync"])
-def test_a_crash_mid_write_leaves_the_previous_file_and_rolls_memory_back(book, monkeypatch, broken):
+def test_a_failed_commit_leaves_the_file_as_it_was_and_rolls_memory_back(book):
     store = Store(book)
     write(store, "t:Things", "a", {"Value": 1})
-    before = book.read_bytes()
-
-    def crash(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, broken, crash)
-    with pytest.raises(OSError), store.transaction():
+    assert store._db is not None
+    # A disk that is full: the database may not grow by another page, so a large row cannot be written.
+    (pages,) = store._db.execute("PRAGMA page_count").fetchone()
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(sqlite3.OperationalError, match="database or disk is full"), store.transaction():
         store.put("t:Things", "a", {"Value": 2})
-        store.put("t:Things", "b", {"Value": 3})
-    monkeypatch.undo()
+        store.put("t:Things", "b", {"Value": "x" * 100_000})
 
-    assert book.read_bytes() == before
-    assert Store(book).get("t:Things", "a") == {"Value": 1}  # the file on disk is readable
-    assert store.get("t:Things", "a") == {"Value": 1} and not store.exists("t:Things", "b")  # and memory agrees
-    assert [p.name for p in book.parent.iterdir()] == [book.name]  # no temp file left behind
+    assert Store(book).get("t:Things", "a") == {"Value": 1} and not Store(book).exists("t:Things", "b")
+    assert store.get("t:Things", "a") == {"Value": 1} and not store.exists("t:Things", "b")  # memory agrees
+    store._db.execute("PRAGMA max_page_count = 1073741823")
     write(store, "t:Things", "c", {"Value": 4})  # and the store keeps working
     assert Store(book).get("t:Things", "c") == {"Value": 4}
+    assert Store(book).keys("t:Things") == ["a", "c"]
 
 
 # --- transactions --------------------------------------------------------------------------------------
@@ -259,6 +324,7 @@ CORRUPT = {
     "a document id that is not a number": b'{"t:Things": {"one": {"_key": "a"}}}',
     "a bad tagged decimal": b'{"t:Things": {"1": {"_key": "a", "Total": {"$decimal": "ten"}}}}',
     "a bad tagged date": b'{"t:Things": {"1": {"_key": "a", "Date": {"$date": "31/01/2026"}}}}',
+    "damaged SQLite": b"SQLite format 3\x00" + b"\x10\x00\x01\x01" + b"\xab" * 2000,
 }
 
 
@@ -269,6 +335,57 @@ def test_a_corrupt_data_file_is_a_clear_store_file_error(book, name):
         Store(book)
     assert str(book) in str(caught.value)
     assert book.read_bytes() == CORRUPT[name]  # and the file is left as it was, for a person to look at
+    assert [p.name for p in book.parent.iterdir()] == [book.name]  # no backup, no half-built database
+
+
+def test_every_problem_of_a_corrupt_tinydb_file_is_named_at_once(book):
+    book.write_text(
+        '{"t:Things": {"1": {"Name": "no key"}, "2": {"_key": "b", "Total": {"$decimal": "ten"}}, "x": {"_key": "c"}}}'
+    )
+    with pytest.raises(StoreFileError) as caught:
+        Store(book)
+    assert str(caught.value) == (
+        f"{book} is not a mockxero data file: document '1' of table 't:Things': no '_key' (the record's key); "
+        "document '2' of table 't:Things': {'$decimal': 'ten'} is not a valid tagged value; "
+        "document 'x' of table 't:Things': its id is not a number, as tinydb numbers documents"
+    )
+
+
+def test_every_bad_row_of_an_sqlite_file_is_named_at_once(book):
+    write(Store(book), "t:Things", "a", {"Total": Decimal("1")})
+    with sqlite3.connect(book) as db:
+        db.execute("""UPDATE records SET body = '{"Total": {"$decimal": "ten"}}' WHERE key = 'a'""")
+        db.execute("""INSERT INTO records (tbl, key, body) VALUES ('t:Things', 'b', '[1]')""")
+    db.close()
+    with pytest.raises(StoreFileError) as caught:
+        Store(book)
+    assert str(caught.value) == (
+        f"{book} is not a mockxero data file: record t:Things/a: {{'$decimal': 'ten'}} is not a valid tagged "
+        "value; record t:Things/b: a record must be an object, got list"
+    )
+
+
+def test_an_sqlite_database_of_something_else_is_refused_untouched(book):
+    with sqlite3.connect(book) as db:
+        db.execute("CREATE TABLE invoices (id TEXT)")
+    db.close()
+    before = book.read_bytes()
+    with pytest.raises(StoreFileError, match="an SQLite database of something else; refusing to change it"):
+        Store(book)
+    assert book.read_bytes() == before
+
+
+def test_a_file_from_a_newer_mockxero_is_refused(book):
+    Store(book).close()
+    with sqlite3.connect(book) as db:
+        db.execute(f"UPDATE meta SET value = '{FILE_VERSION + 1}' WHERE key = 'version'")
+    db.close()
+    with pytest.raises(StoreFileError) as caught:
+        Store(book)
+    assert str(caught.value) == (
+        f"{book} was written by a newer mockxero (data file version {FILE_VERSION + 1}, this one reads up to "
+        f"{FILE_VERSION}); upgrade mockxero"
+    )
 
 
 def test_the_app_refuses_to_start_on_a_corrupt_file(book, clock):
@@ -284,6 +401,36 @@ def test_an_unreadable_data_file_is_a_store_file_error(tmp_path):
         Store(directory)
 
 
-def test_the_file_on_disk_is_json_with_tagged_values(book):
-    write(Store(book), "t:Things", "a", {"Total": Decimal("1.10")})
-    assert json.loads(book.read_text()) == {"t:Things": {"1": {"Total": {"$decimal": "1.10"}, "_key": "a"}}}
+# --- read-only ----------------------------------------------------------------------------------------
+
+
+def test_a_closed_store_answers_reads_and_refuses_to_commit(book):
+    store = Store(book)
+    write(store, "t:Things", "a", {"Value": 1})
+    store.close()
+    assert [p.name for p in book.parent.iterdir()] == [book.name]  # no -wal or -shm left beside it
+    assert store.get("t:Things", "a") == {"Value": 1}
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"), store.transaction():
+        store.put("t:Things", "a", {"Value": 2})
+    assert store.get("t:Things", "a") == {"Value": 1} and Store(book).get("t:Things", "a") == {"Value": 1}
+
+
+def test_a_read_only_store_changes_nothing_on_disk_and_refuses_to_commit(book):
+    write(Store(book), "t:Things", "a", {"Value": 1})
+    before = book.read_bytes()
+    reader = Store(book, read_only=True)
+    assert reader.get("t:Things", "a") == {"Value": 1}
+    with pytest.raises(StoreFileError, match="is open read-only; nothing was written"), reader.transaction():
+        reader.put("t:Things", "a", {"Value": 2})
+    assert reader.get("t:Things", "a") == {"Value": 1}
+    reader.close()
+    assert book.read_bytes() == before and Store(book).get("t:Things", "a") == {"Value": 1}
+
+
+def test_a_read_only_store_of_a_missing_file_is_empty_and_creates_nothing(book):
+    assert Store(book, read_only=False).count("t:Things") == 0  # (a writable store creates the file)
+    book.unlink()
+    for leftover in book.parent.iterdir():
+        leftover.unlink()
+    assert Store(book, read_only=True).table_names() == []
+    assert list(book.parent.iterdir()) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -182,3 +183,20 @@ def test_a_crash_leaves_its_intent_and_an_authentication_failure_not_expected_is
         (Layer.RUN, "steps.2.expect.sync", "the last sync lost its authentication")
     ]
     assert revoked.failures[0].message.endswith("refused the refresh_token grant: invalid_grant")
+
+
+def test_a_foreign_clearing_account_runs_in_its_own_currency_and_a_foreign_bank_has_its_base_closing():
+    (scenario,) = load_scenarios(CASES / "realised-exchange-gain.yaml")
+    books = run_scenario(scenario).books
+    assert books is not None and books.base_currency == "NZD"
+    clearing = {balance.code: balance for balance in books.clearing}
+    # in dollars, as the reconcile layer judges it; the journals would have charted NZD and a 6.47 difference
+    assert (clearing["093"].currency, [amount for _, amount in clearing["093"].points]) == (
+        "USD",
+        [Decimal("100.00"), Decimal("97.00"), Decimal("0.00")],
+    )
+    assert clearing["091"].points == ()  # the NZD clearing account never moved
+    closing = {line.code: (line.currency, line.closing, line.base_closing) for line in books.bank_accounts}
+    assert closing["092"] == ("USD", Decimal("97.00"), Decimal("155.20"))
+    assert closing["093"] == ("USD", Decimal("0.00"), Decimal("6.47"))  # squares in dollars, not in NZD
+    assert closing["090"] == ("NZD", Decimal("0.00"), None)  # a base-currency account needs no conversion

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from mockxero.cli import cli
 from mockxero.cli import serve as serve_module
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockxero.store import Store
 from tests.mockxero.cli.server_process import serve as serve_process
 
 OTHER_TENANT = "0b7a1f52-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -345,7 +346,7 @@ def test_a_bad_fault_file_is_a_usage_error(started, tmp_path):
 
 
 def test_a_served_process_answers_health_serves_a_call_and_exits_0_on_sigterm_with_its_data_file_intact(tmp_path):
-    data_file = tmp_path / "books.json"
+    data_file = tmp_path / "books.sqlite"
     with serve_process("--data-file", str(data_file)) as server:
         health = requests.get(server.url + "/mock-api/health", timeout=10)
         assert health.status_code == 200 and health.json()["status"] == "ok"
@@ -365,9 +366,9 @@ def test_a_served_process_answers_health_serves_a_call_and_exits_0_on_sigterm_wi
         rest, _ = server.process.communicate(timeout=30)
     assert server.process.returncode == 0
     assert "mockxero stopped." in rest
-    stored = json.loads(data_file.read_text(encoding="utf-8"))
-    contacts = stored[f"{DEFAULT_TENANT_ID}:Contacts"]
-    assert [row["Name"] for row in contacts.values()] == ["Kept On Disk"]
+    assert [p.name for p in tmp_path.iterdir()] == [data_file.name]  # the write-ahead log folded back in
+    stored = Store(data_file, read_only=True)
+    assert [row["Name"] for row in stored.scan(f"{DEFAULT_TENANT_ID}:Contacts")] == ["Kept On Disk"]
 
 
 def test_lock_date_flags_reach_the_first_tenant(started):

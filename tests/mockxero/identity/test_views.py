@@ -11,53 +11,17 @@ import pytest
 
 from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, ClientConfig, MockConfig
-from tests.helpers import XeroTestClient
+from tests.helpers import (
+    REDIRECT,
+    XeroTestClient,
+    authorize,
+    basic,
+    code_from,
+    post_token,
+    user_tokens,
+)
 
-REDIRECT = "https://app.example.test/callback"
-USER_SCOPES = "openid profile email offline_access accounting.contacts accounting.transactions"
 DAY = 86_400
-
-
-def basic(client_id: str = DEFAULT_CLIENT_ID, secret: str = DEFAULT_CLIENT_SECRET) -> dict:
-    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"Authorization": f"Basic {raw}"}
-
-
-def post_token(client, headers: dict | None = None, **form):
-    return client.post("/connect/token", data=form, headers=headers if headers is not None else basic())
-
-
-def authorize(
-    client,
-    *,
-    scope: str = USER_SCOPES,
-    redirect_uri: str = REDIRECT,
-    state: str = "xyz",
-    client_id: str = DEFAULT_CLIENT_ID,
-):
-    return client.get(
-        "/connect/authorize",
-        query_string={
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "scope": scope,
-            "state": state,
-        },
-    )
-
-
-def code_from(response) -> str:
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return parse_qs(urlsplit(response.headers["Location"]).query)["code"][0]
-
-
-def user_tokens(client, scope: str = USER_SCOPES) -> dict:
-    """The whole authorization-code dance, as a web app does it."""
-    code = code_from(authorize(client, scope=scope))
-    response = post_token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.json
 
 
 def refresh(client, refresh_token: str):

@@ -1,13 +1,26 @@
-"""The JUnit file. No XSD is vendored yet: these checks state the Jenkins/Ant schema's rules by hand
-(root testsuites > testsuite > testcase; required name/tests; counts that agree; failure text in the body)."""
+"""The JUnit file: valid against the Jenkins xUnit plugin's JUnit schema (contracts/junit/junit-10.xsd) but
+for the ``file`` and ``line`` attributes CI servers read, with counts that agree and failure text in the body."""
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from lxml import etree
 
+from scenarios.format.loader import load_scenarios
 from scenarios.reports.junit import write_junit
 from scenarios.results import RunResult
+from scenarios.runner import run_all
 from tests.scenarios.reports.runs import DISCOUNT_USD, FEE_TRAP, FIRST_INVOICE, RUN
+
+SCHEMA = etree.XMLSchema(etree.parse(Path(__file__).resolve().parents[3] / "contracts" / "junit" / "junit-10.xsd"))
+# what we write beyond this revision of the schema: GitLab and Jenkins read them to link a case to its file
+EXTENSIONS = ("file", "line")
+
+
+def schema_errors(document) -> list[str]:
+    SCHEMA.validate(document)
+    return sorted({error.message for error in SCHEMA.error_log})
 
 
 @pytest.fixture
@@ -86,3 +99,46 @@ def test_control_characters_xml_cannot_hold_are_written_visibly_and_the_file_sti
     write_junit(RunResult((noisy,)), path)
     case = ET.parse(path).getroot().find("testsuite/testcase")
     assert case.find("system-out").text == "PUT /api.xro/2.0/Payments 200 body=\\x00\\x1b[0m\n"
+
+
+def test_the_file_validates_against_the_junit_xsd_once_the_file_and_line_attributes_are_taken_out(written):
+    path, _ = written
+    document = etree.parse(str(path))
+    assert schema_errors(document) == [
+        "Element 'testcase', attribute 'file': The attribute 'file' is not allowed.",
+        "Element 'testcase', attribute 'line': The attribute 'line' is not allowed.",
+    ]
+    for case in document.iter("testcase"):
+        for name in EXTENSIONS:
+            case.attrib.pop(name, None)
+    assert schema_errors(document) == []
+
+
+def test_the_schema_check_catches_a_file_that_breaks_its_rules(written):
+    path, _ = written
+    document = etree.parse(str(path))
+    for case in document.iter("testcase"):
+        for name in EXTENSIONS:
+            case.attrib.pop(name, None)
+    suite = document.find("testsuite")
+    del suite.attrib["failures"]
+    etree.SubElement(suite, "testcase")  # no name
+    suite.set("time", "1.5s")
+    assert schema_errors(document) == [
+        "Element 'testcase': The attribute 'name' is required but missing.",
+        "Element 'testsuite', attribute 'time': [facet 'pattern'] The value '1.5s' is not accepted by the pattern "
+        "'(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\\.[0-9]{0,3})?'.",
+        "Element 'testsuite': The attribute 'failures' is required but missing.",
+    ]
+
+
+def test_a_real_run_of_a_bundled_story_validates_too(tmp_path):
+    cases = Path(__file__).resolve().parents[3] / "scenarios" / "cases"
+    run = run_all(load_scenarios(cases / "first-paid-invoice.yaml"))
+    write_junit(run, tmp_path / "junit.xml")
+    document = etree.parse(str(tmp_path / "junit.xml"))
+    for case in document.iter("testcase"):
+        for name in EXTENSIONS:
+            case.attrib.pop(name, None)
+    assert schema_errors(document) == []
+    assert document.find("testsuite/testcase/system-out").text.count("PUT /api.xro/2.0/") == 5

@@ -1,9 +1,14 @@
+import json
+from pathlib import Path
+
+import jsonschema
 import pytest
 
 from syncer.integrations.config import (
     IntegrationConfigError,
     LineSort,
     SplitUsage,
+    integration_from_data,
     load_integrations,
 )
 from syncer.source.model import LineItemType
@@ -104,3 +109,82 @@ def test_json_gives_the_same_configuration_as_yaml(tmp_path):
         '{"version": 1, "integrations": [{"name": "Rest", "mapping": "mapping.yaml", "allow_overlap": true}]}'
     )
     assert load_integrations(json_path) == load_integrations(yaml_path)
+
+
+def test_a_bad_account_filter_stops_the_load_at_its_line_with_the_column(tmp_path):
+    path = write(
+        tmp_path,
+        "version: 1\nintegrations:\n"
+        "  - name: UK bills\n"
+        "    mapping: mapping.yaml\n"
+        '    account_filter: "customFields != null AND customFields.country = = UK"\n',
+    )
+    with pytest.raises(IntegrationConfigError) as caught:
+        load_integrations(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:5 (integrations.0.account_filter): column 49: expected a value after '=', found '='; write == or = "
+        "(one operator) of 'customFields != null AND customFields.country = = UK'"
+    ]
+
+
+def test_a_stored_integration_reads_back_as_the_same_configuration(tmp_path):
+    path = write(
+        tmp_path,
+        "version: 1\nintegrations:\n"
+        "  - {name: UK bills, mapping: mapping.yaml, excluded_line_item_types: [USAGE], split_usage_line_items: band,"
+        " account_filter: 'currency == GBP', disabled_notification_users: [a@b.test]}\n",
+    )
+    (config,) = load_integrations(path)
+    stored = config.as_data()
+    assert stored["mapping"] == str((tmp_path / "mapping.yaml").resolve())
+    assert integration_from_data(stored, "the registry") == config
+
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[3] / "contracts" / "integration-config.schema.json").read_text(encoding="utf-8")
+)
+GOOD = {
+    "version": 1,
+    "integrations": [
+        {
+            "name": "UK bills",
+            "mapping": "mapping.yaml",
+            "account_filter": "customFields.country == UK",
+            "excluded_line_item_types": ["USAGE_CREDIT"],
+            "split_usage_line_items": "band",
+            "sort_line_items_by": "aggregation_id",
+            "disabled_notification_users": ["finance@example.com"],
+            "disable_after_fatal_runs": 2,
+        }
+    ],
+}
+
+
+def test_the_json_schema_accepts_what_the_loader_accepts(tmp_path):
+    jsonschema.validate(GOOD, SCHEMA)
+    path = write(tmp_path, json.dumps(GOOD))
+    path.rename(path.with_suffix(".json"))
+    assert load_integrations(path.with_suffix(".json"))[0].name == "UK bills"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"split_usage_line_items": "bands"},
+        {"excluded_line_item_types": ["USAGE_CREDITS"]},
+        {"disable_after_fatal_runs": 0},
+        {"disabled_notification_users": ["finance"]},
+        {"only_send_on_approval": "yes"},
+        {"colour": "blue"},
+        {"name": ""},
+    ],
+)
+def test_the_json_schema_and_the_loader_refuse_the_same_files(tmp_path, change):
+    data = {"version": 1, "integrations": [{**GOOD["integrations"][0], **change}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA)
+    path = tmp_path / "integrations.json"
+    (tmp_path / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+    path.write_text(json.dumps(data))
+    with pytest.raises(IntegrationConfigError):
+        load_integrations(path)
