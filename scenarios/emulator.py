@@ -198,8 +198,9 @@ class ExternalHandle:
             # the case's first call (its token request, which names no tenant) is the first one logged
             # after the case began; the log may have been emptied before, so the counter is read off it
             since = self.call("GET", "/requests", query={"since": str(self.logged_before)})["requests"]
-            first = min((int(row["sequence"]) for row in since), default=self.logged_before + 1)
-            self.sequence_offset = first - 1
+            if not since:
+                return []  # the case has made no call yet
+            self.sequence_offset = min(int(row["sequence"]) for row in since) - 1
         rows = self.call("GET", "/requests", query={"tenant": tenant_id})["requests"]
         return [self.as_the_case_numbers_it(row, self.sequence_offset) for row in rows]
 

@@ -4,7 +4,8 @@ The path of one call (control-API calls under ``/mock-api`` skip all of it):
 
 1. ``before_request``: open the call's log entry; if a fault rule fires, apply its latency, then answer
    its injected status, or mark the connection to be cut (``drop`` skips the view, ``lost_response`` lets
-   it run and commit).
+   it run and commit), or (``revoke_token``) revoke the grant of the call's bearer token and let the call
+   go on to the identity check, which refuses it as it refuses any revoked token.
 2. ``protocol.operation`` → ``Traffic.accounting_call`` (accounting calls, once the token, tenant and
    scope have passed): rate limits → ``Idempotency-Key`` → the view, in one store transaction together
    with the key's stored answer. Tenantless identity calls use ``Traffic.tenantless_call``.

@@ -20,7 +20,8 @@ CASES = Path(__file__).resolve().parents[2] / "scenarios" / "cases"
 # each reaches the emulator through a different part of the control API: a paid invoice (tenants, the
 # request log, the ledger), a lost response (fault rules), a 429 storm (faults with Retry-After on the
 # clock), a locked period (lock dates), a realised gain (currencies and exchange rates), the daily limit
-# (rate limits and a day's advance of the clock)
+# (rate limits and a day's advance of the clock), a revoked token (a web app's connection over HTTP, the
+# revoke_token fault), a crash between runs (the engine's state file, whatever the emulator)
 STORIES = (
     "first-paid-invoice",
     "lost-response-after-commit",
@@ -28,6 +29,8 @@ STORIES = (
     "write-into-locked-period",
     "realised-exchange-gain",
     "daily-limit-resumes-next-day",
+    "revoked-token-mid-run",
+    "crash-between-runs",
 )
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -63,6 +66,19 @@ def test_the_stories_pass_on_a_served_emulator_with_the_results_of_the_embedded_
     # the lost response's line is numbered as the case's own: its first rule, whatever the server's id
     lost = on_served["lost-response-after-commit"]["requests"]
     assert any(line.endswith("[fault: #1 lost_response]") for line in lost), lost
+
+
+def test_a_case_numbers_its_calls_from_1_even_after_the_servers_log_was_emptied(server, tmp_path):
+    story = str(CASES / "lost-response-after-commit.yaml")
+    runner = CliRunner()
+    runner.invoke(cli, ["run", story, "--url", server.url])  # so the server's counter is well past 1
+    assert requests.delete(server.url + "/mock-api/requests", timeout=10).status_code == 204
+    external = runner.invoke(cli, ["run", story, "--url", server.url, "--json", str(tmp_path / "external.json")])
+    embedded = runner.invoke(cli, ["run", story, "--json", str(tmp_path / "embedded.json")])
+    assert external.exit_code == embedded.exit_code == 0, external.output + embedded.output
+    lines = _results(tmp_path / "external.json")["lost-response-after-commit"]["requests"]
+    assert lines == _results(tmp_path / "embedded.json")["lost-response-after-commit"]["requests"]
+    assert lines[0] == "   2 GET /api.xro/2.0/Organisation → 200"  # 1 is the token request, which names no tenant
 
 
 def test_a_run_leaves_the_servers_limits_and_fault_rules_as_it_found_them(server):
