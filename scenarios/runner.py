@@ -83,6 +83,7 @@ IDENTITY_FIELDS = {
     "BankTransfers": "Reference",
 }
 LIVE = {"DELETED", "VOIDED", "ARCHIVED"}
+SYNC_EXPECTATIONS = (*(o.value for o in Outcome), "problems", "stopped", "auth_failure", "crashed", "pending")
 AUTHORIZATION_CODE = "authorization_code"
 CALLBACK = "http://localhost/scenario-callback"  # the emulator takes any redirect URI an app has not registered
 
@@ -529,7 +530,7 @@ class _Case:
             else:
                 self.mismatch(
                     Layer.LOAD,
-                    f"unknown sync expectation {key!r}",
+                    f"unknown sync expectation {key!r}; use {', '.join(SYNC_EXPECTATIONS)}",
                     at,
                 )
         if self.last_error and "stopped" not in spec:

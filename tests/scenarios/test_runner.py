@@ -138,7 +138,7 @@ def test_the_crash_and_authentication_expectations_say_what_differs(tmp_path):
     result = _story(
         tmp_path,
         "name: Nothing went wrong\nextends: ../fixtures/two-invoices.yaml\nsteps:\n  - sync: {}\n"
-        "  - expect:\n      sync: {auth_failure: true, crashed: true, pending: 1}\n",
+        "  - expect:\n      sync: {auth_failure: true, crashed: true, pending: 1, crash: 1}\n",
     )
     assert [(f.layer, f.path, f.message, f.expected, f.actual) for f in result.failures] == [
         (
@@ -155,6 +155,14 @@ def test_the_crash_and_authentication_expectations_say_what_differs(tmp_path):
             "the writes begun and never saved in the engine's state differ",
             "1",
             "0 []",
+        ),
+        (
+            Layer.LOAD,
+            "steps.1.expect.sync.crash",
+            "unknown sync expectation 'crash'; use created, updated, unchanged, skipped, failed, deferred, problems, "
+            "stopped, auth_failure, crashed, pending",
+            None,
+            None,
         ),
     ]
 
