@@ -54,6 +54,11 @@ from scenarios.results import (
 )
 from syncer.clock import FakeClock
 from syncer.engine import ChangePolicy, Outcome, RunReport, StatePort, apply, plan, read_org
+from syncer.integrations.config import integration_from_data
+from syncer.integrations.credentials import CredentialKind, CredentialsFile
+from syncer.integrations.notify import Mailer
+from syncer.integrations.registry import Registry
+from syncer.integrations.runs import Endpoint, IntegrationRun, run_integrations
 from syncer.refs import Kind, Ref
 from syncer.settlement import Movement, bank_movements, check_settlement
 from syncer.source.files import SourceError, parse_book
@@ -83,7 +88,15 @@ IDENTITY_FIELDS = {
     "BankTransfers": "Reference",
 }
 LIVE = {"DELETED", "VOIDED", "ARCHIVED"}
-SYNC_EXPECTATIONS = (*(o.value for o in Outcome), "problems", "stopped", "auth_failure", "crashed", "pending")
+SYNC_EXPECTATIONS = (
+    *(o.value for o in Outcome),
+    "problems",
+    "stopped",
+    "auth_failure",
+    "crashed",
+    "pending",
+    "integrations",
+)
 AUTHORIZATION_CODE = "authorization_code"
 CALLBACK = "http://localhost/scenario-callback"  # the emulator takes any redirect URI an app has not registered
 
@@ -374,6 +387,15 @@ class _Case:
     def do_sync(self, options: Mapping[str, Any]) -> None:
         before = self.last_sequence()
         self.last_report, self.last_error, self.last_problems, self.last_crash = None, None, [], None
+        if self.scenario.integrations:
+            self.sync_integrations(options)
+        else:
+            self.sync_one_mapping(options)
+        self.sync_rows.extend(row for row in self.mock.requests(self.tenant.tenant_id) if row["sequence"] > before)
+        with self.unlimited():
+            self.after_sync_invariants()
+
+    def sync_one_mapping(self, options: Mapping[str, Any]) -> None:
         crash_after = options.get("crash_after_writes")
         try:
             with StateStore.open(self.state_path) as state:
@@ -397,9 +419,81 @@ class _Case:
                 f"the sync was to crash after {crash_after} write(s), but it made fewer and finished",
                 self.at,
             )
-        self.sync_rows.extend(row for row in self.mock.requests(self.tenant.tenant_id) if row["sequence"] > before)
-        with self.unlimited():
-            self.after_sync_invariants()
+
+    # -- integrations: the engine's own registry, credentials and runner, in the case's work folder --
+
+    def integrations_ready(self, state: StateStore) -> None:
+        """On the first sync: the scenario's integrations created and connected to the case's tenant through
+        one client-credentials credential, and its external mappings added, as a user would with xero-sync."""
+        registry = Registry(state)
+        if registry.all():
+            return
+        work = self.state_path.parent
+        mapping_file = work / "mapping.yaml"
+        mapping_file.write_text(self.scenario.mapping_text, encoding="utf-8")
+        credential = self.credentials.create(
+            "scenario", CredentialKind.CLIENT_CREDENTIALS, self.tenant.client_id, self.tenant.client_secret
+        )
+        for entry in self.scenario.integrations:
+            data = {"mapping": str(mapping_file), **entry}
+            record = registry.create(integration_from_data(data, "given.integrations"))
+            registry.connect(record.integration_id, credential.credential_id, self.tenant.tenant_id, "scenario")
+        for account, code, linked in self.scenario.external_mappings:
+            registry.add_mapping(account, code, linked)
+
+    @property
+    def credentials(self) -> CredentialsFile:
+        return CredentialsFile(self.state_path.parent / "credentials.json")
+
+    @property
+    def outbox(self) -> Path:
+        return self.state_path.parent / "outbox"
+
+    def run_integrations(self, options: Mapping[str, Any], *, execute: bool) -> list[IntegrationRun]:
+        with StateStore.open(self.state_path) as state:
+            self.integrations_ready(state)
+            client = self.xero() if execute else self.read()
+            return run_integrations(
+                self.book,
+                "scenario",
+                state,
+                Endpoint(self.mock.api_url, self.mock.base_url),
+                self.credentials,
+                Mailer(outbox=self.outbox),
+                only=options.get("integration"),
+                execute=execute,
+                change_policy=ChangePolicy(options.get("change_policy", "report")),
+                connector=lambda *_: client,
+            )
+
+    def sync_integrations(self, options: Mapping[str, Any]) -> None:
+        """Every enabled integration (or the one named) plans and applies; their outcomes are judged as one
+        run's, and each integration's own status by ``expect: sync: integrations``."""
+        try:
+            runs = self.run_integrations(options, execute=True)
+        except Exception as error:
+            self.last_error = f"{type(error).__name__}: {error}"
+            return
+        self.integration_runs = {run.record.name: run for run in runs}
+        combined = RunReport()
+        for run in runs:
+            if run.report is not None:
+                combined.outcomes.extend(run.report.outcomes)
+                combined.stopped_for_day = combined.stopped_for_day or run.report.stopped_for_day
+                combined.auth_failure = combined.auth_failure or run.report.auth_failure
+            if run.planned is not None:
+                self.last_problems.extend(str(problem) for problem in run.planned.problems)
+        self.last_report = combined
+        stopped = [run.message for run in runs if run.status in ("failed", "not-run") and run.message]
+        self.last_error = "; ".join(stopped) or None
+
+    def held(self) -> dict[Ref, Any]:
+        """What the state store knows Xero holds, across the single-mapping mode and every integration."""
+        with StateStore.open(self.state_path) as state:
+            found = dict(state.held(self.tenant.tenant_id))
+            for record in Registry(state).all() if self.scenario.integrations else []:
+                found.update(state.scoped(record.integration_id).held(self.tenant.tenant_id))
+        return found
 
     def do_advance(self, seconds: float) -> None:
         self.clock.advance(seconds)
@@ -512,6 +606,8 @@ class _Case:
                         expected=str(want),
                         actual=f"{len(begun)} {sorted(f'{ref.kind} {ref.source_id}' for ref in begun)}",
                     )
+            elif key == "integrations":
+                self.expect_integrations(want, at)
             elif key in {o.value for o in Outcome}:
                 got_count = report.count(Outcome(key)) if report else 0
                 if got_count != want:
@@ -542,9 +638,39 @@ class _Case:
         if report is not None and report.auth_failure and "auth_failure" not in spec:
             self.mismatch(Layer.RUN, f"the last sync lost its authentication: {report.auth_failure}", path)
 
-    def expect_objects(self, spec: Mapping[str, Any], path: PathKey) -> None:
+    def expect_integrations(self, spec: Any, path: PathKey) -> None:
+        """``integrations: {UK bills: {status: clean, enabled: true, notified: false, message: text}}``."""
+        runs = getattr(self, "integration_runs", {})
         with StateStore.open(self.state_path) as state:
-            held = state.held(self.tenant.tenant_id)
+            records = {record.name: record for record in Registry(state).all()}
+        for name, want in (spec or {}).items():
+            at = (*path, name)
+            record = records.get(str(name))
+            if record is None or not isinstance(want, dict):
+                self.mismatch(Layer.LOAD, f"{name!r} is not an integration of this scenario", at)
+                continue
+            run = runs.get(record.name)
+            notices = list(self.outbox.glob(f"*-{record.integration_id}.eml")) if self.outbox.exists() else []
+            actual = {
+                "status": run.status if run is not None else "not in the last sync",
+                "enabled": record.enabled,
+                "notified": bool(notices),
+                "message": (run.message if run is not None else "") or record.disabled_reason,
+            }
+            for field_name, expected in want.items():
+                got = actual.get(str(field_name))
+                same = expected in str(got) if field_name == "message" else got == expected
+                if field_name not in actual or not same:
+                    self.mismatch(
+                        Layer.RUN,
+                        f"integration {name!r}: {field_name} differs",
+                        (*at, field_name),
+                        expected=render(expected),
+                        actual=render(got),
+                    )
+
+    def expect_objects(self, spec: Mapping[str, Any], path: PathKey) -> None:
+        held = self.held()
         for section, records in spec.items():
             if section not in SECTIONS:
                 self.mismatch(
@@ -737,10 +863,15 @@ class _Case:
         report = self.last_report
         clean = report is not None and not report.failed and not report.count(Outcome.DEFERRED) and not self.last_error
         if clean and not self.last_problems:
-            with StateStore.open(self.state_path) as state:
-                again = plan(self.book, self.scenario.mapping, read_org(self.read()), state.held(self.tenant.tenant_id))
-            if again.writes:
-                names = ", ".join(f"{w.operation} {w.kind} {w.source_id}" for w in again.writes[:5])
+            if self.scenario.integrations:
+                replans = self.run_integrations({}, execute=False)
+                writes = [w for run in replans if run.planned is not None for w in run.planned.writes]
+            else:
+                with StateStore.open(self.state_path) as state:
+                    held = state.held(self.tenant.tenant_id)
+                    writes = list(plan(self.book, self.scenario.mapping, read_org(self.read()), held).writes)
+            if writes:
+                names = ", ".join(f"{w.operation} {w.kind} {w.source_id}" for w in writes[:5])
                 self.invariant("resync-writes-nothing", "an immediate re-sync with no change would write", names)
 
     def final_invariants(self) -> None:

@@ -26,6 +26,7 @@ import yaml
 
 from mockxero.paths import API_PREFIX
 from scenarios.results import Failure, Layer, Location
+from syncer.integrations.config import IntegrationConfigError, integration_from_data
 from syncer.mapping.config import MappingConfig, MappingConfigError, parse_mapping_config
 from syncer.source.files import SourceError, load_book, parse_book
 from syncer.source.model import BillingBook
@@ -35,12 +36,12 @@ from .model import Organisation, Scenario, StatementEntry, Step
 from .statement import StatementError, parse_statement_rows, read_statement_file
 
 TOP_LEVEL = ("name", "description", "tags", "extends", "allow", "matrix", "given", "source", "statement", "steps")
-GIVEN = ("organisation", "mapping", "start", "rate_limits", "auth")
+GIVEN = ("organisation", "mapping", "start", "rate_limits", "integrations", "external_mappings", "auth")
 # how the engine is connected: a custom connection (client credentials, a new token whenever it asks) or a
 # web app's connection (the authorization-code grant once, then a rotating refresh token, which a revoked
 # grant ends for good)
 AUTH_GRANTS = ("client_credentials", "authorization_code")
-SYNC_OPTIONS = ("change_policy", "crash_after_writes")
+SYNC_OPTIONS = ("change_policy", "integration", "crash_after_writes")
 FAULT_EFFECTS = ("status", "latency", "drop", "lost_response", "revoke_token")
 RATE_LIMITS = ("minute", "day", "concurrent", "app_minute")
 ORGANISATION = ("name", "country", "currencies", "accounts", "items", "tax_rates", "lock_dates", "exchange_rates")
@@ -280,6 +281,8 @@ def plain_for_yaml(value: Any) -> Any:
 class _Checker:
     def __init__(self, merged: _Merged, data: dict[str, Any], problems: list[Failure]):
         self.merged, self.data, self.problems = merged, data, problems
+        self.mapping_text = ""
+        self.integration_names: set[str] = set()
 
     def problem(self, path: PathKey, message: str) -> None:
         self.problems.append(
@@ -311,8 +314,11 @@ class _Checker:
             self.problem(("given", "auth"), f"auth is {' or '.join(AUTH_GRANTS)} (how the engine is connected)")
             auth = "client_credentials"
         mapping = self.mapping_config(given.get("mapping"))
+        integrations = self.integrations(given.get("integrations"), mapping)
+        external = self.external_mappings(given.get("external_mappings"), integrations)
         source, book = self.source()
         statement = self.statement()
+        self.integration_names = {str(entry["name"]).casefold() for entry in integrations}
         steps = self.steps()
         if len(self.problems) > before or mapping is None or book is None:
             return None
@@ -332,6 +338,9 @@ class _Checker:
             description=str(self.data.get("description") or ""),
             places=self.merged.places,
             rate_limits=rate_limits,
+            integrations=integrations,
+            external_mappings=external,
+            mapping_text=self.mapping_text,
             auth=str(auth),
         )
 
@@ -463,6 +472,69 @@ class _Checker:
 
     # -- the engine's inputs --
 
+    def integrations(self, value: Any, mapping: MappingConfig | None) -> tuple[dict[str, Any], ...]:
+        """given.integrations: each entry checked by the engine's own integration loader, its problems placed
+        on the scenario's lines. An entry without ``mapping`` uses given.mapping; one with a path reads that
+        file (relative to the scenario)."""
+        path: PathKey = ("given", "integrations")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.problem(path, "integrations is a list of integration configurations (name, settings, ...)")
+            return ()
+        found: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(value):
+            here = (*path, index)
+            if not isinstance(entry, dict):
+                self.problem(here, "an integration is a mapping with a name and its settings")
+                continue
+            plain = plain_for_yaml(entry)
+            runs = entry.get("disable_after_fatal_runs")
+            if isinstance(runs, UnquotedNumber) and runs.text.isdigit():
+                plain["disable_after_fatal_runs"] = int(runs.text)  # a count, not an amount: unquoted is right
+            if isinstance(plain.get("mapping"), str):
+                plain["mapping"] = str((self.merged.base_dir / plain["mapping"]).resolve())
+            try:
+                checked = integration_from_data(
+                    plain, "given.integrations", default_mapping=mapping, base=self.merged.base_dir
+                )
+            except IntegrationConfigError as error:
+                for problem in error.problems:
+                    self.problem((*here, *_path_parts(problem.field)), problem.message)
+                continue
+            if checked.name.casefold() in seen:
+                self.problem((*here, "name"), f"{checked.name!r} names another integration of this scenario")
+            seen.add(checked.name.casefold())
+            found.append(plain)
+        return tuple(found)
+
+    def external_mappings(
+        self, value: Any, integrations: tuple[dict[str, Any], ...]
+    ) -> tuple[tuple[str, str, str | None], ...]:
+        path: PathKey = ("given", "external_mappings")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(path, "external_mappings is a list of {account, code} with an optional integration")
+            return ()
+        names = {str(entry["name"]).casefold() for entry in integrations}
+        found = []
+        for index, entry in enumerate(value):
+            here = (*path, index)
+            if not isinstance(entry, dict) or set(entry) - {"account", "code", "integration"}:
+                self.problem(here, "an external mapping is {account: <billing account id>, code: <code>, integration?}")
+                continue
+            account, code, linked = entry.get("account"), entry.get("code"), entry.get("integration")
+            if not isinstance(account, str) or not isinstance(code, str) or not account or not code:
+                self.problem(here, "account and code are both required, as quoted strings")
+                continue
+            if linked is not None and str(linked).casefold() not in names:
+                self.problem((*here, "integration"), f"{linked!r} is not one of given.integrations")
+                continue
+            found.append((account, code, None if linked is None else str(linked)))
+        return tuple(found)
+
     def mapping_config(self, value: Any) -> MappingConfig | None:
         path: PathKey = ("given", "mapping")
         if value is None:
@@ -475,6 +547,7 @@ class _Checker:
             except OSError as error:
                 self.problem((*path, "file"), f"cannot read {value['file']}: {error.strerror or error}")
                 return None
+            self.mapping_text = text if target.suffix != ".json" else yaml.safe_dump(json.loads(text), sort_keys=False)
             try:
                 return parse_mapping_config(text, source=str(target), as_json=target.suffix == ".json")
             except MappingConfigError as error:
@@ -487,6 +560,7 @@ class _Checker:
             self.problem(path, "the mapping is written inline (a mapping) or as {file: path}")
             return None
         text = yaml.safe_dump(plain_for_yaml(value), sort_keys=False)
+        self.mapping_text = text
         try:
             return parse_mapping_config(text, source="given.mapping")
         except MappingConfigError as error:
@@ -585,7 +659,10 @@ class _Checker:
         policy = body.get("change_policy", "report")
         if policy not in ("report", "skip"):
             self.problem((*path, "change_policy"), "change_policy is report or skip")
-        options: dict[str, Any] = {"change_policy": policy}
+        chosen = body.get("integration")
+        if chosen is not None and str(chosen).casefold() not in self.integration_names:
+            self.problem((*path, "integration"), f"{chosen!r} is not one of given.integrations")
+        options: dict[str, Any] = {"change_policy": policy, "integration": None if chosen is None else str(chosen)}
         crash = body.get("crash_after_writes")
         if crash is not None:
             if isinstance(crash, bool) or not isinstance(crash, int) or crash < 1:
@@ -593,6 +670,12 @@ class _Checker:
                     (*path, "crash_after_writes"),
                     "crash_after_writes is a whole number of at least 1: the engine dies once that many writes "
                     "reached Xero, before the last one is saved in its state",
+                )
+            elif self.integration_names:
+                self.problem(
+                    (*path, "crash_after_writes"),
+                    "crash_after_writes needs the single-mapping mode: with given.integrations the integrations' "
+                    "runner owns the state",
                 )
             else:
                 options["crash_after_writes"] = crash

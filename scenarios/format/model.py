@@ -79,6 +79,12 @@ class Scenario:
     description: str = ""
     places: Mapping[PathKey, Location] = field(default_factory=dict)
     rate_limits: Mapping[str, int] = field(default_factory=dict)  # the emulator's limits, when not Xero's
+    # given.integrations: entries as the integration file writes them (checked; a relative mapping path made
+    # absolute); empty: the single-mapping mode. The runner stores them in each case's own state file.
+    integrations: tuple[Mapping[str, Any], ...] = ()
+    # given.external_mappings: (billing account id, code, integration name or None for a global mapping)
+    external_mappings: tuple[tuple[str, str, str | None], ...] = ()
+    mapping_text: str = ""  # given.mapping as the engine's loader read it (YAML), for the integrations' file
     auth: str = "client_credentials"  # or authorization_code: the engine holds a rotating refresh token
 
     def where(self, path: PathKey) -> Location:

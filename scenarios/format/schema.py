@@ -26,7 +26,9 @@ from .loader import (
 )
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "contracts" / "scenario.schema.json"
+INTEGRATION_SCHEMA = SCHEMA_PATH.with_name("integration-config.schema.json")
 AMOUNT = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+MATRIX_VARIABLE = {"type": "string", "pattern": r"^\$\{\w+\}$"}
 
 
 def _closed(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -38,6 +40,17 @@ def _closed(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[
 
 def _step(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     return _closed({kind: body}, (kind,))
+
+
+def _scenario_integration() -> dict[str, Any]:
+    """An integration as contracts/integration-config.schema.json has it, but ``mapping`` may be left out:
+    a scenario's integrations use given.mapping unless they name a file of their own."""
+    integration = json.loads(INTEGRATION_SCHEMA.read_text(encoding="utf-8"))["$defs"]["integration"]
+    properties = dict(integration["properties"])
+    for name, shape in properties.items():
+        if "enum" in shape:  # a choice may be a matrix variable, which the loader substitutes per case
+            properties[name] = {"anyOf": [shape, MATRIX_VARIABLE], "description": shape.get("description", "")}
+    return {**integration, "properties": properties, "required": ["name"]}
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -72,6 +85,14 @@ def scenario_schema() -> dict[str, Any]:
             "start": {"type": "string"},
             "rate_limits": _closed({name: {"type": "integer", "minimum": 1} for name in RATE_LIMITS}),
             "auth": {"enum": list(AUTH_GRANTS)},
+            "integrations": {"type": "array", "minItems": 1, "items": _scenario_integration()},
+            "external_mappings": {
+                "type": "array",
+                "items": _closed(
+                    {"account": {"type": "string"}, "code": {"type": "string"}, "integration": {"type": "string"}},
+                    ("account", "code"),
+                ),
+            },
         }
     )
     assert set(given["properties"]) == set(GIVEN)
@@ -110,6 +131,7 @@ def scenario_schema() -> dict[str, Any]:
                         "properties": {
                             "change_policy": {"enum": ["report", "skip"]},
                             "crash_after_writes": {"type": "integer", "minimum": 1},
+                            "integration": {"type": "string"},
                         },
                         "additionalProperties": False,
                     },

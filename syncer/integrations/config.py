@@ -133,9 +133,13 @@ def load_integrations(path: str | Path) -> tuple[IntegrationConfig, ...]:
     return configs
 
 
-def integration_from_data(entry: object, source: str) -> IntegrationConfig:
-    """One stored entry (``IntegrationConfig.as_data``) read back with the same checks as a file's."""
-    checker = _Checker(source, {}, Path("/"))
+def integration_from_data(
+    entry: object, source: str, *, default_mapping: MappingConfig | None = None, base: Path = Path("/")
+) -> IntegrationConfig:
+    """One entry (stored by the registry as ``IntegrationConfig.as_data``, or written in a scenario) read with
+    the same checks as a file's. ``default_mapping`` is used when the entry names no mapping file (a scenario's
+    integrations share its mapping unless they name their own); ``base`` is where relative paths start."""
+    checker = _Checker(source, {}, base, default_mapping)
     config = checker.integration(entry, ())
     if checker.problems or config is None:
         raise IntegrationConfigError(checker.problems)
@@ -143,8 +147,11 @@ def integration_from_data(entry: object, source: str) -> IntegrationConfig:
 
 
 class _Checker:
-    def __init__(self, source: str, lines: dict[NodePath, int], base: Path):
+    def __init__(
+        self, source: str, lines: dict[NodePath, int], base: Path, default_mapping: MappingConfig | None = None
+    ):
         self.source, self.lines, self.base = source, lines, base
+        self.default_mapping = default_mapping
         self.problems: list[ConfigProblem] = []
 
     def fail(self, path: NodePath, message: str) -> None:
@@ -245,7 +252,7 @@ class _Checker:
             sort_line_items_by=order,
             disabled_notification_users=tuple(users),
             disable_after_fatal_runs=runs,
-            mapping_path=(self.base / str(entry["mapping"])).resolve(),
+            mapping_path=(self.base / str(entry["mapping"])).resolve() if entry.get("mapping") else None,
             **flags,
         )
 
@@ -269,6 +276,8 @@ class _Checker:
         return None
 
     def mapping(self, value: object, here: NodePath) -> MappingConfig | None:
+        if value is None and self.default_mapping is not None:
+            return self.default_mapping
         if not isinstance(value, str) or not value.strip():
             # inline mapping objects are not read yet: only a path to a mapping file
             self.fail(here, "is required: the path (relative to this file) of a mapping configuration")

@@ -160,7 +160,7 @@ def test_the_crash_and_authentication_expectations_say_what_differs(tmp_path):
             Layer.LOAD,
             "steps.1.expect.sync.crash",
             "unknown sync expectation 'crash'; use created, updated, unchanged, skipped, failed, deferred, problems, "
-            "stopped, auth_failure, crashed, pending",
+            "stopped, auth_failure, crashed, pending, integrations",
             None,
             None,
         ),

@@ -119,7 +119,7 @@ def test_a_bad_scenario_gets_every_problem_at_once_each_at_file_line_column(tmp_
             28,
             12,
             "steps.0.sync.mode",
-            "unknown sync option 'mode'; the options are change_policy, crash_after_writes",
+            "unknown sync option 'mode'; the options are change_policy, integration, crash_after_writes",
         ),
         (29, 15, "steps.1.advance.weeks", "unknown unit 'weeks'; use seconds, minutes, hours, days"),
         (30, 34, "steps.2.expect.ledger.balances.090", found[5][3]),
@@ -135,14 +135,14 @@ def test_a_web_app_connection_a_revoked_token_and_a_crash_are_read(tmp_path):
     (case,) = load_scenarios(write(tmp_path, text))
     assert case.auth == "authorization_code"
     assert case.steps[0].body == ({"effect": "revoke_token", "method": "PUT", "path": "/api.xro/2.0/Invoices"},)
-    assert case.steps[1].body == {"change_policy": "report", "crash_after_writes": 2}
+    assert case.steps[1].body == {"change_policy": "report", "integration": None, "crash_after_writes": 2}
 
 
 def test_a_custom_connection_and_no_crash_are_the_defaults(tmp_path):
     text = "name: Plain\ngiven:\n" + MAPPING + SOURCE.replace("${currency}", "NZD") + STEPS
     (case,) = load_scenarios(write(tmp_path, text))
     assert case.auth == "client_credentials"
-    assert case.steps[1].body == {"change_policy": "report"}
+    assert case.steps[1].body == {"change_policy": "report", "integration": None}
 
 
 def test_a_bad_connection_crash_count_and_fault_effect_are_each_placed(tmp_path):
@@ -161,6 +161,20 @@ def test_a_bad_connection_crash_count_and_fault_effect_are_each_placed(tmp_path)
         (27, 37, "steps.0.faults.0.effect", "effect is status, latency, drop, lost_response or revoke_token"),
         (28, 12, "steps.1.sync.crash_after_writes", crash),
         (29, 12, "steps.2.sync.crash_after_writes", crash),
+    ]
+
+
+def test_a_crash_is_refused_where_the_integrations_runner_owns_the_state(tmp_path):
+    text = "name: Two masters\ngiven:\n  integrations: [{name: Only}]\n" + MAPPING
+    text += SOURCE.replace("${currency}", "NZD") + "steps:\n  - sync: {crash_after_writes: 1}\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(write(tmp_path, text))
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        (
+            "steps.0.sync.crash_after_writes",
+            "crash_after_writes needs the single-mapping mode: with given.integrations the integrations' runner "
+            "owns the state",
+        )
     ]
 
 

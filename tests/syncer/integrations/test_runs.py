@@ -25,6 +25,7 @@ from syncer.integrations.registry import Registry
 from syncer.integrations.runs import Endpoint, run_integrations
 from syncer.source.files import load_book
 from syncer.state.store import StateStore
+from syncer.xero.errors import GaveUp
 from tests.helpers import USER_SCOPES, basic, user_tokens
 
 MAPPING = """\
@@ -316,3 +317,42 @@ def test_money_in_the_plan_is_exact(xero_sync, files):
         Decimal("115.00"),
         Decimal("115.00"),
     ]
+
+
+def test_consecutive_fatal_runs_disable_the_integration_and_leave_a_notice_in_the_outbox(xero_sync, files):
+    """Xero unreachable (here: a connector that gives up) is fatal but may mend: counted, and only the
+    configured number in a row disables."""
+    (files / "fragile.yaml").write_text(
+        "version: 1\nintegrations:\n  - name: Fragile\n    mapping: mapping.uk.yaml\n"
+        "    disable_after_fatal_runs: 2\n    disabled_notification_users: [ops@example.test]\n"
+    )
+    connected(xero_sync, files, "fragile.yaml")
+
+    def unreachable(record, endpoint, credentials):
+        raise GaveUp("GET Organisation", 5, "503 Service Unavailable", 503)
+
+    def run_once():
+        with StateStore.open(files / "state.db") as state:
+            [result] = run_integrations(
+                load_book(files / "source.yaml"),
+                "digest",
+                state,
+                Endpoint("http://127.0.0.1:9/api.xro/2.0", "http://127.0.0.1:9"),
+                CredentialsFile(files / "state.db.credentials.json"),
+                Mailer(outbox=files / "outbox"),
+                execute=True,
+                connector=unreachable,
+            )
+            return result, Registry(state).find("Fragile"), state.run(result.run_id)
+
+    first, record, ledger = run_once()
+    reason = "cannot read the organisation: GET Organisation: gave up after 5 attempt(s): 503 Service Unavailable"
+    assert (first.status, first.message, record.enabled, record.fatal_runs) == ("failed", reason, True, 1)
+    assert ledger.status == "fatal" and [(o.outcome, o.detail) for o in ledger.outcomes] == [("fatal", reason)]
+    assert not (files / "outbox").exists()
+    second, record, ledger = run_once()
+    assert not record.enabled
+    assert record.disabled_reason == f"disabled after 2 consecutive fatal run(s); the last: {reason}"
+    [notice] = (files / "outbox").iterdir()
+    assert second.notice == f"no SMTP server is configured; the notice for ops@example.test is in {notice}"
+    assert [o.outcome for o in ledger.outcomes] == ["fatal", "disabled"]
