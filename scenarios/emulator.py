@@ -207,10 +207,11 @@ class ExternalHandle:
     def as_the_case_numbers_it(self, row: Mapping[str, Any], offset: int) -> dict[str, Any]:
         out = {**row, "sequence": int(row["sequence"]) - offset}
         fault = row.get("fault")
-        found = FAULT_LABEL.match(fault) if isinstance(fault, str) else None
-        if found and int(found.group(1)) in self.fault_ids:
-            local = self.fault_ids.index(int(found.group(1))) + 1
-            out["fault"] = f"#{local}{fault[found.end() :]}" if isinstance(fault, str) else fault
+        if isinstance(fault, str):
+            found = FAULT_LABEL.match(fault)
+            if found and int(found.group(1)) in self.fault_ids:
+                local = self.fault_ids.index(int(found.group(1))) + 1
+                out["fault"] = f"#{local}{fault[found.end() :]}"
         return out
 
     def last_sequence(self) -> int:
@@ -270,7 +271,7 @@ class ExternalEmulator:
         if not log.get("enabled"):
             raise EmulatorUnavailable(
                 f"the emulator at {self.url} keeps no request log (request_log_size is 0); the requests layer "
-                "and the standing invariants read it"
+                "and the reports read it"
             )
         return body
 

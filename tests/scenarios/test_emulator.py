@@ -131,5 +131,5 @@ def test_an_emulator_with_its_request_log_off_is_refused(tmp_path):
         ExternalEmulator(quiet.url).check()
     assert str(refused.value) == (
         f"the emulator at {quiet.url} keeps no request log (request_log_size is 0); the requests layer and the "
-        "standing invariants read it"
+        "reports read it"
     )
