@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from click.testing import CliRunner
 
 from scenarios.cli import cli
 from scenarios.emulator import EmulatorUnavailable, ExternalEmulator
+from scenarios.format.loader import DEFAULT_START, load_scenarios
+from scenarios.results import Layer
+from scenarios.runner import run_scenario
 from tests.mockxero.cli.server_process import serve
 
 CASES = Path(__file__).resolve().parents[2] / "scenarios" / "cases"
@@ -132,4 +136,31 @@ def test_an_emulator_with_its_request_log_off_is_refused(tmp_path):
     assert str(refused.value) == (
         f"the emulator at {quiet.url} keeps no request log (request_log_size is 0); the requests layer and the "
         "reports read it"
+    )
+
+
+def test_advancing_a_case_moves_the_served_clock_by_as_much(server):
+    def now():
+        return datetime.fromisoformat(requests.get(server.url + "/mock-api/clock", timeout=10).json()["now"])
+
+    external = ExternalEmulator(server.url)
+    with external.for_case(DEFAULT_START) as handle:
+        before = now()
+        handle.advance_clock(86_400)
+        moved = now() - before
+    # a served clock also runs in real time, so the day is a floor with a few real seconds above it
+    assert timedelta(days=1) <= moved < timedelta(days=1, seconds=30)
+
+
+def test_an_emulator_that_goes_away_mid_run_is_a_located_failure_not_a_crash():
+    (scenario,) = load_scenarios(CASES / "first-paid-invoice.yaml")
+    with serve() as doomed:
+        external = ExternalEmulator(doomed.url)
+        external.check()
+        doomed.stop()
+        result = run_scenario(scenario, external)
+    (failure,) = result.failures
+    assert failure.layer is Layer.RUN
+    assert failure.message.startswith(
+        f"the scenario could not go on: EmulatorUnavailable: GET {doomed.url}/mock-api/requests failed:"
     )
