@@ -424,7 +424,8 @@ class _Case:
 
     def integrations_ready(self, state: StateStore) -> None:
         """On the first sync: the scenario's integrations created and connected to the case's tenant through
-        one client-credentials credential, and its external mappings added, as a user would with xero-sync."""
+        one credential of the kind ``given.auth`` names (the engine's client holds its tokens), and its external
+        mappings added, as a user would with xero-sync."""
         registry = Registry(state)
         if registry.all():
             return
@@ -432,7 +433,7 @@ class _Case:
         mapping_file = work / "mapping.yaml"
         mapping_file.write_text(self.scenario.mapping_text, encoding="utf-8")
         credential = self.credentials.create(
-            "scenario", CredentialKind.CLIENT_CREDENTIALS, self.tenant.client_id, self.tenant.client_secret
+            "scenario", CredentialKind(self.scenario.auth), self.tenant.client_id, self.tenant.client_secret
         )
         for entry in self.scenario.integrations:
             data = {"mapping": str(mapping_file), **entry}
