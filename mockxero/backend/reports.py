@@ -73,6 +73,10 @@ def debit_credit(amount: Decimal, side_hint: Decimal) -> tuple[Decimal | str, De
     return "", -amount
 
 
+# How a payment or allocation names what it settles on Accounts Receivable.
+RECEIVABLE_REFS = (("Invoice", "InvoiceID"), ("CreditNote", "CreditNoteID"), ("Overpayment", "OverpaymentID"))
+
+
 class ReportsBackend(BackendBase):
     def _build_report(
         self, name: str, report_type: str, titles: list[str], report_date: date, rows: list[dict]
@@ -234,7 +238,8 @@ class ReportsBackend(BackendBase):
     def aged_receivables_by_contact(
         self, contact_id: str, as_at: date | None = None, from_date: date | None = None, to_date: date | None = None
     ) -> dict:
-        """A contact's outstanding sales invoices (and unused sales credit notes) as at ``as_at``.
+        """A contact's outstanding sales invoices (and unused sales credit notes and overpayments, which
+        wait on Accounts Receivable too) as at ``as_at``.
 
         Payments and allocations count only when dated on or before ``as_at``; documents dated before
         ``from_date`` are summed into the opening balance.
@@ -307,18 +312,19 @@ class ReportsBackend(BackendBase):
         return self._build_report("Aged Receivables By Contact", "AgedReceivablesByContact", titles, as_at, rows)
 
     def _report_receivables(self, contact_id: str, as_at: date) -> list[dict]:
-        """The contact's live sales invoices and credit notes with what was still open on ``as_at``."""
+        """The contact's live sales invoices, credit notes and overpayments with what was still open on
+        ``as_at``."""
         base = self.base_currency
         paid: dict[str, Decimal] = defaultdict(Decimal)
         credited: dict[str, Decimal] = defaultdict(Decimal)
         for payment in self.store.scan(self.table("Payments")):
             if payment.get("Status") == PaymentStatus.AUTHORISED and payment.get("Date") and payment["Date"] <= as_at:
-                for field, id_field in (("Invoice", "InvoiceID"), ("CreditNote", "CreditNoteID")):
+                for field, id_field in RECEIVABLE_REFS:
                     if (payment.get(field) or {}).get(id_field):
                         paid[payment[field][id_field]] += payment.get("Amount", ZERO)
         for allocation in self.store.scan(self.table("Allocations")):
             if not allocation.get("IsDeleted") and allocation.get("Date") and allocation["Date"] <= as_at:
-                for field, id_field in (("Invoice", "InvoiceID"), ("CreditNote", "CreditNoteID")):
+                for field, id_field in RECEIVABLE_REFS:
                     if (allocation.get(field) or {}).get(id_field):
                         credited[allocation[field][id_field]] += allocation.get("Amount", ZERO)
 
@@ -326,6 +332,7 @@ class ReportsBackend(BackendBase):
         for kind, id_field, number_field, wanted_type, sign in (
             ("Invoices", "InvoiceID", "InvoiceNumber", "ACCREC", 1),
             ("CreditNotes", "CreditNoteID", "CreditNoteNumber", "ACCRECCREDIT", -1),
+            ("Overpayments", "OverpaymentID", "Reference", "RECEIVE-OVERPAYMENT", -1),
         ):
             for document in self.store.scan(self.table(kind)):
                 if (
@@ -349,10 +356,11 @@ class ReportsBackend(BackendBase):
                         "number": document.get(number_field) or "",
                         "date": document["Date"],
                         "due_date": document.get("DueDate"),
-                        "total": sign * total,
-                        "paid": sign * paid[document_id],
-                        "credited": sign * credited[document_id],
-                        "due": sign * due,
+                        # ``or ZERO``: a credit's nothing is 0.00, not Decimal's -0.00
+                        "total": sign * total or ZERO,
+                        "paid": sign * paid[document_id] or ZERO,
+                        "credited": sign * credited[document_id] or ZERO,
+                        "due": sign * due or ZERO,
                     }
                 )
         return documents

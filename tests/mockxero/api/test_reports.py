@@ -328,3 +328,16 @@ def test_reports_need_the_reports_scope(client):
     assert without.get("/Reports/TrialBalance").status_code == 401
     with_scope = XeroTestClient(client, issue_token(client, scope="accounting.reports.read"))
     assert with_scope.get("/Reports/TrialBalance").status_code == 200
+
+
+def test_an_unused_overpayment_is_a_credit_in_aged_receivables(xero):
+    overpayment = bank_transaction(xero, kind="RECEIVE-OVERPAYMENT", amount="40.00", Reference="Paid twice")
+    contact_id = overpayment["Contact"]["ContactID"]
+    bank_transaction(xero, kind="SPEND-OVERPAYMENT", amount="25.00")  # a supplier's: not receivable
+    found = report(xero, f"/Reports/AgedReceivablesByContact?contactId={contact_id}&date=2026-01-15")
+    body = found["Rows"][2]["Rows"]
+    assert [values(r) for r in body] == [
+        ["2026-01-10T00:00:00", "Paid twice", "", "", "-40.00", "0.00", "0.00", "-40.00"],
+        ["Total", "", "", "", "-40.00", "0.00", "0.00", "-40.00"],
+    ]
+    assert body[0]["Cells"][1]["Attributes"] == [{"Value": overpayment["OverpaymentID"], "Id": "overpaymentID"}]
