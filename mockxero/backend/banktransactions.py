@@ -33,6 +33,7 @@ from ..statuses import AccountStatus, BankTransactionStatus, ContactStatus, TaxR
 from .base import BackendBase, fail
 from .overpayments import (
     NO_FOREIGN_PREPAYMENT,
+    NOT_A_CREDIT,
     NOT_EDITABLE,
     NOT_POSITIVE_CREDIT,
     ONE_LINE,
@@ -173,6 +174,8 @@ class BankTransactionsBackend(BackendBase):
         credit_type = record["Type"] in CREDIT_SOURCE
         if credit_type and edits - {"Status"}:
             raise fail(NOT_EDITABLE)
+        if values.get("Type") in CREDIT_SOURCE and values["Type"] != record["Type"]:
+            raise fail(NOT_A_CREDIT)  # a credit is created with its transaction, never made of an old one
         if status == BankTransactionStatus.DELETED:
             locked = self.lock_date_errors(record["Date"])
             if locked:

@@ -44,6 +44,7 @@ ONE_LINE = "An overpayment must have exactly one line item."
 NO_FOREIGN_PREPAYMENT = "Prepayments can only be made in a bank account in the organisation's base currency."
 # Xero's help: a prepayment's lines may be negative "as long as the total is a positive amount".
 NOT_POSITIVE_CREDIT = "The total of an overpayment or prepayment must be greater than zero."
+NOT_A_CREDIT = "An existing bank transaction cannot become an overpayment or prepayment; create a new one."
 NOT_EDITABLE = "An overpayment or prepayment cannot be changed once created; delete its bank transaction instead."
 
 

@@ -15,6 +15,7 @@ from mockxero.backend.allocations import ALREADY_PAID, NOT_POSITIVE
 from mockxero.backend.documents import LOCKED
 from mockxero.backend.overpayments import (
     NO_FOREIGN_PREPAYMENT,
+    NOT_A_CREDIT,
     NOT_EDITABLE,
     NOT_POSITIVE_CREDIT,
     ONE_LINE,
@@ -449,3 +450,13 @@ def test_the_lock_date_holds_for_overpayments_and_their_allocations(books):
     assert refused(lambda: books.save_bank_transaction({"Status": "DELETED"}, path_id=early["BankTransactionID"])) == [
         locked
     ]
+
+
+def test_a_spend_or_receive_cannot_become_a_credit(books):
+    receive = books.create_bank_transaction(
+        credit_transaction("RECEIVE", {"UnitAmount": D("10.00"), "AccountCode": "200"})
+    )
+    change = {"Type": "RECEIVE-OVERPAYMENT"}
+    assert refused(lambda: books.save_bank_transaction(change, path_id=receive["BankTransactionID"])) == [NOT_A_CREDIT]
+    kept = books.save_bank_transaction({"Type": "RECEIVE", "Reference": "Kept"}, path_id=receive["BankTransactionID"])
+    assert (kept["Type"], kept["Reference"]) == ("RECEIVE", "Kept")
