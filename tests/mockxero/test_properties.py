@@ -47,6 +47,7 @@ from tests.helpers import XeroTestClient, issue_token
 OVERPAID = "Payment amount exceeds the amount outstanding on this document"
 NOT_AUTHORISED = "Payments can only be made against Authorised documents"
 OVER_ALLOCATED = "Credit Note cannot be allocated as amount is greater than amount outstanding"
+NOT_EDITABLE = "An overpayment or prepayment cannot be changed once created; delete its bank transaction instead."
 CREDIT_TYPES = ["RECEIVE-OVERPAYMENT", "SPEND-OVERPAYMENT", "RECEIVE-PREPAYMENT", "SPEND-PREPAYMENT"]
 # An overpayment or prepayment's collection (its path) and id field, by the Type that created it.
 CREDIT_PATHS = {kind: ("Overpayments", "OverpaymentID") for kind in CREDIT_TYPES[:2]} | {
@@ -226,14 +227,14 @@ class TransactionBooks(RuleBasedStateMachine):
     def first_credit_note(self, data):
         return self._seed("CreditNotes", "ACCRECCREDIT", data)
 
-    @initialize(target=credits, data=st.data(), kind=st.sampled_from(CREDIT_TYPES[::2]))
-    def first_credit(self, data, kind):
+    @initialize(target=credits, kind=st.sampled_from(CREDIT_TYPES[::2]), amount=money)
+    def first_credit(self, kind, amount):
         """And with a customer's overpayment or prepayment, so theirs have something to work on too."""
         element = {
             "Type": kind,
             "Contact": {"ContactID": self.customer},
             "BankAccount": {"Code": "090"},
-            "LineItems": data.draw(lines_for(True, tame=True), label="lines")[:1],
+            "LineItems": [{"Description": "Paid ahead", "Quantity": 1, "UnitAmount": amount, "AccountCode": "200"}],
         }
         transaction = self.call("PUT", "/BankTransactions", {"BankTransactions": [element]}, expect=200)[1]
         created = transaction["BankTransactions"][0]
@@ -574,13 +575,32 @@ class TransactionBooks(RuleBasedStateMachine):
             assert status == 400 and OVERPAID in self.messages(answer), answer
         return answer["Payments"][0]["PaymentID"] if status == 200 else multiple()
 
+    @rule(credit=credits, reference=st.sampled_from(["Changed", None]))
+    def edit_credit(self, credit, reference):
+        """A credit's transaction takes no change but reconciling (or the delete)."""
+        collection, credit_id, transaction_id = credit
+        before = self.document(collection, credit_id)
+        element = {"IsReconciled": True} if reference is None else {"Reference": reference}
+        status, answer = self.call("POST", f"/BankTransactions/{transaction_id}", {"BankTransactions": [element]})
+        assert self.document(collection, credit_id) == before
+        if reference is not None and before["Status"] != "VOIDED":
+            # A reconciled one answers the reconciliation rule's message first; either way it is refused.
+            refusals = {
+                NOT_EDITABLE,
+                "Receive money transactions cannot be updated",
+                "Spend money transactions cannot be updated",
+            }
+            assert status == 400 and refusals & set(self.messages(answer)), answer
+
     @rule(credit=credits)
     def void_credit(self, credit):
         collection, credit_id, transaction_id = credit
         before = self.document(collection, credit_id)
+        reconciled = self.document("BankTransactions", transaction_id)["IsReconciled"]
         status, answer = self.call("POST", f"/BankTransactions/{transaction_id}", {"Status": "DELETED"})
         after = self.document(collection, credit_id)
-        if before["Status"] == "AUTHORISED" and not before["Allocations"] and not before["Payments"]:
+        unused = not before["Allocations"] and not before["Payments"]
+        if before["Status"] == "AUTHORISED" and unused and not reconciled:
             assert status == 200, answer
             assert (after["Status"], after["RemainingCredit"]) == ("VOIDED", 0)
         elif before["Allocations"] or before["Payments"]:
@@ -625,6 +645,8 @@ class TransactionBooks(RuleBasedStateMachine):
         else:
             kind = self.call("GET", f"/BankTransactions/{transaction}", expect=200)[1]["BankTransactions"][0]["Type"]
             element["LineItems"] = data.draw(lines_for(sales=kind == "RECEIVE"))
+            # Now and then the client tries to turn it into a credit, which only a new transaction can be.
+            element["Type"] = data.draw(st.sampled_from([kind, kind, kind, *CREDIT_TYPES]), label="type")
         self.call("POST", f"/BankTransactions/{transaction}", {"BankTransactions": [element]})
 
     @rule(target=transfers, pair=bank_pairs, amount=money, reconciled=st.sampled_from([False, False, True]))
