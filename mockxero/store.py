@@ -22,7 +22,9 @@ Guarantees:
   it. If the commit fails, the block is rolled back in memory too, so memory never holds what the file lacks.
 * **No aliasing.** ``get``/``find`` hand out copies and ``put`` stores a copy, so a caller mutating a
   record cannot change the book behind the store's back. ``scan`` yields the stored records themselves
-  for read-only filtering, which keeps listing from copying the whole book.
+  for read-only filtering, which keeps listing from copying the whole book; ``peek``, ``peek_find`` and
+  ``peek_first`` do the same for lookups that only read (a write path looks up its organisation,
+  accounts and tax rates a dozen times per document, and copying each was a fifth of a create's time).
 """
 
 from __future__ import annotations
@@ -563,6 +565,18 @@ class Store:
     def first(self, table: str, index: str, value: Any) -> dict | None:
         found = self.keys(table, index, value)
         return self.get(table, found[0]) if found else None
+
+    def peek_find(self, table: str, index: str, value: Any) -> list[dict]:
+        """``find`` without the copies, for read-only lookups (like ``scan``). Never mutate what it returns."""
+        with self._lock:
+            rows = self._tables.get(table, {})
+            return [rows[key] for key in self.keys(table, index, value)]
+
+    def peek_first(self, table: str, index: str, value: Any) -> dict | None:
+        """``first`` without the copy, for read-only lookups. Never mutate what it returns."""
+        with self._lock:
+            found = self.keys(table, index, value)
+            return self._tables.get(table, {}).get(found[0]) if found else None
 
     def scan(self, table: str) -> Iterator[dict]:
         """The stored records themselves, in insertion order. Read them; never mutate them."""

@@ -434,3 +434,34 @@ def test_a_read_only_store_of_a_missing_file_is_empty_and_creates_nothing(book):
         leftover.unlink()
     assert Store(book, read_only=True).table_names() == []
     assert list(book.parent.iterdir()) == []
+
+
+# --- read-only lookups without copies ------------------------------------------------------------------
+
+
+def indexed_store() -> Store:
+    store = Store()
+    store.define_index("Things", "colour", lambda r: r.get("Colour"))
+    write(store, "t:Things", "a", {"Colour": "red", "Parts": [{"n": 1}]})
+    write(store, "t:Things", "b", {"Colour": "red", "Parts": []})
+    return store
+
+
+def test_find_and_first_hand_out_copies_a_caller_may_change():
+    store = indexed_store()
+    found = store.find("t:Things", "colour", "red")
+    found[0]["Parts"][0]["n"] = 99
+    store.first("t:Things", "colour", "red")["Colour"] = "blue"
+    assert store.peek("t:Things", "a") == {"Colour": "red", "Parts": [{"n": 1}]}
+
+
+def test_peek_find_and_peek_first_hand_out_the_stored_records_in_index_order():
+    store = indexed_store()
+    stored = [store.peek("t:Things", "a"), store.peek("t:Things", "b")]
+    peeked = store.peek_find("t:Things", "colour", "red")
+    assert [id(record) for record in peeked] == [id(record) for record in stored]
+    assert store.peek_first("t:Things", "colour", "red") is stored[0]
+    assert store.peek_find("t:Things", "colour", "green") == []
+    assert store.peek_first("t:Things", "colour", "green") is None
+    with pytest.raises(KeyError, match="no index 'size'"):
+        store.peek_find("t:Things", "size", 1)
