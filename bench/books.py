@@ -21,8 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import requests
+
 from mockxero import create_app
-from mockxero.config import DEFAULT_TENANT_ID, MockConfig
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 
 INVOICE_DATE = date(2026, 1, 15)
 DUE_DATE = date(2026, 2, 14)
@@ -167,3 +169,27 @@ def machine() -> str:
 
 def stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def authorised_session(base_url: str) -> requests.Session:
+    """A keep-alive session with the default app's client-credentials token and the default tenant, sending
+    and accepting JSON: what every HTTP benchmark calls the emulator with."""
+    session = requests.Session()
+    token = session.post(
+        base_url + "/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+        },
+        timeout=30,
+    ).json()["access_token"]
+    session.headers.update(
+        {
+            "Authorization": f"Bearer {token}",
+            "xero-tenant-id": DEFAULT_TENANT_ID,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+    )
+    return session

@@ -29,14 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import Books, benchmark_app, machine, median, percentile, stamp, wire_invoice
+from books import Books, authorised_session, benchmark_app, machine, median, percentile, stamp, wire_invoice
 
 from mockxero import wire
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 
 WARM_UP = 3
 START_TIMEOUT = 600  # seconds; reading 100k invoices takes a while, a hang does not
@@ -79,24 +76,7 @@ class Served:
 
 def time_creates(url: str, contact_id: str, creates: int) -> list[float]:
     """Seconds of each of ``creates`` single-invoice ``PUT /Invoices``, after ``WARM_UP`` unmeasured ones."""
-    session = requests.Session()
-    token = session.post(
-        url + "/connect/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET,
-        },
-        timeout=30,
-    ).json()["access_token"]
-    session.headers.update(
-        {
-            "Authorization": f"Bearer {token}",
-            "xero-tenant-id": DEFAULT_TENANT_ID,
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-        }
-    )
+    session = authorised_session(url)
     body = wire.dumps({"Invoices": [wire_invoice(contact_id)]})
     timings = []
     for number in range(WARM_UP + creates):

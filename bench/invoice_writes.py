@@ -21,14 +21,12 @@ import argparse
 import sys
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import benchmark_app, machine, median, quiet_server_logs, stamp, timed, wire_invoice
+from books import authorised_session, benchmark_app, machine, median, quiet_server_logs, stamp, timed, wire_invoice
 
 from mockxero import wire
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockxero.config import DEFAULT_TENANT_ID
 from mockxero.ledger import validate_emulator
 from mockxero.serving import EmbeddedServer
 
@@ -38,24 +36,7 @@ BATCH = 50
 class Client:
     def __init__(self, base_url: str):
         self.base = base_url + "/api.xro/2.0"
-        self.session = requests.Session()
-        token = self.session.post(
-            base_url + "/connect/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": DEFAULT_CLIENT_ID,
-                "client_secret": DEFAULT_CLIENT_SECRET,
-            },
-            timeout=30,
-        ).json()["access_token"]
-        self.session.headers.update(
-            {
-                "Authorization": f"Bearer {token}",
-                "xero-tenant-id": DEFAULT_TENANT_ID,
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-            }
-        )
+        self.session = authorised_session(base_url)
         answer = self.session.put(
             self.base + "/Contacts", data='{"Contacts":[{"Name":"Harbour Cafe Ltd"}]}', timeout=30
         )

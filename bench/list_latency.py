@@ -30,29 +30,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import Books, benchmark_app, machine, median, percentile, quiet_server_logs, stamp, timed
+from books import Books, authorised_session, benchmark_app, machine, median, percentile, quiet_server_logs, stamp, timed
 
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 from mockxero.serving import EmbeddedServer
 
 FILTERED = '/Invoices?page=1&where=Status=="PAID"'
-
-
-def session_for(base_url: str) -> requests.Session:
-    session = requests.Session()
-    token = session.post(
-        base_url + "/connect/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET,
-        },
-        timeout=30,
-    ).json()["access_token"]
-    session.headers.update(
-        {"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID, "Accept": "application/json"}
-    )
-    return session
 
 
 def fetch(session: requests.Session, url: str, expect_rows: int | None = None) -> None:
@@ -78,7 +60,7 @@ def main() -> None:
     chooser = random.Random(20260115)
     results = []
     with EmbeddedServer(books.app) as server:
-        session = session_for(server.url)
+        session = authorised_session(server.url)
         api = server.url + "/api.xro/2.0"
         for size in sorted(args.sizes):
             books.grow_to(size)

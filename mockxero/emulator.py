@@ -26,7 +26,8 @@ class Emulator:
         for kind, name, key in all_indexes():
             self.store.define_index(kind, name, key)
         self.identity = IdentityService(config, self.store, self.clock, self.ids)
-        self.traffic = Traffic(config, self.clock, self.store)  # rate limits, idempotency, faults, request log
+        # rate limits, idempotency, faults (one of which revokes grants), the request log
+        self.traffic = Traffic(config, self.clock, self.store, self.identity)
         with self.store.transaction():
             self._count_start()
             self.identity.ensure_secret()

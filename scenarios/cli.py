@@ -1,7 +1,8 @@
-"""``xero-scenarios``: run the bundled stories (or your own) end to end against the embedded emulator.
+"""``xero-scenarios``: run the bundled stories (or your own) end to end against the embedded emulator,
+or (``--url``) against one already running, such as ``mockxero serve``.
 
 Exit status: 0 when every scenario passes, 1 when any fails, 2 when a scenario file is bad (every problem
-is printed at file:line:column first, and nothing runs).
+is printed at file:line:column first, and nothing runs) or the emulator at ``--url`` cannot be used.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from scenarios.emulator import EmulatorSource, EmulatorUnavailable, ExternalEmulator
 from scenarios.reports.github import report_to_github
 from scenarios.reports.html import write_report
 from scenarios.reports.json_report import write_json
@@ -62,6 +64,11 @@ def cli() -> None:
     help="Scenarios run at once; each has its own emulator, so results do not change.",
 )
 @click.option(
+    "--url",
+    help="Run against the emulator at this URL (e.g. a `mockxero serve`) instead of an embedded one; "
+    "it needs the control API (/mock-api), and its cases run one at a time.",
+)
+@click.option(
     "--junit",
     "junit_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -83,6 +90,7 @@ def run_command(
     paths: tuple[Path, ...],
     name_filter: str | None,
     jobs: int,
+    url: str | None,
     junit_path: Path | None,
     json_path: Path | None,
     report_dir: Path | None,
@@ -99,8 +107,24 @@ def run_command(
     if not loaded.scenarios:
         click.echo("no scenario matched", err=True)
         sys.exit(2)
+    emulators: EmulatorSource | None = None
+    if url:
+        if jobs > 1:
+            click.echo(
+                f"-j {jobs} cannot be used with --url: the emulator at {url} has one clock and one set of rate "
+                "limits for all its tenants, so its scenarios run one at a time",
+                err=True,
+            )
+            sys.exit(2)
+        external = ExternalEmulator(url)
+        try:
+            external.check()
+        except EmulatorUnavailable as error:
+            click.echo(f"cannot run against --url {url}: {error}", err=True)
+            sys.exit(2)
+        emulators = external
     with Progress(len(loaded.scenarios), sys.stderr) as progress:
-        run = run_all(loaded.scenarios, jobs=jobs, on_result=progress.finished)
+        run = run_all(loaded.scenarios, jobs=jobs, on_result=progress.finished, emulators=emulators)
     print_run(run, sys.stdout)
     if junit_path:
         write_junit(run, junit_path)

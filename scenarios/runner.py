@@ -1,9 +1,11 @@
 """Running scenarios: each case on a fresh emulator and tenant, its timeline in order, every layer judged.
 
-Each case boots its own embedded emulator (``mockxero.running``) on a free loopback port with a manual
-clock set to the scenario's start and a fixed seed, and adds a tenant for the scenario's organisation; the
-sync engine talks to it over HTTP only, as it talks to Xero. Nothing is shared between cases, so a parallel
-run (``jobs > 1``, a thread pool) gives exactly the results of a serial one.
+By default each case boots its own embedded emulator on a free loopback port with a manual clock set to
+the scenario's start and a fixed seed; with an ``ExternalEmulator`` (``--url``) the cases use one that is
+already running, one at a time (``scenarios.emulator``). Either way a case adds a tenant for the
+scenario's organisation and the sync engine talks to it over HTTP only, as it talks to Xero. Embedded,
+nothing is shared between cases, so a parallel run (``jobs > 1``, a thread pool) gives exactly the results
+of a serial one.
 
 The engine's clock is a ``FakeClock`` whose every wait moves the emulator's clock the same amount, so
 Retry-After, backoff, the minute limit and ``advance`` steps all happen on virtual time: nothing sleeps.
@@ -25,13 +27,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 import yaml
 
-import mockxero
-from mockxero.clock import ManualClock
 from mockxero.paths import API_PREFIX
+from scenarios.emulator import EmbeddedEmulators, EmulatorHandle, EmulatorSource, TenantAccess
 from scenarios.expect.books import JournalLine, asserted_balance, balances, journal_lines
 from scenarios.expect.objects import SECTIONS, differences, render
 from scenarios.format.document import PathKey
@@ -51,7 +53,7 @@ from scenarios.results import (
     TrialBalanceLine,
 )
 from syncer.clock import FakeClock
-from syncer.engine import ChangePolicy, Outcome, RunReport, apply, plan, read_org
+from syncer.engine import ChangePolicy, Outcome, RunReport, StatePort, apply, plan, read_org
 from syncer.integrations.config import integration_from_data
 from syncer.integrations.credentials import CredentialKind, CredentialsFile
 from syncer.integrations.notify import Mailer
@@ -60,13 +62,12 @@ from syncer.integrations.runs import Endpoint, IntegrationRun, run_integrations
 from syncer.refs import Kind, Ref
 from syncer.settlement import Movement, bank_movements, check_settlement
 from syncer.source.files import SourceError, parse_book
-from syncer.state.store import StateStore
+from syncer.state.store import Mapped, StateStore
 from syncer.xero.budget import CallBudget
 from syncer.xero.client import XeroClient
-from syncer.xero.tokens import Authenticator, MemoryTokenStore
+from syncer.xero.tokens import Authenticator, MemoryTokenStore, Token
 from syncer.xero.wire import xero_day
 
-SEED = 20260115
 COLLECTIONS = {
     Kind.CONTACT: "Contacts",
     Kind.INVOICE: "Invoices",
@@ -87,6 +88,47 @@ IDENTITY_FIELDS = {
     "BankTransfers": "Reference",
 }
 LIVE = {"DELETED", "VOIDED", "ARCHIVED"}
+SYNC_EXPECTATIONS = (
+    *(o.value for o in Outcome),
+    "problems",
+    "stopped",
+    "auth_failure",
+    "crashed",
+    "pending",
+    "integrations",
+)
+AUTHORIZATION_CODE = "authorization_code"
+CALLBACK = "http://localhost/scenario-callback"  # the emulator takes any redirect URI an app has not registered
+
+
+class SimulatedCrash(BaseException):
+    """The engine's process dying mid-run: a BaseException, so no handler meant for errors catches it."""
+
+
+class CrashingState:
+    """The engine's state store, which dies at the ``after``-th completed write: that write reached Xero,
+    and its completion is never saved (the intent journal keeps what was begun), as in a crash."""
+
+    def __init__(self, state: StateStore, after: int):
+        self.state, self.after, self.completed = state, after, 0
+
+    def held(self, tenant_id: str) -> Mapping[Ref, Mapped]:
+        return self.state.held(tenant_id)
+
+    def pending(self, tenant_id: str) -> Mapping[Ref, str]:
+        return self.state.pending(tenant_id)
+
+    def begin_write(self, tenant_id: str, ref: Ref, idempotency_key: str, natural_key: str) -> None:
+        self.state.begin_write(tenant_id, ref, idempotency_key, natural_key)
+
+    def complete_write(self, tenant_id: str, ref: Ref, mapped: Mapped) -> None:
+        self.completed += 1
+        if self.completed == self.after:
+            raise SimulatedCrash(f"the engine died after write {self.after} reached Xero, before it was saved")
+        self.state.complete_write(tenant_id, ref, mapped)
+
+    def abandon_write(self, tenant_id: str, ref: Ref) -> None:
+        self.state.abandon_write(tenant_id, ref)
 
 
 def discover(paths: Sequence[str | Path]) -> list[Path]:
@@ -120,17 +162,24 @@ def load_all(files: Iterable[Path], name_filter: str | None = None) -> Loaded:
 
 
 def run_all(
-    scenarios: Sequence[Scenario], *, jobs: int = 1, on_result: Callable[[ScenarioResult], None] | None = None
+    scenarios: Sequence[Scenario],
+    *,
+    jobs: int = 1,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    emulators: EmulatorSource | None = None,
 ) -> RunResult:
+    """Every case, on ``emulators`` (default: an embedded emulator each); ``jobs`` at once where the
+    emulators allow it (an external one runs its cases one at a time)."""
     started = time.perf_counter()
+    source = emulators or EmbeddedEmulators()
 
     def one(scenario: Scenario) -> ScenarioResult:
-        result = run_scenario(scenario)
+        result = run_scenario(scenario, source)
         if on_result is not None:
             on_result(result)
         return result
 
-    if jobs > 1:
+    if jobs > 1 and source.parallel:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(one, scenarios))
     else:
@@ -142,10 +191,10 @@ def rerun_command(scenario: Scenario) -> str:
     return f"xero-scenarios run {scenario.location.file} -k '{scenario.case_id}'"
 
 
-def run_scenario(scenario: Scenario) -> ScenarioResult:
+def run_scenario(scenario: Scenario, emulators: EmulatorSource | None = None) -> ScenarioResult:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mockxero-scenario-") as work:
-        case = _Case(scenario, Path(work) / "state.db")
+        case = _Case(scenario, Path(work) / "state.db", emulators or EmbeddedEmulators())
         try:
             case.run()
         except Exception as error:  # a step that cannot run is a located failure, never a crash of the run
@@ -166,8 +215,9 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
 
 
 class _Case:
-    def __init__(self, scenario: Scenario, state_path: Path):
+    def __init__(self, scenario: Scenario, state_path: Path, emulators: EmulatorSource):
         self.scenario = scenario
+        self.emulators = emulators
         self.state_path = state_path
         self.failures: list[Failure] = []
         self.at = scenario.location
@@ -178,8 +228,9 @@ class _Case:
         self.last_report: RunReport | None = None
         self.last_problems: list[str] = []
         self.last_error: str | None = None
-        self.mock: Any = None
-        self.tenant: Any = None
+        self.last_crash: str | None = None
+        self._mock: EmulatorHandle | None = None
+        self._tenant: TenantAccess | None = None
         self.client: XeroClient | None = None
 
     # -- plumbing --
@@ -193,20 +244,34 @@ class _Case:
 
     def run(self) -> None:
         scenario = self.scenario
-        with mockxero.running(clock=ManualClock(scenario.start), seed=SEED) as mock:
-            self.mock = mock
+        with self.emulators.for_case(scenario.start) as mock:
+            self._mock = mock
             if scenario.rate_limits:
                 mock.rate_limits(**scenario.rate_limits)
-            self.tenant = mock.add_tenant(scenario.organisation.name, scenario.organisation.country)
+            self._tenant = mock.add_tenant(scenario.organisation.name, scenario.organisation.country)
             self.clock = FakeClock(scenario.start, on_advance=mock.advance_clock)
             session = requests.Session()
             auth = Authenticator(
                 mock.base_url,
                 self.tenant.client_id,
                 self.tenant.client_secret,
-                MemoryTokenStore(),
+                MemoryTokenStore(self.connect(mock.base_url, session) if scenario.auth == AUTHORIZATION_CODE else None),
                 self.clock,
                 session,
+            )
+            # the harness reads with a custom connection of its own when the engine's can be revoked, so a
+            # sync cut off from Xero can still be judged
+            reader_auth = (
+                auth
+                if scenario.auth != AUTHORIZATION_CODE
+                else Authenticator(
+                    mock.base_url,
+                    self.tenant.client_id,
+                    self.tenant.client_secret,
+                    MemoryTokenStore(),
+                    self.clock,
+                    session,
+                )
             )
             self.client = XeroClient(
                 mock.api_url,
@@ -221,7 +286,13 @@ class _Case:
             # the harness reads back through a client of its own with no call budget, and with the
             # emulator's limiter off while it reads, so judging a run never spends the run's limits
             self.reader = XeroClient(
-                mock.api_url, self.tenant.tenant_id, auth, self.clock, session=session, jitter=lambda: 0.0, timeout=30
+                mock.api_url,
+                self.tenant.tenant_id,
+                reader_auth,
+                self.clock,
+                session=session,
+                jitter=lambda: 0.0,
+                timeout=30,
             )
             with self.unlimited():
                 self.set_up_organisation()
@@ -233,6 +304,41 @@ class _Case:
             with self.unlimited():
                 self.final_invariants()
                 self._books = self.read_books()
+
+    @property
+    def mock(self) -> EmulatorHandle:
+        assert self._mock is not None, "the case's emulator is not running yet"
+        return self._mock
+
+    @property
+    def tenant(self) -> TenantAccess:
+        assert self._tenant is not None, "the case's tenant is not set up yet"
+        return self._tenant
+
+    def connect(self, base_url: str, session: requests.Session) -> Token:
+        """A web app's connection: consent (the emulator gives it at once), then the code exchanged for an
+        access token and a refresh token, as the engine's first token."""
+        tenant = self.tenant
+        consent = session.get(
+            base_url + "/connect/authorize",
+            params={"response_type": "code", "client_id": tenant.client_id, "redirect_uri": CALLBACK, "state": "s"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        codes = parse_qs(urlsplit(consent.headers.get("Location", "")).query).get("code")
+        if consent.status_code != 302 or not codes:
+            raise RuntimeError(f"the emulator refused the authorization request: {consent.status_code} {consent.text}")
+        answer = session.post(
+            base_url + "/connect/token",
+            data={"grant_type": "authorization_code", "code": codes[0], "redirect_uri": CALLBACK},
+            auth=(tenant.client_id, tenant.client_secret),
+            timeout=30,
+        )
+        body = answer.json() if answer.status_code == 200 else {}
+        if "refresh_token" not in body:
+            raise RuntimeError(f"the emulator refused the code exchange: {answer.status_code} {answer.text}")
+        expires_at = self.clock.now() + timedelta(seconds=int(body["expires_in"]))
+        return Token(str(body["access_token"]), expires_at, str(body["refresh_token"]))
 
     def xero(self) -> XeroClient:
         assert self.client is not None
@@ -253,7 +359,7 @@ class _Case:
                 self.mock.rate_limits(enabled=True)
 
     def last_sequence(self) -> int:
-        rows = self.mock.requests(tenant=self.tenant.tenant_id)
+        rows = self.mock.requests(self.tenant.tenant_id)
         return max((row["sequence"] for row in rows), default=0)
 
     # -- given --
@@ -272,26 +378,25 @@ class _Case:
                 "PUT", "Items", {"Items": [dict(i) for i in organisation.items]}, idempotency_key="setup-items"
             )
         for currency, since, rate in organisation.exchange_rates:
-            self.mock.set_exchange_rates({currency: rate}, tenant_id=self.tenant.tenant_id, on=since)
+            self.mock.set_exchange_rate(self.tenant.tenant_id, currency, since, rate)
         if organisation.lock_dates:
-            self.mock.set_lock_dates(self.tenant.tenant_id, **organisation.lock_dates)
+            self.mock.set_lock_dates(self.tenant.tenant_id, organisation.lock_dates)
 
     # -- steps --
 
     def do_sync(self, options: Mapping[str, Any]) -> None:
         before = self.last_sequence()
-        self.last_report, self.last_error, self.last_problems = None, None, []
+        self.last_report, self.last_error, self.last_problems, self.last_crash = None, None, [], None
         if self.scenario.integrations:
             self.sync_integrations(options)
         else:
             self.sync_one_mapping(options)
-        self.sync_rows.extend(
-            row for row in self.mock.requests(tenant=self.tenant.tenant_id) if row["sequence"] > before
-        )
+        self.sync_rows.extend(row for row in self.mock.requests(self.tenant.tenant_id) if row["sequence"] > before)
         with self.unlimited():
             self.after_sync_invariants()
 
     def sync_one_mapping(self, options: Mapping[str, Any]) -> None:
+        crash_after = options.get("crash_after_writes")
         try:
             with StateStore.open(self.state_path) as state:
                 planned = plan(
@@ -302,15 +407,25 @@ class _Case:
                     change_policy=ChangePolicy(options.get("change_policy", "report")),
                 )
                 self.last_problems = [str(problem) for problem in planned.problems]
-                self.last_report = apply(planned, self.xero(), state, self.tenant.tenant_id)
+                port: StatePort = state if crash_after is None else CrashingState(state, crash_after)
+                self.last_report = apply(planned, self.xero(), port, self.tenant.tenant_id)
+        except SimulatedCrash as crash:  # what the step asked for; the state file is as the crash left it
+            self.last_crash = str(crash)
         except Exception as error:  # the engine stopped (a daily limit, a revoked app): judged by expect
             self.last_error = f"{type(error).__name__}: {error}"
+        if crash_after is not None and self.last_crash is None:
+            self.fail(
+                Layer.RUN,
+                f"the sync was to crash after {crash_after} write(s), but it made fewer and finished",
+                self.at,
+            )
 
     # -- integrations: the engine's own registry, credentials and runner, in the case's work folder --
 
     def integrations_ready(self, state: StateStore) -> None:
         """On the first sync: the scenario's integrations created and connected to the case's tenant through
-        one client-credentials credential, and its external mappings added, as a user would with xero-sync."""
+        one credential of the kind ``given.auth`` names (the engine's client holds its tokens), and its external
+        mappings added, as a user would with xero-sync."""
         registry = Registry(state)
         if registry.all():
             return
@@ -318,7 +433,7 @@ class _Case:
         mapping_file = work / "mapping.yaml"
         mapping_file.write_text(self.scenario.mapping_text, encoding="utf-8")
         credential = self.credentials.create(
-            "scenario", CredentialKind.CLIENT_CREDENTIALS, self.tenant.client_id, self.tenant.client_secret
+            "scenario", CredentialKind(self.scenario.auth), self.tenant.client_id, self.tenant.client_secret
         )
         for entry in self.scenario.integrations:
             data = {"mapping": str(mapping_file), **entry}
@@ -366,6 +481,7 @@ class _Case:
             if run.report is not None:
                 combined.outcomes.extend(run.report.outcomes)
                 combined.stopped_for_day = combined.stopped_for_day or run.report.stopped_for_day
+                combined.auth_failure = combined.auth_failure or run.report.auth_failure
             if run.planned is not None:
                 self.last_problems.extend(str(problem) for problem in run.planned.problems)
         self.last_report = combined
@@ -385,7 +501,7 @@ class _Case:
 
     def do_faults(self, rules: Sequence[Mapping[str, Any]]) -> None:
         for rule in rules:
-            self.tenant.add_fault(**rule)
+            self.mock.add_fault(self.tenant.tenant_id, rule)
 
     def do_change(self, patch: Mapping[str, Any]) -> None:
         source = self.source
@@ -461,6 +577,36 @@ class _Case:
                                 expected=render(text),
                                 actual="; ".join(self.last_problems) or "none",
                             )
+            elif key == "auth_failure":
+                lost = report.auth_failure if report else None
+                if not lost or (isinstance(want, str) and want not in lost):
+                    self.mismatch(
+                        Layer.RUN,
+                        "the last sync did not fail its authentication as expected",
+                        at,
+                        expected=render(want),
+                        actual=render(lost),
+                    )
+            elif key == "crashed":
+                if bool(self.last_crash) != bool(want):
+                    self.mismatch(
+                        Layer.RUN,
+                        "the last sync crashed" if self.last_crash else "the last sync did not crash",
+                        at,
+                        expected=render(want),
+                        actual=render(self.last_crash),
+                    )
+            elif key == "pending":
+                with StateStore.open(self.state_path) as state:
+                    begun = state.pending(self.tenant.tenant_id)
+                if len(begun) != want:
+                    self.mismatch(
+                        Layer.RUN,
+                        "the writes begun and never saved in the engine's state differ",
+                        at,
+                        expected=str(want),
+                        actual=f"{len(begun)} {sorted(f'{ref.kind} {ref.source_id}' for ref in begun)}",
+                    )
             elif key == "integrations":
                 self.expect_integrations(want, at)
             elif key in {o.value for o in Outcome}:
@@ -481,7 +627,7 @@ class _Case:
             else:
                 self.mismatch(
                     Layer.LOAD,
-                    f"unknown sync expectation {key!r}",
+                    f"unknown sync expectation {key!r}; use {', '.join(SYNC_EXPECTATIONS)}",
                     at,
                 )
         if self.last_error and "stopped" not in spec:
@@ -490,6 +636,8 @@ class _Case:
                 f"the last sync stopped: {self.last_error}",
                 path,
             )
+        if report is not None and report.auth_failure and "auth_failure" not in spec:
+            self.mismatch(Layer.RUN, f"the last sync lost its authentication: {report.auth_failure}", path)
 
     def expect_integrations(self, spec: Any, path: PathKey) -> None:
         """``integrations: {UK bills: {status: clean, enabled: true, notified: false, message: text}}``."""
@@ -703,9 +851,9 @@ class _Case:
             )
 
     def after_sync_invariants(self) -> None:
-        report = self.mock.ledger(self.tenant.tenant_id)
-        if not report["balanced"]:
-            errors = [e for tenant in report["tenants"] for e in tenant["errors"]]
+        ledger = self.mock.ledger(self.tenant.tenant_id)
+        if not ledger["balanced"]:
+            errors = [e for tenant in ledger["tenants"] for e in tenant["errors"]]
             self.invariant("ledger-balanced", "the ledger check failed after this sync", "; ".join(errors))
         duplicates = self.duplicate_objects()
         if duplicates:

@@ -86,6 +86,8 @@ SCENARIOS_LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("the vocabulary: what a run produces", ("scenarios.results",)),
     ("reading scenario files and bank statements: the format, its loader and schema", ("scenarios.format",)),
     ("peers that never import each other: expectation checks, reports", ("scenarios.expect", "scenarios.reports")),
+    # needs nothing of the harness: a handle on the control API, embedded or over HTTP
+    ("where a case's emulator comes from: booted in-process, or one already running at a URL", ("scenarios.emulator",)),
     ("running scenarios against an emulator", ("scenarios.runner",)),
     ("the command line and the pytest collector", ("scenarios.cli", "scenarios.pytest_plugin")),
     ("the package's front door", ("scenarios.__main__", "scenarios")),

@@ -167,7 +167,26 @@ class IdentityService:
         record = self.store.get(T_REFRESH, token or "")
         if record is None or record["ClientID"] != client.client_id:
             return
-        grant_id = record["GrantID"]
+        self._revoke_grant(record["GrantID"])
+
+    def revoke_presented_grant(self, authorization: str | None) -> str | None:
+        """Revoke the grant of the bearer token in an ``Authorization`` header, as a user disconnecting the
+        app would: that token, every other token of the grant and its refresh tokens stop working, and its
+        connections go. The grant's id, or None when the header holds no token this emulator issued."""
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        try:
+            claims = jwt.decode(token.strip(), self._signing_secret())
+        except jwt.InvalidToken:
+            return None
+        record = self.store.get(T_ACCESS, str(claims.get("jti", "")))
+        if record is None:
+            return None
+        self._revoke_grant(record["GrantID"])
+        return str(record["GrantID"])
+
+    def _revoke_grant(self, grant_id: str) -> None:
         grant = self.store.get(T_GRANTS, grant_id)
         if grant is not None:
             grant["Revoked"] = True

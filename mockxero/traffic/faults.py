@@ -25,6 +25,11 @@ Effects (``effect``):
 * ``latency``: delay the call by ``latency`` seconds, then run it normally;
 * ``drop``: cut the connection before the call runs: nothing is written, the client sees a connection error;
 * ``lost_response``: run the call (its write commits), then cut the connection instead of answering.
+* ``revoke_token``: revoke the grant of the bearer token the call presents (as a user disconnecting the
+  app in Xero does), then let the call go on: the identity check refuses it with Xero's 401
+  ``AuthenticationUnsuccessful``, as it refuses every later call with a token of that grant, and a refresh
+  of the grant's refresh token gets ``invalid_grant``. A call with no token of this emulator's goes on
+  unchanged (the rule still counts it as fired).
 
 ``latency`` may also be given with any other effect, to delay it first. A delay moves the emulator clock
 forward (tests never wait) unless the server runs with ``fault_latency: sleep``.
@@ -48,7 +53,7 @@ import yaml
 from ..config import ConfigError
 from ..ids import is_guid, normalise_guid
 
-EFFECTS = ("status", "latency", "drop", "lost_response")
+EFFECTS = ("status", "latency", "drop", "lost_response", "revoke_token")
 MAX_LATENCY = 86_400  # a day: longer says nothing more, and would stall a sleeping server's thread
 _FIELDS = {
     "method",

@@ -4,7 +4,8 @@ The path of one call (control-API calls under ``/mock-api`` skip all of it):
 
 1. ``before_request``: open the call's log entry; if a fault rule fires, apply its latency, then answer
    its injected status, or mark the connection to be cut (``drop`` skips the view, ``lost_response`` lets
-   it run and commit).
+   it run and commit), or (``revoke_token``) revoke the grant of the call's bearer token and let the call
+   go on to the identity check, which refuses it as it refuses any revoked token.
 2. ``protocol.operation`` → ``Traffic.accounting_call`` (accounting calls, once the token, tenant and
    scope have passed): rate limits → ``Idempotency-Key`` → the view, in one store transaction together
    with the key's stored answer. Tenantless identity calls use ``Traffic.tenantless_call``.
@@ -29,6 +30,7 @@ from ..clock import Clock, time_scale
 from ..config import ConfigError, MockConfig
 from ..exceptions import RateLimitExceeded, XeroAPIError
 from ..http import json_response, render_error
+from ..identity.service import IdentityService
 from ..ids import is_guid, normalise_guid
 from ..store import Store
 from .faults import FaultInjector, FaultRule, FaultRuleError, load_rules_file
@@ -66,8 +68,9 @@ class _CallState:
 
 
 class Traffic:
-    def __init__(self, config: MockConfig, clock: Clock, store: Store):
+    def __init__(self, config: MockConfig, clock: Clock, store: Store, identity: IdentityService):
         self.config = config
+        self.identity = identity  # a revoke_token fault revokes the grant of the token a call presents
         self.clock = clock
         self.store = store
         self.limiter = RateLimiter(
@@ -217,6 +220,10 @@ class Traffic:
             self.delay(rule.latency)
         if rule.effect == "status":
             return self.injected_response(rule)
+        if rule.effect == "revoke_token":
+            with self.store.transaction():
+                self.identity.revoke_presented_grant(request.headers.get("Authorization"))
+            return None  # the call goes on, to be refused by the identity check like any revoked token
         if rule.effect in ("drop", "lost_response"):
             request.environ[SEVER_KEY] = rule.effect
         if rule.effect == "drop":

@@ -36,7 +36,13 @@ from .model import Organisation, Scenario, StatementEntry, Step
 from .statement import StatementError, parse_statement_rows, read_statement_file
 
 TOP_LEVEL = ("name", "description", "tags", "extends", "allow", "matrix", "given", "source", "statement", "steps")
-GIVEN = ("organisation", "mapping", "start", "rate_limits", "integrations", "external_mappings")
+GIVEN = ("organisation", "mapping", "start", "rate_limits", "integrations", "external_mappings", "auth")
+# how the engine is connected: a custom connection (client credentials, a new token whenever it asks) or a
+# web app's connection (the authorization-code grant once, then a rotating refresh token, which a revoked
+# grant ends for good)
+AUTH_GRANTS = ("client_credentials", "authorization_code")
+SYNC_OPTIONS = ("change_policy", "integration", "crash_after_writes")
+FAULT_EFFECTS = ("status", "latency", "drop", "lost_response", "revoke_token")
 RATE_LIMITS = ("minute", "day", "concurrent", "app_minute")
 ORGANISATION = ("name", "country", "currencies", "accounts", "items", "tax_rates", "lock_dates", "exchange_rates")
 STEP_KINDS = ("sync", "advance", "change", "faults", "expect")
@@ -303,6 +309,10 @@ class _Checker:
         organisation = self.organisation(given.get("organisation"))
         start = self.start(given.get("start"))
         rate_limits = self.rate_limits(given.get("rate_limits"))
+        auth = given.get("auth", "client_credentials")
+        if auth not in AUTH_GRANTS:
+            self.problem(("given", "auth"), f"auth is {' or '.join(AUTH_GRANTS)} (how the engine is connected)")
+            auth = "client_credentials"
         mapping = self.mapping_config(given.get("mapping"))
         integrations = self.integrations(given.get("integrations"), mapping)
         external = self.external_mappings(given.get("external_mappings"), integrations)
@@ -331,6 +341,7 @@ class _Checker:
             integrations=integrations,
             external_mappings=external,
             mapping_text=self.mapping_text,
+            auth=str(auth),
         )
 
     # -- small shapes --
@@ -640,18 +651,35 @@ class _Checker:
     def step_sync(self, body: Any, path: PathKey) -> dict[str, Any]:
         body = body or {}
         if not isinstance(body, dict):
-            self.problem(path, "sync takes options (change_policy) or nothing: sync: {}")
+            self.problem(path, f"sync takes options ({', '.join(SYNC_OPTIONS)}) or nothing: sync: {{}}")
             return {}
         for key in body:
-            if key not in ("change_policy", "integration"):
-                self.problem((*path, key), f"unknown sync option {key!r}; the options are change_policy, integration")
+            if key not in SYNC_OPTIONS:
+                self.problem((*path, key), f"unknown sync option {key!r}; the options are {', '.join(SYNC_OPTIONS)}")
         policy = body.get("change_policy", "report")
         if policy not in ("report", "skip"):
             self.problem((*path, "change_policy"), "change_policy is report or skip")
         chosen = body.get("integration")
         if chosen is not None and str(chosen).casefold() not in self.integration_names:
             self.problem((*path, "integration"), f"{chosen!r} is not one of given.integrations")
-        return {"change_policy": policy, "integration": None if chosen is None else str(chosen)}
+        options: dict[str, Any] = {"change_policy": policy, "integration": None if chosen is None else str(chosen)}
+        crash = body.get("crash_after_writes")
+        if crash is not None:
+            if isinstance(crash, bool) or not isinstance(crash, int) or crash < 1:
+                self.problem(
+                    (*path, "crash_after_writes"),
+                    "crash_after_writes is a whole number of at least 1: the engine dies once that many writes "
+                    "reached Xero, before the last one is saved in its state",
+                )
+            elif self.integration_names:
+                self.problem(
+                    (*path, "crash_after_writes"),
+                    "crash_after_writes needs the single-mapping mode: with given.integrations the integrations' "
+                    "runner owns the state",
+                )
+            else:
+                options["crash_after_writes"] = crash
+        return options
 
     def step_advance(self, body: Any, path: PathKey) -> float:
         if not isinstance(body, dict) or not body:
@@ -701,8 +729,8 @@ class _Checker:
                 translated["path"] = API_PREFIX + parts[1]
             if "status" in translated and "effect" not in translated:
                 translated["effect"] = "status"
-            if translated.get("effect") not in ("status", "latency", "drop", "lost_response"):
-                self.problem((*where, "effect"), "effect is status, latency, drop or lost_response")
+            if translated.get("effect") not in FAULT_EFFECTS:
+                self.problem((*where, "effect"), f"effect is {', '.join(FAULT_EFFECTS[:-1])} or {FAULT_EFFECTS[-1]}")
                 continue
             rules.append(translated)
         return tuple(rules)

@@ -47,8 +47,8 @@ class StatementEntry:
 @dataclass(frozen=True)
 class Step:
     """One timeline step. ``kind`` is sync, advance, change, faults or expect; ``body`` is its checked value:
-    sync → options (``change_policy``), advance → seconds (a float of seconds, never money), change → the
-    patch, faults → the fault rules as the emulator takes them, expect → the expectation layers."""
+    sync → options (``change_policy``, ``crash_after_writes``), advance → seconds (a float of seconds, never
+    money), change → the patch, faults → the fault rules as the emulator takes them, expect → the layers."""
 
     index: int
     kind: str
@@ -85,6 +85,7 @@ class Scenario:
     # given.external_mappings: (billing account id, code, integration name or None for a global mapping)
     external_mappings: tuple[tuple[str, str, str | None], ...] = ()
     mapping_text: str = ""  # given.mapping as the engine's loader read it (YAML), for the integrations' file
+    auth: str = "client_credentials"  # or authorization_code: the engine holds a rotating refresh token
 
     def where(self, path: PathKey) -> Location:
         """The file position of a path in the (merged) document, or its nearest ancestor's."""

@@ -13,7 +13,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .loader import ADVANCE_UNITS, EXPECT_LAYERS, GIVEN, INVARIANTS, ORGANISATION, RATE_LIMITS, TOP_LEVEL
+from .loader import (
+    ADVANCE_UNITS,
+    AUTH_GRANTS,
+    EXPECT_LAYERS,
+    FAULT_EFFECTS,
+    GIVEN,
+    INVARIANTS,
+    ORGANISATION,
+    RATE_LIMITS,
+    TOP_LEVEL,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "contracts" / "scenario.schema.json"
 INTEGRATION_SCHEMA = SCHEMA_PATH.with_name("integration-config.schema.json")
@@ -74,6 +84,7 @@ def scenario_schema() -> dict[str, Any]:
             "mapping": {"type": "object", "description": "a mapping configuration, or {file: path}"},
             "start": {"type": "string"},
             "rate_limits": _closed({name: {"type": "integer", "minimum": 1} for name in RATE_LIMITS}),
+            "auth": {"enum": list(AUTH_GRANTS)},
             "integrations": {"type": "array", "minItems": 1, "items": _scenario_integration()},
             "external_mappings": {
                 "type": "array",
@@ -105,7 +116,7 @@ def scenario_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "match": {"type": "string", "pattern": r"^[A-Za-z]+ /\S*$"},
-            "effect": {"enum": ["status", "latency", "drop", "lost_response"]},
+            "effect": {"enum": list(FAULT_EFFECTS)},
         },
     }
     steps = {
@@ -119,6 +130,7 @@ def scenario_schema() -> dict[str, Any]:
                         "type": ["object", "null"],
                         "properties": {
                             "change_policy": {"enum": ["report", "skip"]},
+                            "crash_after_writes": {"type": "integer", "minimum": 1},
                             "integration": {"type": "string"},
                         },
                         "additionalProperties": False,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from scenarios.reports.files import write_whole
 from scenarios.reports.redaction import redact
 from scenarios.results import Books, Failure, Layer, RunningBalance, RunResult, ScenarioResult, StatementMatch
 
@@ -272,16 +272,5 @@ def render_report(run: RunResult) -> str:
 def write_report(run: RunResult, directory: str | os.PathLike[str]) -> Path:
     """Write ``directory/index.html`` whole or not at all, and return its path."""
     target = Path(directory) / INDEX
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = render_report(run)
-    # not mkstemp: its files are private (0600), and this page is for others to read (a CI artefact, a
-    # shared folder); an exclusive create gets the usual permissions under the umask, and a fresh name
-    temporary = target.with_name(f".{INDEX}.{secrets.token_hex(8)}.tmp")
-    try:
-        with temporary.open("x", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_whole(target, render_report(run).encode("utf-8"))
     return target

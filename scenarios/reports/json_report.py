@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scenarios.reports.files import write_whole
+from scenarios.reports.redaction import redact
 from scenarios.results import Books, Failure, Location, RunResult, ScenarioResult
 
 SCHEMA_VERSION = 1
@@ -116,14 +117,16 @@ def report_document(run: RunResult) -> dict[str, Any]:
 
 def write_json(run: RunResult, path: str | os.PathLike[str]) -> None:
     """Write the document whole or not at all."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report_document(run), indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    text = json.dumps(_redacted(report_document(run)), indent=2, ensure_ascii=False) + "\n"
+    write_whole(Path(path), text.encode("utf-8"))
+
+
+def _redacted(value: Any) -> Any:
+    """Every text of the document through ``redact``: a failure's expected or actual may quote a token."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_redacted(child) for child in value]
+    return value

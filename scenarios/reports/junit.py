@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from scenarios.reports.files import write_whole
+from scenarios.reports.redaction import redact
 from scenarios.results import RunResult, ScenarioResult
 
 SUITE_NAME = "scenarios"
@@ -22,7 +23,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Text as the file can hold it, with anything that looks like a credential redacted."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", redact(text))
 
 
 def _seconds(value: float) -> str:
@@ -84,15 +86,8 @@ def junit_tree(run: RunResult) -> ET.ElementTree:
 
 def write_junit(run: RunResult, path: str | os.PathLike[str]) -> None:
     """Write the file whole or not at all: a crashed write never leaves half a report for CI to read."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tree = junit_tree(run)
     ET.indent(tree)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            tree.write(out, encoding="utf-8", xml_declaration=True)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    root = tree.getroot()
+    assert root is not None
+    write_whole(Path(path), ET.tostring(root, encoding="utf-8", xml_declaration=True))

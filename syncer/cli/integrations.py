@@ -218,12 +218,21 @@ def _connect(
     _show([connected], as_json, verb=verb)
 
 
+def connect_options(command: Callable[..., None]) -> Callable[..., None]:
+    """What connect and change-credential both take."""
+    for option in (
+        click.pass_obj,
+        json_option,
+        click.option("--tenant", help="Tenant id or name, when the credential is connected to more than one."),
+        click.option("--credential", "credential_name", required=True, help="Credential name or id."),
+        click.argument("integration"),
+    ):
+        command = option(command)
+    return command
+
+
 @integrations_group.command("connect")
-@click.argument("integration")
-@click.option("--credential", "credential_name", required=True, help="Credential name or id.")
-@click.option("--tenant", help="Tenant id or name, when the credential is connected to more than one.")
-@json_option
-@click.pass_obj
+@connect_options
 def connect_integration(
     settings: Settings, integration: str, credential_name: str, tenant: str | None, as_json: bool
 ) -> None:
@@ -232,11 +241,7 @@ def connect_integration(
 
 
 @integrations_group.command("change-credential")
-@click.argument("integration")
-@click.option("--credential", "credential_name", required=True, help="The new credential's name or id.")
-@click.option("--tenant", help="Tenant id or name, when the credential is connected to more than one.")
-@json_option
-@click.pass_obj
+@connect_options
 def change_credential(
     settings: Settings, integration: str, credential_name: str, tenant: str | None, as_json: bool
 ) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +182,13 @@ policy_option = click.option(
 )
 
 
+def sync_options(command: Callable[..., None]) -> Callable[..., None]:
+    """What plan and apply both take: the source, one mapping or the integrations, the change policy, --json."""
+    for option in (click.pass_obj, json_option, policy_option, integration_option, mapping_option, source_argument):
+        command = option(command)
+    return command
+
+
 def _inputs(source: Path, mapping_path: Path) -> tuple[BillingBook, MappingConfig]:
     """Both input files, with every problem of both reported at once before anything else happens."""
     problems: list[str] = []
@@ -325,12 +332,7 @@ def _integrations_exit(runs: list[IntegrationRun]) -> int:
 
 
 @cli.command("plan")
-@source_argument
-@mapping_option
-@integration_option
-@policy_option
-@json_option
-@click.pass_obj
+@sync_options
 def plan_command(
     connection: Connection,
     source: Path,
@@ -341,16 +343,7 @@ def plan_command(
 ) -> None:
     """List every write a run would make, with its reason; write nothing."""
     if not _mode(mapping_path, integration):
-        runs = _integration_runs(connection, source, integration, change_policy, execute=False)
-        if as_json:
-            print_json({"integrations": [_integration_json(run) for run in runs]})
-        for run in [] if as_json else runs:
-            click.echo(_heading(run))
-            if run.message:
-                click.echo(run.message, err=True)
-            if run.planned is not None:
-                _echo_plan(run.planned)
-        sys.exit(_integrations_exit(runs))
+        _run_integrations_and_exit(connection, source, integration, change_policy, as_json, execute=False)
     assert mapping_path is not None
     book, config = _inputs(source, mapping_path)
     with _session(connection) as (client, state, tenant):
@@ -362,6 +355,26 @@ def plan_command(
     if planned.blocked:
         sys.exit(BAD_INPUT)
     sys.exit(FAILED if planned.problems else CLEAN)
+
+
+def _run_integrations_and_exit(
+    connection: Connection, source: Path, integration: str | None, change_policy: str, as_json: bool, *, execute: bool
+) -> None:
+    """``plan`` (``execute=False``) or ``apply`` over the integrations: each one's heading, why it did not run
+    or the notice its disabling sent, then its plan or run report."""
+    runs = _integration_runs(connection, source, integration, change_policy, execute=execute)
+    if as_json:
+        print_json({"integrations": [_integration_json(run) for run in runs]})
+    for run in [] if as_json else runs:
+        click.echo(_heading(run))
+        for said in (run.message, run.notice):
+            if said:
+                click.echo(said, err=True)
+        if not execute and run.planned is not None:
+            _echo_plan(run.planned)
+        if run.report is not None and run.run_id is not None:
+            _print_report(run.run_id, run.report, run.settlement, run.status, as_json=False)
+    sys.exit(_integrations_exit(runs))
 
 
 def _integration_json(run: IntegrationRun) -> dict[str, Any]:
@@ -383,12 +396,7 @@ def _integration_json(run: IntegrationRun) -> dict[str, Any]:
 
 
 @cli.command("apply")
-@source_argument
-@mapping_option
-@integration_option
-@policy_option
-@json_option
-@click.pass_obj
+@sync_options
 def apply_command(
     connection: Connection,
     source: Path,
@@ -399,18 +407,7 @@ def apply_command(
 ) -> None:
     """Make the plan's writes, record the run, then check settlement."""
     if not _mode(mapping_path, integration):
-        runs = _integration_runs(connection, source, integration, change_policy, execute=True)
-        if as_json:
-            print_json({"integrations": [_integration_json(run) for run in runs]})
-        for run in [] if as_json else runs:
-            click.echo(_heading(run))
-            if run.message:
-                click.echo(run.message, err=True)
-            if run.notice:
-                click.echo(run.notice, err=True)
-            if run.report is not None and run.run_id is not None:
-                _print_report(run.run_id, run.report, run.settlement, run.status, as_json=False)
-        sys.exit(_integrations_exit(runs))
+        _run_integrations_and_exit(connection, source, integration, change_policy, as_json, execute=True)
     assert mapping_path is not None
     book, config = _inputs(source, mapping_path)
     with _session(connection) as (client, state, tenant):

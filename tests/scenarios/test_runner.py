@@ -112,6 +112,87 @@ def test_new_writes_a_template_that_loads_and_runs(tmp_path):
     assert again.exit_code == 1 and "exists" in again.output
 
 
+def _story(tmp_path, text: str):
+    path = tmp_path / "story.yaml"
+    path.write_text(text.replace("../fixtures/", f"{FIXTURES}/"), encoding="utf-8")
+    return run_scenario(load_scenarios(path)[0])
+
+
+def test_a_sync_asked_to_crash_that_finishes_first_fails_at_its_step(tmp_path):
+    result = _story(
+        tmp_path,
+        "name: Too few writes\nextends: ../fixtures/one-paid-invoice.yaml\n"
+        "steps:\n  - sync: {crash_after_writes: 50}\n",
+    )
+    assert [(f.layer, f.message, f.step, f.location.line) for f in result.failures] == [
+        (
+            Layer.RUN,
+            "the sync was to crash after 50 write(s), but it made fewer and finished",
+            "steps[0] sync",
+            4,
+        )
+    ]
+
+
+def test_the_crash_and_authentication_expectations_say_what_differs(tmp_path):
+    result = _story(
+        tmp_path,
+        "name: Nothing went wrong\nextends: ../fixtures/two-invoices.yaml\nsteps:\n  - sync: {}\n"
+        "  - expect:\n      sync: {auth_failure: true, crashed: true, pending: 1, crash: 1}\n",
+    )
+    assert [(f.layer, f.path, f.message, f.expected, f.actual) for f in result.failures] == [
+        (
+            Layer.RUN,
+            "steps.1.expect.sync.auth_failure",
+            "the last sync did not fail its authentication as expected",
+            "True",
+            "null",
+        ),
+        (Layer.RUN, "steps.1.expect.sync.crashed", "the last sync did not crash", "True", "null"),
+        (
+            Layer.RUN,
+            "steps.1.expect.sync.pending",
+            "the writes begun and never saved in the engine's state differ",
+            "1",
+            "0 []",
+        ),
+        (
+            Layer.LOAD,
+            "steps.1.expect.sync.crash",
+            "unknown sync expectation 'crash'; use created, updated, unchanged, skipped, failed, deferred, problems, "
+            "stopped, auth_failure, crashed, pending, integrations",
+            None,
+            None,
+        ),
+    ]
+
+
+def test_a_crash_leaves_its_intent_and_an_authentication_failure_not_expected_is_reported(tmp_path):
+    crashed = _story(
+        tmp_path,
+        "name: Crash\nextends: ../fixtures/two-invoices.yaml\nsteps:\n  - sync: {crash_after_writes: 1}\n"
+        "  - expect:\n      sync: {crashed: false, pending: 0}\n",
+    )
+    assert [(f.path, f.expected, f.actual) for f in crashed.failures] == [
+        (
+            "steps.1.expect.sync.crashed",
+            "False",
+            '"the engine died after write 1 reached Xero, before it was saved"',
+        ),
+        ("steps.1.expect.sync.pending", "0", "1 ['contact cus_1']"),
+    ]
+    revoked = _story(
+        tmp_path,
+        "name: Cut off\nextends: ../fixtures/two-invoices.yaml\ngiven: {auth: authorization_code}\nsteps:\n"
+        "  - faults: [{match: PUT /Invoices, effect: revoke_token}]\n  - sync: {}\n"
+        "  - expect:\n      sync: {created: 1}\n",
+    )
+    assert [(f.layer, f.path, f.message.split(": ")[0]) for f in revoked.failures] == [
+        (Layer.RUN, "steps.2.expect.sync", "the last sync lost its authentication")
+    ]
+    assert revoked.failures[0].message.endswith("refused the refresh_token grant: invalid_grant")
+
+
 def test_a_foreign_clearing_account_runs_in_its_own_currency_and_a_foreign_bank_has_its_base_closing():
     (scenario,) = load_scenarios(CASES / "realised-exchange-gain.yaml")
     books = run_scenario(scenario).books

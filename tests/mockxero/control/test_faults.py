@@ -52,13 +52,17 @@ def test_one_bad_rule_in_a_list_adds_none(client):
 @pytest.mark.parametrize(
     "rule, message",
     [
-        ({"effect": "explode"}, "effect must be one of status, latency, drop, lost_response, got 'explode'"),
+        (
+            {"effect": "explode"},
+            "effect must be one of status, latency, drop, lost_response, revoke_token, got 'explode'",
+        ),
         ({"effect": "status"}, "a status rule needs status: an HTTP status from 200 to 599, got None"),
         ({"effect": "status", "status": 99}, "a status rule needs status: an HTTP status from 200 to 599, got 99"),
         ({"effect": "latency"}, "a latency rule needs latency: a number of seconds above 0"),
         ({"effect": "drop", "latency": -1}, "latency must be a number of seconds from 0 to 86400, got -1"),
         ({"effect": "drop", "latency": 1e300}, "latency must be a number of seconds from 0 to 86400, got 1E+300"),
         ({"effect": "drop", "status": 503}, "status applies only to effect 'status'"),
+        ({"effect": "revoke_token", "body": "gone"}, "body applies only to effect 'status'"),
         ({"effect": "drop", "probability": 1.5}, "probability must be a number above 0 and at most 1, got 1.5"),
         ({"effect": "drop", "probability": 0.5, "nth": 2}, "give either nth or probability, not both"),
         ({"effect": "drop", "path": "/a", "path_regex": "/a"}, "give either path (a glob) or path_regex, not both"),

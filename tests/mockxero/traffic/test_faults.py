@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -210,6 +212,79 @@ def test_a_retry_with_the_same_key_after_a_lost_response_is_replayed_not_duplica
     assert retried.status_code == 200
     assert retried.headers["Idempotent-Replayed"] == "true"
     assert names(xero) == ["Acme Ltd"]
+
+
+# --- a revoked token --------------------------------------------------------------------------------------------
+
+
+def user_tokens(client) -> dict:
+    """A web app's connection: the authorization-code grant, with a refresh token (offline_access)."""
+    authorised = client.get(
+        "/connect/authorize",
+        query_string={"response_type": "code", "client_id": DEFAULT_CLIENT_ID, "redirect_uri": "http://localhost/cb"},
+    )
+    code = parse_qs(urlsplit(authorised.headers["Location"]).query)["code"][0]
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": "http://localhost/cb"}
+    answer = client.post("/connect/token", data=form, headers=BASIC)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return answer.json
+
+
+BASIC = {"Authorization": "Basic " + base64.b64encode(f"{DEFAULT_CLIENT_ID}:{DEFAULT_CLIENT_SECRET}".encode()).decode()}
+
+
+def refreshed(client, refresh_token: str):
+    return client.post(
+        "/connect/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token}, headers=BASIC
+    )
+
+
+def unauthorised(response) -> None:
+    """Xero's 401 for a token it no longer honours, exactly as the identity check answers a revoked one."""
+    assert response.status_code == 401, response.get_data(as_text=True)
+    body = response.json
+    assert (body["Type"], body["Title"], body["Status"], body["Detail"]) == (
+        None,
+        "Unauthorized",
+        401,
+        "AuthenticationUnsuccessful",
+    )
+
+
+def test_revoke_token_refuses_the_call_and_every_later_one_and_the_refresh(client):
+    tokens = user_tokens(client)
+    xero = XeroTestClient(client, tokens["access_token"])
+    assert xero.put("/Contacts", ACME).status_code == 200
+    add_fault(client, effect="revoke_token", method="PUT", path=API + "/Contacts")
+    unauthorised(xero.put("/Contacts", {"Contacts": [{"Name": "Beta Ltd"}]}))
+    unauthorised(xero.get("/Contacts"))  # no rule fires on this one: the grant itself is gone
+    refusal = refreshed(client, tokens["refresh_token"])
+    assert (refusal.status_code, refusal.json) == (400, {"error": "invalid_grant"})
+    # a new connection is a new grant: the books are as they were, the refused write never ran
+    fresh = XeroTestClient(client, user_tokens(client)["access_token"])
+    assert [c["Name"] for c in fresh.get("/Contacts").json["Contacts"]] == ["Acme Ltd"]
+    puts = client.get("/mock-api/requests", query_string={"method": "PUT"}).json["requests"]
+    assert [(row["status"], row["fault"]) for row in puts] == [(200, None), (401, "#1 revoke_token")]
+
+
+def test_revoke_token_leaves_other_grants_alone(client):
+    revoked, kept = user_tokens(client), user_tokens(client)
+    add_fault(client, effect="revoke_token", times=1)
+    unauthorised(XeroTestClient(client, revoked["access_token"]).get("/Contacts"))
+    assert XeroTestClient(client, kept["access_token"]).get("/Contacts").status_code == 200
+    assert refreshed(client, kept["refresh_token"]).status_code == 200
+
+
+def test_revoke_token_lets_a_call_without_a_token_of_this_emulator_go_on(client):
+    add_fault(client, effect="revoke_token", path="/connect/token", times=1)
+    assert client.post("/connect/token", data={"grant_type": "client_credentials"}, headers=BASIC).status_code == 200
+    assert client.get("/mock-api/faults").json["faults"][0]["fired"] == 1
+
+
+def test_a_client_credentials_app_gets_a_new_grant_after_a_revoke(client, xero):
+    add_fault(client, effect="revoke_token", times=1)
+    unauthorised(xero.get("/Contacts"))
+    assert XeroTestClient(client, issue_token(client)).get("/Contacts").status_code == 200
 
 
 # --- cut connections, over a real socket ---------------------------------------------------------------------------

@@ -115,13 +115,67 @@ def test_a_bad_scenario_gets_every_problem_at_once_each_at_file_line_column(tmp_
         ),
         (10, 64, "given.organisation.accounts.0.Balance", 'write 1.1 as a quoted string ("1.1"): amounts are exact'),
         (23, 7, "source.invoices.0.total", found[2][3]),
-        (28, 12, "steps.0.sync.mode", "unknown sync option 'mode'; the options are change_policy, integration"),
+        (
+            28,
+            12,
+            "steps.0.sync.mode",
+            "unknown sync option 'mode'; the options are change_policy, integration, crash_after_writes",
+        ),
         (29, 15, "steps.1.advance.weeks", "unknown unit 'weeks'; use seconds, minutes, hours, days"),
         (30, 34, "steps.2.expect.ledger.balances.090", found[5][3]),
         (31, 5, "steps.3.dance", "unknown step 'dance'; steps are sync, advance, change, faults, expect"),
     ]
     assert "string" in found[2][3]
     assert found[5][3].startswith("a balance assertion is an amount")
+
+
+def test_a_web_app_connection_a_revoked_token_and_a_crash_are_read(tmp_path):
+    text = "name: Cut off\ngiven:\n  auth: authorization_code\n" + MAPPING + SOURCE.replace("${currency}", "NZD")
+    text += "steps:\n  - faults: [{match: PUT /Invoices, effect: revoke_token}]\n  - sync: {crash_after_writes: 2}\n"
+    (case,) = load_scenarios(write(tmp_path, text))
+    assert case.auth == "authorization_code"
+    assert case.steps[0].body == ({"effect": "revoke_token", "method": "PUT", "path": "/api.xro/2.0/Invoices"},)
+    assert case.steps[1].body == {"change_policy": "report", "integration": None, "crash_after_writes": 2}
+
+
+def test_a_custom_connection_and_no_crash_are_the_defaults(tmp_path):
+    text = "name: Plain\ngiven:\n" + MAPPING + SOURCE.replace("${currency}", "NZD") + STEPS
+    (case,) = load_scenarios(write(tmp_path, text))
+    assert case.auth == "client_credentials"
+    assert case.steps[1].body == {"change_policy": "report", "integration": None}
+
+
+def test_a_bad_connection_crash_count_and_fault_effect_are_each_placed(tmp_path):
+    text = "name: Wrong\ngiven:\n  auth: password\n" + MAPPING + SOURCE.replace("${currency}", "NZD")
+    text += "steps:\n  - faults: [{match: PUT /Invoices, effect: revoke}]\n  - sync: {crash_after_writes: 0}\n"
+    text += "  - sync: {crash_after_writes: true}\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(path)
+    crash = (
+        "crash_after_writes is a whole number of at least 1: the engine dies once that many writes reached Xero, "
+        "before the last one is saved in its state"
+    )
+    assert [(p.location.line, p.location.column, p.path, p.message) for p in caught.value.problems] == [
+        (3, 3, "given.auth", "auth is client_credentials or authorization_code (how the engine is connected)"),
+        (27, 37, "steps.0.faults.0.effect", "effect is status, latency, drop, lost_response or revoke_token"),
+        (28, 12, "steps.1.sync.crash_after_writes", crash),
+        (29, 12, "steps.2.sync.crash_after_writes", crash),
+    ]
+
+
+def test_a_crash_is_refused_where_the_integrations_runner_owns_the_state(tmp_path):
+    text = "name: Two masters\ngiven:\n  integrations: [{name: Only}]\n" + MAPPING
+    text += SOURCE.replace("${currency}", "NZD") + "steps:\n  - sync: {crash_after_writes: 1}\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(write(tmp_path, text))
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        (
+            "steps.0.sync.crash_after_writes",
+            "crash_after_writes needs the single-mapping mode: with given.integrations the integrations' runner "
+            "owns the state",
+        )
+    ]
 
 
 def test_a_file_that_is_not_yaml_is_placed_where_the_parser_stopped(tmp_path):

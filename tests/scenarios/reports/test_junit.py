@@ -85,7 +85,7 @@ def test_a_write_that_fails_leaves_neither_a_file_nor_a_temporary(tmp_path, monk
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(junit.ET.ElementTree, "write", broken)
+    monkeypatch.setattr(junit.ET, "tostring", broken)
     with pytest.raises(OSError, match="disk full"):
         write_junit(RunResult((FIRST_INVOICE,)), tmp_path / "junit.xml")
     assert list(tmp_path.iterdir()) == []
