@@ -1,6 +1,6 @@
 """Benchmark: invoices created per second over HTTP, one per PUT and fifty per PUT.
 
-The app is served by the embedded werkzeug server on a loopback port (as ``mockxero serve`` runs it) and
+The app is served by the embedded (waitress) server on a loopback port (as ``mockxero serve`` runs it) and
 driven with ``requests`` through one keep-alive session, the way a sync client talks to it. Every invoice is
 an approved sales invoice with two lines (one discounted), so each create prices the lines, numbers the
 invoice, posts its journal and marks the contact. Rate limits are off (the point is the mock's own speed);

@@ -1,7 +1,7 @@
 """Benchmark: list and single-record latency against the number of invoices.
 
 The book grows to 1k, 10k and 100k approved sales invoices (``bench/books.py``: built through the backend,
-one store transaction per step) while the app is served over real HTTP by the embedded werkzeug server. At
+one store transaction per step) while the app is served over real HTTP by the embedded (waitress) server. At
 each size a ``requests`` keep-alive session times:
 
 * ``GET /Invoices?page=1``: the first page of 100 invoices with their line items;
@@ -87,7 +87,7 @@ def main() -> None:
         f"- Machine: {machine()}",
         f"- Command: `python3 bench/list_latency.py --sizes {' '.join(map(str, sorted(args.sizes)))} "
         f"--pages {args.pages} --gets {args.gets} --filtered {args.filtered}`",
-        "- Over HTTP (embedded werkzeug server, one keep-alive `requests` session); every answer is JSON with "
+        "- Over HTTP (embedded waitress server, one keep-alive `requests` session); every answer is JSON with "
         "line items",
         "",
         "| Invoices | Request | Median ms (wall) | p95 ms (wall) | Median CPU ms |",

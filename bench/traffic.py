@@ -1,7 +1,7 @@
 """Benchmark: what the gateway (mockxero.traffic) costs per call.
 
 Measures requests per second of ``GET /Contacts`` (a small book) with the rate limiter and the request log
-each off and on, over real HTTP (the embedded werkzeug server, as ``mockxero serve`` runs) and in process
+each off and on, over real HTTP (the embedded waitress server, as ``mockxero serve`` runs) and in process
 (Flask's test client, where the gateway's share of the time is easier to see), plus a write with and
 without an ``Idempotency-Key``. Limits are set far above what a run can reach, so the limiter does all its
 counting and never refuses.
@@ -275,7 +275,7 @@ def report(results: dict[str, Any], about: dict[str, Any], rounds: int, seconds:
         "| --- | ---: | ---: | --- |",
     ]
     for kind, title in (
-        ("http", "Over HTTP (embedded werkzeug server, a new connection per call)"),
+        ("http", "Over HTTP (embedded waitress server, a new connection per call)"),
         ("in_process", "In process (Flask test client)"),
     ):
         lines += [f"## {title}", "", *header]

@@ -81,10 +81,14 @@ def mockxero_accounting_api(mockxero_tenant: Tenant) -> Any:
         "expires_at": time.time() + 1800,
         "scope": [],
     }
+    # xero-python's Configuration() hands back a copy of the first one ever made, whatever it is given, so
+    # the client of this test's tenant is set on the copy: passed in, it would be the first test's client
+    configuration = Configuration()
+    configuration.oauth2_token = OAuth2Token(
+        client_id=mockxero_tenant.client_id, client_secret=mockxero_tenant.client_secret
+    )
     api_client = ApiClient(
-        Configuration(
-            oauth2_token=OAuth2Token(client_id=mockxero_tenant.client_id, client_secret=mockxero_tenant.client_secret)
-        ),
+        configuration,
         pool_threads=1,
         oauth2_token_getter=lambda: token,
         oauth2_token_saver=token.update,

@@ -22,7 +22,9 @@ Guarantees:
   it. If the commit fails, the block is rolled back in memory too, so memory never holds what the file lacks.
 * **No aliasing.** ``get``/``find`` hand out copies and ``put`` stores a copy, so a caller mutating a
   record cannot change the book behind the store's back. ``scan`` yields the stored records themselves
-  for read-only filtering, which keeps listing from copying the whole book.
+  for read-only filtering, which keeps listing from copying the whole book; ``peek``, ``peek_find`` and
+  ``peek_first`` do the same for lookups that only read (a write path looks up its organisation,
+  accounts and tax rates a dozen times per document, and copying each was a fifth of a create's time).
 """
 
 from __future__ import annotations
@@ -43,8 +45,22 @@ from typing import Any
 IndexKey = Callable[[dict], Any]
 
 
+# The immutable types a record's leaves have, by exact type: a leaf of one of these is kept as it is
+# without a call. Anything else goes through ``clone``, which copies dicts and lists (and their
+# subclasses, as plain ones) and keeps every other value.
+_LEAVES = frozenset({str, Decimal, int, bool, type(None), date, datetime, float})
+
+
 def clone(value: Any) -> Any:
-    """Copy the containers of a record; the leaves (str, Decimal, date, ...) are immutable."""
+    """Copy the containers of a record; the leaves (str, Decimal, date, ...) are immutable.
+
+    Every ``put`` and ``get`` clones a record, which was a third of an invoice create's time; testing each
+    leaf's type in place instead of making a call per leaf makes it about a third faster."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _LEAVES else clone(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _LEAVES else clone(item) for item in value]
     if isinstance(value, dict):
         return {key: clone(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -563,6 +579,18 @@ class Store:
     def first(self, table: str, index: str, value: Any) -> dict | None:
         found = self.keys(table, index, value)
         return self.get(table, found[0]) if found else None
+
+    def peek_find(self, table: str, index: str, value: Any) -> list[dict]:
+        """``find`` without the copies, for read-only lookups (like ``scan``). Never mutate what it returns."""
+        with self._lock:
+            rows = self._tables.get(table, {})
+            return [rows[key] for key in self.keys(table, index, value)]
+
+    def peek_first(self, table: str, index: str, value: Any) -> dict | None:
+        """``first`` without the copy, for read-only lookups. Never mutate what it returns."""
+        with self._lock:
+            found = self.keys(table, index, value)
+            return self._tables.get(table, {}).get(found[0]) if found else None
 
     def scan(self, table: str) -> Iterator[dict]:
         """The stored records themselves, in insertion order. Read them; never mutate them."""

@@ -49,7 +49,65 @@ def dumps(value: Any) -> str:
     return "".join(out)
 
 
+def _decimal_text(value: Decimal) -> str:
+    if not value.is_finite():
+        raise ValueError(f"cannot serialise non-finite number {value}")
+    return format(value, "f")
+
+
+# The leaves of the exact types a record holds, looked up by type: a response is mostly leaves, and one
+# dict lookup is cheaper than walking an isinstance chain for each. Subclasses (a StrEnum, an IntEnum)
+# are not in it and take the general path, which writes them the same way.
+_LEAVES: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring_ascii,
+    type(None): lambda value: "null",
+    bool: lambda value: "true" if value else "false",
+    Decimal: _decimal_text,
+    int: int.__repr__,
+    float: float.__repr__,  # only reachable from code outside the money path
+    datetime: lambda value: encode_basestring_ascii(ms_datetime(value)),
+    date: lambda value: encode_basestring_ascii(ms_date(value)),
+}
+
+
 def _encode(value: Any, write: Callable[[str], Any]) -> None:
+    kind = type(value)
+    leaf = _LEAVES.get(kind)
+    if leaf is not None:
+        write(leaf(value))
+    elif kind is dict:
+        write("{")
+        first = True
+        for key, item in value.items():
+            if first:
+                first = False
+            else:
+                write(",")
+            write(encode_basestring_ascii(key if type(key) is str else str(key)))
+            write(":")
+            leaf = _LEAVES.get(type(item))
+            if leaf is not None:
+                write(leaf(item))
+            else:
+                _encode(item, write)
+        write("}")
+    elif kind is list:
+        write("[")
+        for index, item in enumerate(value):
+            if index:
+                write(",")
+            leaf = _LEAVES.get(type(item))
+            if leaf is not None:
+                write(leaf(item))
+            else:
+                _encode(item, write)
+        write("]")
+    else:
+        _encode_general(value, write)
+
+
+def _encode_general(value: Any, write: Callable[[str], Any]) -> None:
+    """Subclasses of the JSON types (enums, ordered dicts) and tuples, by what they are."""
     if value is None:
         write("null")
     elif value is True:
@@ -59,12 +117,10 @@ def _encode(value: Any, write: Callable[[str], Any]) -> None:
     elif isinstance(value, str):
         write(encode_basestring_ascii(value))
     elif isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"cannot serialise non-finite number {value}")
-        write(format(value, "f"))
+        write(_decimal_text(value))
     elif isinstance(value, int):
         write(int.__repr__(value))
-    elif isinstance(value, float):  # only reachable from code outside the money path
+    elif isinstance(value, float):
         write(float.__repr__(value))
     elif isinstance(value, dict):
         write("{")

@@ -131,3 +131,16 @@ def user_tokens(client, scope: str = USER_SCOPES) -> dict:
     response = post_token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT)
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json
+
+
+def sdk_configuration(client_id: str = DEFAULT_CLIENT_ID, client_secret: str = DEFAULT_CLIENT_SECRET) -> Any:
+    """A xero-python ``Configuration`` for this app. ``Configuration(oauth2_token=...)`` would hand back a copy
+    of the first configuration the process made, whatever it is given (the SDK keeps a process-wide
+    default), so a test run after another app's test would send that app's client id; the token is set on
+    the copy instead."""
+    from xero_python.api_client import Configuration
+    from xero_python.api_client.oauth2 import OAuth2Token
+
+    configuration = Configuration()
+    configuration.oauth2_token = OAuth2Token(client_id=client_id, client_secret=client_secret)
+    return configuration

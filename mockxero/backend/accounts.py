@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from .. import refdata
+from ..exceptions import NotFound
 from ..refdata import ACCOUNT_CLASS, COUNTRIES, REPORTING_CODE
 from ..statuses import AccountStatus, TaxRateStatus
 from .base import BackendBase, fail
@@ -134,21 +135,32 @@ class AccountsBackend(BackendBase):
 
     # -- lookups --
 
-    def account(self, account_id: str) -> dict:
-        """By AccountID; 404 when unknown."""
-        return self._require("Accounts", account_id)
+    def account(self, account_id: str, *, copy: bool = True) -> dict:
+        """By AccountID; 404 when unknown. ``copy=False`` hands out the stored record to a caller that only
+        reads it (a posting's journal lines)."""
+        if copy:
+            return self._require("Accounts", account_id)
+        found = self._peek("Accounts", account_id)
+        if found is None:
+            raise NotFound()
+        return found
 
-    def account_by_code(self, code: str | None) -> dict | None:
-        """The account with this code (any case); a live account wins over a deleted one that had it."""
+    def account_by_code(self, code: str | None, *, copy: bool = True) -> dict | None:
+        """The account with this code (any case); a live account wins over a deleted one that had it.
+
+        ``copy=False`` hands out the stored record for a caller that only reads it (pricing a line)."""
         if not code:
             return None
-        found = self.store.find(self.table("Accounts"), "code", code.upper())
+        lookup = self.store.find if copy else self.store.peek_find
+        found = lookup(self.table("Accounts"), "code", code.upper())
         live = [a for a in found if a.get("Status") != AccountStatus.DELETED]
         return next(iter(live or found), None)
 
     def system_account(self, system_name: str) -> dict:
-        """The account Xero reserves for a purpose: ``DEBTORS``, ``CREDITORS``, ``GST``, ``ROUNDING``."""
-        found = self.store.first(self.table("Accounts"), "system", system_name)
+        """The account Xero reserves for a purpose: ``DEBTORS``, ``CREDITORS``, ``GST``, ``ROUNDING``.
+
+        The stored record itself: postings only read it (a journal line copies its id, code, type and name)."""
+        found = self.store.peek_first(self.table("Accounts"), "system", system_name)
         if found is None:
             # Books set up before the default chart held this system account (a data file from an older
             # release) get it the first time a posting needs it.

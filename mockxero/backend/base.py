@@ -66,6 +66,12 @@ class BackendBase(_Declared):
             return None
         return self.store.get(self.table(kind), key)
 
+    def _peek(self, kind: str, key: str | None) -> dict | None:
+        """The stored record itself, uncopied, for a lookup that only reads it. Never mutate the result."""
+        if not key:
+            return None
+        return self.store.peek(self.table(kind), key)
+
     def _require(self, kind: str, key: str | None) -> dict:
         record = self._get(kind, key)
         if record is None:

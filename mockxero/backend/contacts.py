@@ -127,9 +127,12 @@ class ContactsBackend(BackendBase):
 
     def mark_contact_role(self, contact_id: str, *, customer: bool = False, supplier: bool = False) -> None:
         """Xero sets IsCustomer / IsSupplier when a sales / purchase document is raised for a contact."""
-        record = self.contact(contact_id)
-        changed = (customer and not record.get("IsCustomer")) or (supplier and not record.get("IsSupplier"))
-        if changed:
+        stored = self._peek("Contacts", contact_id)
+        if stored is None:
+            raise NotFound()
+        changed = (customer and not stored.get("IsCustomer")) or (supplier and not stored.get("IsSupplier"))
+        if changed:  # copied only then: most documents are for a contact whose role is already set
+            record = self.contact(contact_id)
             record["IsCustomer"] = record.get("IsCustomer") or customer
             record["IsSupplier"] = record.get("IsSupplier") or supplier
             record["UpdatedDateUTC"] = self.now()

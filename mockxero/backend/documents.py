@@ -165,7 +165,7 @@ class DocumentsBackend(BackendBase):
 
     def document_contact(self, contact_id: str) -> dict:
         """The contact as a document embeds it: its id with its current number and name."""
-        contact = self._get("Contacts", contact_id) or {"ContactID": contact_id}
+        contact = self._peek("Contacts", contact_id) or {"ContactID": contact_id}
         return {key: contact[key] for key in ("ContactID", "ContactNumber", "Name") if contact.get(key)}
 
     # -- the write shared by PUT and POST --
@@ -474,7 +474,11 @@ class DocumentsBackend(BackendBase):
             )
 
     def document_journal_lines(self, record: dict) -> list[Line]:
-        return document_lines(record, self.account, self.system_account, self.base_currency)
+        base = self.base_currency
+        return document_lines(record, self._account_to_read, self.system_account, base)
+
+    def _account_to_read(self, account_id: str) -> dict:
+        return self.account(account_id, copy=False)  # a journal line only reads its account
 
     def _at_rate(self, record: dict, amount: Decimal) -> Decimal:
         if record.get("CurrencyCode", self.base_currency) == self.base_currency:

@@ -145,12 +145,13 @@ class LineItemsBackend(BackendBase):
     def _document_line_account(self, line: dict, details: dict) -> tuple[dict | None, list[str]]:
         account_id = line.get("AccountID")
         code = line.get("AccountCode") or (None if account_id else details.get("AccountCode"))
+        # the lookups below only read the account (the line copies its code and id)
         if account_id:
-            account = self._get("Accounts", account_id)
+            account = self._peek("Accounts", account_id)
             if account is None:
                 return None, [f"AccountID '{account_id}' does not match a recognised account."]
         elif code:
-            account = self.account_by_code(code)
+            account = self.account_by_code(code, copy=False)
             if account is None:
                 return None, [f"Account code '{code}' has been removed as it does not match a recognised account."]
         else:
@@ -166,7 +167,7 @@ class LineItemsBackend(BackendBase):
         return account, []
 
     def _document_line_tax_rate(self, tax_type: str, account: dict | None) -> tuple[dict | None, list[str]]:
-        rate = self.tax_rate(tax_type)
+        rate = self._peek("TaxRates", tax_type)  # only read: its status, flags and components price the line
         if rate is None or rate.get("Status", TaxRateStatus.ACTIVE) != TaxRateStatus.ACTIVE:
             return None, [
                 f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."

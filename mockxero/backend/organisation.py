@@ -6,6 +6,7 @@ import hashlib
 from datetime import date
 
 from .. import refdata
+from ..exceptions import NotFound
 from .base import BackendBase
 
 ORG_KEY = "organisation"
@@ -99,15 +100,23 @@ class OrganisationBackend(BackendBase):
     def organisation_actions(self) -> list[dict]:
         return [{"Name": name, "Status": "ALLOWED"} for name in ORGANISATION_ACTIONS]
 
+    def _organisation_view(self) -> dict:
+        """The stored organisation, uncopied, for the reads every posting makes (its currency, its lock
+        dates); ``organisation()`` is the copy a caller may change."""
+        found = self._peek("Organisation", ORG_KEY)
+        if found is None:
+            raise NotFound()
+        return found
+
     @property
     def base_currency(self) -> str:
-        return self.organisation()["BaseCurrency"]
+        return str(self._organisation_view()["BaseCurrency"])
 
     # -- lock dates --
 
     def lock_dates(self) -> tuple[date | None, date | None]:
         """(PeriodLockDate, EndOfYearLockDate); None where the organisation has no such lock."""
-        organisation = self.organisation()
+        organisation = self._organisation_view()
         return organisation.get("PeriodLockDate"), organisation.get("EndOfYearLockDate")
 
     def set_lock_dates(self, changes: dict[str, date | None]) -> dict:
@@ -123,7 +132,7 @@ class OrganisationBackend(BackendBase):
     def lock_date_errors(self, *days: date | None) -> list[str]:
         """Xero's messages for a write that posts on (or reverses something posted on) any of ``days`` when
         one is on or before a lock date; empty when none is locked."""
-        organisation = self.organisation()
+        organisation = self._organisation_view()
         errors = []
         for name, template in LOCK_MESSAGES:
             lock = organisation.get(name)

@@ -12,7 +12,6 @@ import json
 import logging
 import signal
 import socket
-import socketserver
 import sys
 import threading
 import time
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
-from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
 from ..app import create_app
 from ..config import (
@@ -41,6 +39,7 @@ from ..config import (
 )
 from ..ids import is_guid, normalise_guid
 from ..paths import API_PREFIX, CONTROL_PREFIX
+from ..serving import WaitressServer, listen
 from ..store import StoreFileError
 
 
@@ -177,16 +176,14 @@ def serve(host: str, port: int, config_file: str | None, snapshot_file: str | No
         raise click.ClickException(str(exc)) from exc
     if snapshot_file is not None:
         _load_snapshot(app, snapshot_file)
-    with _listen(host, port) as listener:  # werkzeug serves on its own duplicate of this socket
-        app.wsgi_app = RequestLines(app.wsgi_app, sys.stderr)  # type: ignore[method-assign]
-        # RequestLines says what werkzeug's access log said, in a form a log collector can parse
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        server = make_server(host, port, app, threaded=True, fd=listener.fileno())
-    # on SIGTERM, requests already being answered finish before the process exits: werkzeug makes its
-    # request threads daemons, which would die mid-write; tracked threads are joined by server_close()
-    if isinstance(server, socketserver.ThreadingMixIn):
-        server.daemon_threads = False
-        server.block_on_close = True
+    listener = _listen(host, port)
+    app.wsgi_app = RequestLines(app.wsgi_app, sys.stderr)  # type: ignore[method-assign]
+    # RequestLines is the access log, one JSON line per request a log collector can parse; waitress's own
+    # logger says only what goes wrong (a client gone, a full queue), at WARNING and above
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    # on SIGTERM, requests already being answered finish and their answers are sent before the process
+    # exits (WaitressServer.shutdown drains); a process manager must not cut a write half-answered
+    server = make_server(app, listener)
     _announce(server, config, app.extensions["mockxero"].store.backup)
     _serve_until_interrupted(server)
     # every request has finished (server_close joined them): fold the data file's write-ahead log back in
@@ -210,23 +207,20 @@ def _load_snapshot(app: Any, path: str) -> None:
     click.echo(f"loaded {restored['records']} records from {path}")
 
 
+def make_server(app: Any, listener: socket.socket) -> WaitressServer:
+    return WaitressServer(app, listener)
+
+
 def _listen(host: str, port: int) -> socket.socket:
-    """Bind the port here: werkzeug would print its own message and exit, which a caller cannot catch."""
+    """Bind the port here, so that a port in use is one clear message rather than a server's traceback."""
     try:
-        return socket.create_server((host, port), family=select_address_family(host, port))
+        return listen(host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
-def base_url(server: BaseWSGIServer) -> str:
-    host = server.host
-    if ":" in host:  # an IPv6 address needs brackets in a URL
-        host = f"[{host}]"
-    return f"http://{host}:{server.port}"
-
-
-def _announce(server: BaseWSGIServer, config: MockConfig, migrated_backup: Path | None = None) -> None:
-    url = base_url(server)
+def _announce(server: WaitressServer, config: MockConfig, migrated_backup: Path | None = None) -> None:
+    url = server.url
     client = config.default_client
     rows = [
         ("Accounting API", url + API_PREFIX),
@@ -259,16 +253,17 @@ def _announce(server: BaseWSGIServer, config: MockConfig, migrated_backup: Path 
     click.echo("Press Ctrl-C to stop.")
 
 
-def _serve_until_interrupted(server: BaseWSGIServer) -> None:
+def _serve_until_interrupted(server: WaitressServer) -> None:
     """Serve until Ctrl-C or SIGTERM (what container runtimes and process managers send), then close.
 
-    SIGINT gets an explicit handler too: a shell starts background jobs with SIGINT ignored, and
-    ``mockxero serve &`` should still stop on ``kill -INT``.
+    The handlers ask the server to drain rather than raising KeyboardInterrupt wherever the serving loop
+    happens to be. SIGINT gets an explicit handler too: a shell starts background jobs with SIGINT ignored,
+    and ``mockxero serve &`` should still stop on ``kill -INT``.
     """
     previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
         for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, _interrupt)
+            previous[signum] = signal.signal(signum, lambda signum, frame: server.shutdown())
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -277,10 +272,6 @@ def _serve_until_interrupted(server: BaseWSGIServer) -> None:
         server.server_close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 class RequestLines:

@@ -309,7 +309,8 @@ class IdentityService:
             claims = jwt.decode(token, self._signing_secret())
         except jwt.InvalidToken:
             raise Unauthorized("AuthenticationUnsuccessful") from None
-        record = self.store.get(T_ACCESS, str(claims.get("jti", "")))
+        # read only, as every call does: peek rather than copy the token and grant records
+        record = self.store.peek(T_ACCESS, str(claims.get("jti", "")))
         if record is None or record.get("Revoked"):
             raise Unauthorized("AuthenticationUnsuccessful")
         if record["ExpiresAt"] <= self.clock.now():
@@ -317,7 +318,7 @@ class IdentityService:
         client = self.clients.get(record["ClientID"])
         if client is None:  # the app was removed from the configuration since the token was issued
             raise Unauthorized("AuthenticationUnsuccessful")
-        grant = self.store.get(T_GRANTS, record["GrantID"]) or {}
+        grant = self.store.peek(T_GRANTS, record["GrantID"]) or {}
         return AccessContext(
             client_id=client.client_id,
             client_name=client.name,

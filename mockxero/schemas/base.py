@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump
+from marshmallow.utils import get_value
 
 from ..exceptions import PostDataInvalidException
 
@@ -15,6 +16,20 @@ class XeroSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+    def load(self, data: Any, *, many: bool | None = None, partial: Any = None, unknown: Any = None) -> Any:
+        """Read only the fields an element carries. No Xero field is required or has a default when absent
+        (an absent field simply stays absent), so ``partial=True`` changes no outcome; it saves marshmallow
+        visiting every declared field of every nested object, which was most of a write's load time
+        (an invoice names its contact by one key of the forty a contact has). Nested fields pass it on."""
+        return super().load(data, many=many, partial=True if partial is None else partial, unknown=unknown)
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        """A record is a dict: one lookup, rather than marshmallow's general accessor (dotted paths, objects,
+        then attributes) for each of a schema's forty fields. Anything else goes the general way."""
+        if type(obj) is dict and "." not in attr:
+            return obj.get(attr, default)
+        return get_value(obj, attr, default)
 
     @post_dump
     def _omit_absent(self, data: dict, **kwargs: Any) -> dict:

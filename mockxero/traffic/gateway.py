@@ -11,8 +11,8 @@ The path of one call (control-API calls under ``/mock-api`` skip all of it):
    with the key's stored answer. Tenantless identity calls use ``Traffic.tenantless_call``.
 3. ``after_request``: add the rate-limit headers, close the log entry.
 4. ``SeverConnections`` (WSGI middleware): for a marked call, discard the response and cut the connection:
-   over a socket served by werkzeug the socket is shut down, so the client sees the connection close with
-   no answer; in-process (Flask's test client) ``ConnectionDropped`` is raised to the caller.
+   over a socket served by mockxero.serving (or werkzeug) the socket is shut down, so the client sees the
+   connection close with no answer; in-process (Flask's test client) ``ConnectionDropped`` is raised to the caller.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ from .ratelimit import Limits, RateLimiter
 from .requestlog import LoggedCall, RequestLog
 
 SEVER_KEY = "mockxero.sever"  # WSGI environ key: "drop" or "lost_response"
+# WSGI environ key of the connection's socket, which mockxero's own server (mockxero.serving) provides;
+# werkzeug's server provides it as "werkzeug.socket", looked up too for an app served by `flask run`
+SOCKET_KEY = "mockxero.socket"
 _STATE = "mockxero_call"  # flask.g attribute holding the current call's _CallState
 XERO_503_TEXT = "The Xero API is temporarily unavailable"  # Xero's 503s are plain text
 
@@ -261,13 +264,14 @@ class SeverConnections:
         close = getattr(body, "close", None)
         if close is not None:
             close()
-        sock = environ.get("werkzeug.socket")
+        sock = environ.get(SOCKET_KEY) or environ.get("werkzeug.socket")
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass  # the client went away first: the connection is cut either way
-        # werkzeug's server treats a ConnectionError as "the client dropped" and sends nothing.
+        # A server treats a ConnectionError as "the client dropped" and sends nothing (werkzeug's does, and
+        # mockxero.serving makes waitress do so).
         raise ConnectionDropped(effect)
 
 

@@ -496,13 +496,23 @@ def status_command(connection: Connection, as_json: bool) -> None:
         raise BadInput(str(error)) from error
     with state:
         every_run = state.runs()
-        tenants = {run.tenant_id for run in every_run} | ({connection.tenant_id} if connection.tenant_id else set())
+        try:
+            integrations = Registry(state).all()
+        except RegistryError as error:
+            raise BadInput(str(error)) from error
+        # the single-mapping mode is scope ''; each integration is a scope of its own in the same file
+        scopes = [("", "")] + [(record.integration_id, record.name) for record in integrations]
         summary: dict[str, Any] = {}
-        for tenant in sorted(tenants):
-            kinds: dict[str, int] = {}
-            for ref in state.held(tenant):
-                kinds[str(ref.kind)] = kinds.get(str(ref.kind), 0) + 1
-            summary[tenant] = {"mapped": kinds, "pending": len(state.pending(tenant))}
+        for scope, name in scopes:
+            scoped = state.scoped(scope)
+            runs = [run for run in every_run if run.integration_id == scope]
+            tenants = {run.tenant_id for run in runs} | ({connection.tenant_id} if connection.tenant_id else set())
+            for tenant in sorted(tenants):
+                kinds: dict[str, int] = {}
+                for ref in scoped.held(tenant):
+                    kinds[str(ref.kind)] = kinds.get(str(ref.kind), 0) + 1
+                key = f"{tenant} ({name})" if name else tenant
+                summary[key] = {"integration": name or None, "mapped": kinds, "pending": len(scoped.pending(tenant))}
         last = every_run[-1] if every_run else None
     if as_json:
         print_json({"tenants": summary, "last_run": _run_json(last) if last else None})

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pytest
 from xero_python.accounting import AccountingApi
-from xero_python.api_client import ApiClient, Configuration
-from xero_python.api_client.oauth2 import OAuth2Token, TokenApi
+from xero_python.api_client import ApiClient
+from xero_python.api_client.oauth2 import TokenApi
 from xero_python.identity import IdentityApi
 
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockxero.config import DEFAULT_TENANT_ID
+from tests.helpers import sdk_configuration
 
 
 class SDK:
@@ -27,7 +28,7 @@ def sdk(live_server, monkeypatch) -> SDK:
     monkeypatch.setattr(TokenApi, "client_credentials_token_url", live_server + "/connect/token")
     tokens: dict = {}
     api_client = ApiClient(
-        Configuration(oauth2_token=OAuth2Token(client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET)),
+        sdk_configuration(),
         pool_threads=1,
         oauth2_token_getter=lambda: tokens,
         oauth2_token_saver=tokens.update,

@@ -21,10 +21,10 @@ from xero_python.accounting import (
     PaymentDelete,
 )
 from xero_python.accounting.models import Account
-from xero_python.api_client import ApiClient, Configuration
-from xero_python.api_client.oauth2 import OAuth2Token
+from xero_python.api_client import ApiClient
 
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from tests.helpers import sdk_configuration
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def api(live_server) -> AccountingApi:
     ).json()
     store = {"token": token}
     client = ApiClient(
-        Configuration(oauth2_token=OAuth2Token(client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET)),
+        sdk_configuration(),
         oauth2_token_getter=lambda: store["token"],
         oauth2_token_saver=lambda new: store.update(token=new),
     )

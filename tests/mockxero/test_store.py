@@ -17,7 +17,7 @@ import requests
 from mockxero import create_app
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
 from mockxero.serving import EmbeddedServer
-from mockxero.store import FILE_FORMAT, FILE_VERSION, Store, StoreFileError
+from mockxero.store import FILE_FORMAT, FILE_VERSION, Store, StoreFileError, clone
 from tests.helpers import XeroTestClient, issue_token
 from tests.mockxero.cli.server_process import serve as serve_process
 
@@ -434,3 +434,59 @@ def test_a_read_only_store_of_a_missing_file_is_empty_and_creates_nothing(book):
         leftover.unlink()
     assert Store(book, read_only=True).table_names() == []
     assert list(book.parent.iterdir()) == []
+
+
+# --- read-only lookups without copies ------------------------------------------------------------------
+
+
+def indexed_store() -> Store:
+    store = Store()
+    store.define_index("Things", "colour", lambda r: r.get("Colour"))
+    write(store, "t:Things", "a", {"Colour": "red", "Parts": [{"n": 1}]})
+    write(store, "t:Things", "b", {"Colour": "red", "Parts": []})
+    return store
+
+
+def test_find_and_first_hand_out_copies_a_caller_may_change():
+    store = indexed_store()
+    found = store.find("t:Things", "colour", "red")
+    found[0]["Parts"][0]["n"] = 99
+    store.first("t:Things", "colour", "red")["Colour"] = "blue"
+    assert store.peek("t:Things", "a") == {"Colour": "red", "Parts": [{"n": 1}]}
+
+
+def test_peek_find_and_peek_first_hand_out_the_stored_records_in_index_order():
+    store = indexed_store()
+    stored = [store.peek("t:Things", "a"), store.peek("t:Things", "b")]
+    peeked = store.peek_find("t:Things", "colour", "red")
+    assert [id(record) for record in peeked] == [id(record) for record in stored]
+    assert store.peek_first("t:Things", "colour", "red") is stored[0]
+    assert store.peek_find("t:Things", "colour", "green") == []
+    assert store.peek_first("t:Things", "colour", "green") is None
+    with pytest.raises(KeyError, match="no index 'size'"):
+        store.peek_find("t:Things", "size", 1)
+
+
+def test_clone_copies_every_container_and_keeps_the_leaves():
+    from collections import OrderedDict
+    from enum import StrEnum
+
+    class Status(StrEnum):
+        PAID = "PAID"
+
+    record = {
+        "Total": Decimal("1.50"),
+        "Date": date(2026, 1, 15),
+        "Status": Status.PAID,
+        "Pair": (1, 2),
+        "Lines": [{"Tracking": [{"Name": "Region"}]}, OrderedDict(Amount=Decimal("2"))],
+        "Flags": [True, None, 3, 0.5, datetime(2026, 1, 15, tzinfo=UTC)],
+    }
+    copied = clone(record)
+    assert copied == record
+    assert copied is not record and copied["Lines"] is not record["Lines"]
+    assert copied["Lines"][0]["Tracking"][0] is not record["Lines"][0]["Tracking"][0]
+    assert type(copied["Lines"][1]) is dict and copied["Lines"][1] is not record["Lines"][1]  # a plain copy
+    assert copied["Status"] is Status.PAID and copied["Pair"] is record["Pair"]  # immutable: kept
+    copied["Lines"][0]["Tracking"][0]["Name"] = "changed"
+    assert record["Lines"][0]["Tracking"][0]["Name"] == "Region"

@@ -79,3 +79,36 @@ def test_instants_outside_the_calendar_are_refused_not_crashed_on(text):
 def test_ms_dates_outside_the_calendar_are_refused_not_crashed_on(text):
     with pytest.raises(wire.WireFormatError):
         wire.parse_date(text)
+
+
+def test_subclasses_of_the_json_types_are_written_as_their_values():
+    from collections import OrderedDict
+    from enum import IntEnum, StrEnum
+
+    class Status(StrEnum):
+        PAID = "PAID"
+
+    class Level(IntEnum):
+        TWO = 2
+
+    value = {
+        "Status": Status.PAID,
+        Status.PAID: [Level.TWO, (1, "x"), OrderedDict(a=Decimal("1.50"))],
+        "When": [date(2019, 3, 11), datetime(2019, 3, 11, tzinfo=UTC)],
+        "Flags": [True, False, None, 0],
+    }
+    assert wire.dumps(value) == (
+        '{"Status":"PAID","PAID":[2,[1,"x"],{"a":1.50}],'
+        '"When":["/Date(1552262400000+0000)/","/Date(1552262400000+0000)/"],"Flags":[true,false,null,0]}'
+    )
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), [Decimal("Infinity")], {"Amount": Decimal("-Infinity")}])
+def test_a_non_finite_number_is_refused_on_output(value):
+    with pytest.raises(ValueError, match="cannot serialise non-finite number"):
+        wire.dumps(value)
+
+
+def test_a_value_json_cannot_hold_is_refused_naming_its_type():
+    with pytest.raises(TypeError, match="cannot serialise set to JSON"):
+        wire.dumps({"Set": {1}})

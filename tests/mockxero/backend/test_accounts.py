@@ -9,7 +9,7 @@ import pytest
 from mockxero.clock import ManualClock
 from mockxero.config import DEFAULT_TENANT_ID, MockConfig
 from mockxero.emulator import Emulator
-from mockxero.exceptions import ValidationException
+from mockxero.exceptions import NotFound, ValidationException
 
 
 @pytest.fixture
@@ -80,3 +80,19 @@ def test_chart_of_accounts_hides_deleted_accounts_unless_asked(books):
     books.delete_account(old["AccountID"])
     assert old["AccountID"] not in {a["AccountID"] for a in books.chart_of_accounts()}
     assert old["AccountID"] in {a["AccountID"] for a in books.chart_of_accounts(include_deleted=True)}
+
+
+def test_account_lookups_copy_unless_the_caller_only_reads(books):
+    stored = books.store.peek(books.table("Accounts"), books.account_by_code("200")["AccountID"])
+    account_id = stored["AccountID"]
+    assert books.account(account_id) == stored and books.account(account_id) is not stored
+    assert books.account_by_code("200") == stored and books.account_by_code("200") is not stored
+    assert books.account(account_id, copy=False) is stored
+    assert books.account_by_code("200", copy=False) is stored
+    assert books.account_by_code("nope", copy=False) is None
+
+
+def test_an_unknown_account_is_not_found_with_or_without_a_copy(books):
+    for copy in (True, False):
+        with pytest.raises(NotFound):
+            books.account("00000000-0000-0000-0000-000000000000", copy=copy)

@@ -49,15 +49,15 @@ FLAG_ENV = {
 
 
 class FakeServer:
-    """Stands in for werkzeug's server: records the app, and 'serving' is an immediate Ctrl-C."""
+    """Stands in for the waitress server: records the app, and 'serving' is an immediate Ctrl-C."""
 
-    host = "127.0.0.1"
-    port = 54321
+    url = "http://127.0.0.1:54321"
     closed = False
 
-    def __init__(self, host, port, app, threaded, fd):
+    def __init__(self, app, listener):
         self.app = app
-        self.requested = (host, port)
+        self.requested = listener.getsockname()[:2]
+        listener.close()
 
     def serve_forever(self):
         raise KeyboardInterrupt
@@ -71,8 +71,8 @@ def started(monkeypatch):
     """Invoke ``mockxero serve`` in-process; returns (result, server) once the fake Ctrl-C has stopped it."""
     servers = []
 
-    def fake_make_server(host, port, app, threaded, fd):
-        servers.append(FakeServer(host, port, app, threaded, fd))
+    def fake_make_server(app, listener):
+        servers.append(FakeServer(app, listener))
         return servers[-1]
 
     monkeypatch.setattr(serve_module, "make_server", fake_make_server)
@@ -109,7 +109,7 @@ def test_every_flag_has_its_environment_variable():
 def test_defaults_print_url_client_and_tenant_then_stop_cleanly(started):
     result, server = started()
     assert result.exit_code == 0, result.output
-    assert server.requested == ("127.0.0.1", 0)
+    assert server.requested[0] == "127.0.0.1" and server.requested[1] != 0  # port 0 was given: a free one
     assert "mockxero serving at http://127.0.0.1:54321" in result.output
     assert DEFAULT_CLIENT_ID in result.output and DEFAULT_CLIENT_SECRET in result.output
     assert DEFAULT_TENANT_ID in result.output
@@ -118,7 +118,7 @@ def test_defaults_print_url_client_and_tenant_then_stop_cleanly(started):
 
 
 def test_port_zero_prints_the_port_actually_bound():
-    # The real werkzeug server binds a real port; serve_forever is the only thing replaced.
+    # The real server binds a real port; serve_forever is the only thing replaced.
     result_holder = {}
 
     def interrupt(self):
@@ -126,7 +126,7 @@ def test_port_zero_prints_the_port_actually_bound():
         raise KeyboardInterrupt
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(serve_module.BaseWSGIServer, "serve_forever", interrupt)
+        patch.setattr(serve_module.WaitressServer, "serve_forever", interrupt)
         result = CliRunner().invoke(cli, ["serve", "--port", "0"], env={k: None for k in FLAG_ENV.values()})
     assert result.exit_code == 0, result.output
     assert result_holder["port"] != 0
@@ -183,7 +183,7 @@ def test_environment_variables_are_read_and_flags_win(started):
     assert config.token_ttl == 90
     assert config.default_tenant.name == "Env Co"
     assert config.seed == 3
-    assert server.requested == ("127.0.0.1", 0)
+    assert server.requested[0] == "127.0.0.1"
 
 
 def test_config_file_with_two_tenants_prints_both(started, tmp_path):

@@ -177,6 +177,11 @@ def test_two_integrations_for_one_organisation_send_every_bill_once_into_their_o
     ]
     runs = json.loads(xero_sync("runs", "--json").stdout)
     assert len({run["integration_id"] for run in runs}) == 2 and {run["status"] for run in runs} == {"clean"}
+    status = json.loads(xero_sync("status", "--json").stdout)["tenants"]
+    assert {facts["integration"]: facts["mapped"] for facts in status.values()} == {
+        "UK bills": {"contact": 1, "invoice": 1, "payment": 1, "fee": 1, "transfer": 1},
+        "Rest of world": {"contact": 1, "invoice": 1, "payment": 1, "fee": 1, "transfer": 1},
+    }
 
     only_uk = json.loads(xero_sync("plan", str(files / "source.yaml"), "--integration", "uk BILLS", "--json").stdout)
     assert [found["name"] for found in only_uk["integrations"]] == ["UK bills"]
