@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,13 @@ from .http import XeroJSONProvider, negotiate, register_error_handlers
 from .identity.views import bp as identity_bp
 from .paths import API_PREFIX, CONTROL_PREFIX
 from .traffic import install as install_gateway
+
+# werkzeug compiles each URL rule's builder with the ast module as the rule is added, and CPython 3.11's ast
+# constructor keeps one recursion counter for the whole interpreter: two threads building ASTs at once can
+# fail with "SystemError: AST constructor recursion depth mismatch" (seen here on 3.11.7 under the scenario
+# runner's -j 3; CPython issue gh-106905 and the reports around it). Apps built in parallel threads take
+# turns registering their routes.
+_REGISTERING_ROUTES = threading.Lock()
 
 
 def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
@@ -43,12 +51,13 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     install_gateway(app, emulator.traffic, skip_prefix=CONTROL_PREFIX)
-    app.register_blueprint(identity_bp)
-    app.register_blueprint(contract_bp)
-    for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint, url_prefix=API_PREFIX)
-    for blueprint in CONTROL_BLUEPRINTS:
-        app.register_blueprint(blueprint, url_prefix=CONTROL_PREFIX)
+    with _REGISTERING_ROUTES:
+        app.register_blueprint(identity_bp)
+        app.register_blueprint(contract_bp)
+        for blueprint in BLUEPRINTS:
+            app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+        for blueprint in CONTROL_BLUEPRINTS:
+            app.register_blueprint(blueprint, url_prefix=CONTROL_PREFIX)
 
     @app.before_request
     def _refuse_oversized_bodies() -> None:
