@@ -47,31 +47,44 @@ def dump_allocation(backend, allocation: dict) -> dict:
     return allocation_schema.dump(present_allocation(backend, allocation))
 
 
+# The two credits are read, listed and allocated alike; each route below names which one it serves.
+
+
+def _listed(backend, listing: Listing, schema):
+    return listed(backend, listing, lambda record: schema.dump(present_document(backend, record)))
+
+
+def _one(backend, collection: str, schema, record: dict):
+    return envelope(collection, [schema.dump(present_document(backend, record))])
+
+
+def _allocated(backend, credit_id: str, read, allocate):
+    read(credit_id)  # a 404 for an unknown credit before the body is read
+    return batch_write(
+        backend,
+        allocation_schema,
+        ALLOCATIONS,
+        lambda values: allocate(credit_id, values),
+        lambda allocation: dump_allocation(backend, allocation),
+    )
+
+
 @bp.get("/Overpayments")
 @operation(SCOPE)
 def list_overpayments(backend):
-    return listed(backend, OVERPAYMENTS, lambda r: overpayment_schema.dump(present_document(backend, r)))
+    return _listed(backend, OVERPAYMENTS, overpayment_schema)
 
 
 @bp.get("/Overpayments/<uuid:overpayment_id>")
 @operation(SCOPE)
 def get_overpayment(backend, overpayment_id):
-    record = backend.overpayment(str(overpayment_id))
-    return envelope("Overpayments", [overpayment_schema.dump(present_document(backend, record))])
+    return _one(backend, "Overpayments", overpayment_schema, backend.overpayment(str(overpayment_id)))
 
 
 @bp.put("/Overpayments/<uuid:overpayment_id>/Allocations")
 @operation(SCOPE)
 def allocate_overpayment(backend, overpayment_id):
-    overpayment_id = str(overpayment_id)
-    backend.overpayment(overpayment_id)  # 404 before reading the body
-    return batch_write(
-        backend,
-        allocation_schema,
-        ALLOCATIONS,
-        lambda values: backend.allocate_overpayment(overpayment_id, values),
-        lambda allocation: dump_allocation(backend, allocation),
-    )
+    return _allocated(backend, str(overpayment_id), backend.overpayment, backend.allocate_overpayment)
 
 
 @bp.delete("/Overpayments/<uuid:overpayment_id>/Allocations/<uuid:allocation_id>")
@@ -84,28 +97,19 @@ def delete_overpayment_allocation(backend, overpayment_id, allocation_id):
 @bp.get("/Prepayments")
 @operation(SCOPE)
 def list_prepayments(backend):
-    return listed(backend, PREPAYMENTS, lambda r: prepayment_schema.dump(present_document(backend, r)))
+    return _listed(backend, PREPAYMENTS, prepayment_schema)
 
 
 @bp.get("/Prepayments/<uuid:prepayment_id>")
 @operation(SCOPE)
 def get_prepayment(backend, prepayment_id):
-    record = backend.prepayment(str(prepayment_id))
-    return envelope("Prepayments", [prepayment_schema.dump(present_document(backend, record))])
+    return _one(backend, "Prepayments", prepayment_schema, backend.prepayment(str(prepayment_id)))
 
 
 @bp.put("/Prepayments/<uuid:prepayment_id>/Allocations")
 @operation(SCOPE)
 def allocate_prepayment(backend, prepayment_id):
-    prepayment_id = str(prepayment_id)
-    backend.prepayment(prepayment_id)
-    return batch_write(
-        backend,
-        allocation_schema,
-        ALLOCATIONS,
-        lambda values: backend.allocate_prepayment(prepayment_id, values),
-        lambda allocation: dump_allocation(backend, allocation),
-    )
+    return _allocated(backend, str(prepayment_id), backend.prepayment, backend.allocate_prepayment)
 
 
 @bp.delete("/Prepayments/<uuid:prepayment_id>/Allocations/<uuid:allocation_id>")
