@@ -548,15 +548,7 @@ class _Case:
         for key, want in spec.items():
             at = (*path, key)
             if key == "stopped":
-                got = self.last_error
-                if not got or (isinstance(want, str) and want not in got):
-                    self.mismatch(
-                        Layer.RUN,
-                        "the last sync did not stop as expected",
-                        at,
-                        expected=render(want),
-                        actual=render(got),
-                    )
+                self.expect_said(self.last_error, want, "the last sync did not stop as expected", at)
             elif key == "problems":
                 if isinstance(want, int):
                     if len(self.last_problems) != want:
@@ -579,14 +571,7 @@ class _Case:
                             )
             elif key == "auth_failure":
                 lost = report.auth_failure if report else None
-                if not lost or (isinstance(want, str) and want not in lost):
-                    self.mismatch(
-                        Layer.RUN,
-                        "the last sync did not fail its authentication as expected",
-                        at,
-                        expected=render(want),
-                        actual=render(lost),
-                    )
+                self.expect_said(lost, want, "the last sync did not fail its authentication as expected", at)
             elif key == "crashed":
                 if bool(self.last_crash) != bool(want):
                     self.mismatch(
@@ -638,6 +623,11 @@ class _Case:
             )
         if report is not None and report.auth_failure and "auth_failure" not in spec:
             self.mismatch(Layer.RUN, f"the last sync lost its authentication: {report.auth_failure}", path)
+
+    def expect_said(self, said: str | None, want: Any, message: str, at: PathKey) -> None:
+        """Something was said (an error, a reason), and it contains ``want`` when that is text."""
+        if not said or (isinstance(want, str) and want not in said):
+            self.mismatch(Layer.RUN, message, at, expected=render(want), actual=render(said))
 
     def expect_integrations(self, spec: Any, path: PathKey) -> None:
         """``integrations: {UK bills: {status: clean, enabled: true, notified: false, message: text}}``."""

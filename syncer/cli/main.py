@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,11 +25,11 @@ import yaml
 
 from syncer.cli.integrations import GROUPS
 from syncer.cli.output import BAD_INPUT, CLEAN, FAILED, BadInput, plain, print_json
-from syncer.engine import ChangePolicy, Outcome, RunReport, apply, plan, plan_as_json, read_org
+from syncer.engine import ChangePolicy, Outcome, RunReport, plan, plan_as_json, read_org
 from syncer.integrations.credentials import CredentialError, CredentialsFile
 from syncer.integrations.notify import Mailer
 from syncer.integrations.registry import IntegrationRecord, Registry, RegistryError
-from syncer.integrations.runs import Endpoint, IntegrationRun, default_outbox, run_integrations, run_status
+from syncer.integrations.runs import Endpoint, IntegrationRun, apply_and_record, default_outbox, run_integrations
 from syncer.mapping.config import MappingConfig, MappingConfigError, load_mapping_config
 from syncer.plan import Plan
 from syncer.settlement import SettlementReport, check_settlement
@@ -416,22 +415,18 @@ def apply_command(
             for problem in planned.problems:
                 click.echo(f"PROBLEM {problem}", err=True)
             raise BadInput("preflight failed: nothing was written")
-        run_id = state.start_run(tenant, _digest(source), plan_as_json(planned))
-        started = time.monotonic()
         with click.progressbar(length=len(planned.writes), label="writing", file=sys.stderr) as bar:
-            report = apply(planned, client, state, tenant, on_progress=lambda *_: bar.update(1))
-        for kind, source_id, outcome, detail in report.outcomes:
-            state.record_outcome(run_id, str(kind), source_id, str(outcome), detail)
-        settlement = check_settlement(book, config.currencies, client) if report.stopped_for_day is None else None
-        status = run_status(report, settlement)
-        state.finish_run(
-            run_id,
-            status=status,
-            calls=client.calls,
-            retries=client.retries,
-            seconds=time.monotonic() - started,
-            resume_at=report.stopped_for_day,
-        )
+            run = apply_and_record(
+                planned,
+                client,
+                state,
+                tenant,
+                book,
+                config.currencies,
+                _digest(source),
+                on_progress=lambda *_: bar.update(1),
+            )
+    run_id, report, settlement, status = run.run_id, run.report, run.settlement, run.status
     _print_report(run_id, report, settlement, status, as_json)
     sys.exit(CLEAN if status in ("clean", "deferred") else FAILED)
 

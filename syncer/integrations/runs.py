@@ -27,7 +27,7 @@ from syncer.integrations.credentials import CredentialError, CredentialsFile, Cr
 from syncer.integrations.notify import Mailer, NotifyError, notify_disabled
 from syncer.integrations.registry import IntegrationRecord, Registry
 from syncer.integrations.settings import IntegrationSettings
-from syncer.mapping.config import MappingConfig
+from syncer.mapping.config import CurrencyAccounts, MappingConfig
 from syncer.plan import Plan, Problem
 from syncer.refs import Kind
 from syncer.settlement import SettlementReport, check_settlement
@@ -223,8 +223,6 @@ def _run_one(
     if planned.blocked:
         problems = "; ".join(str(problem) for problem in planned.problems)
         return attempt.fatal(f"preflight failed, nothing was written: {problems}", planned=planned)
-    run_id = scoped.start_run(record.tenant_id, source_digest, plan_as_json(planned))
-    started = time.monotonic()
     done = 0
 
     def progress(*_: object) -> None:
@@ -233,31 +231,69 @@ def _run_one(
         if on_progress is not None:
             on_progress(record, done, len(planned.writes))
 
-    report = apply(planned, client, scoped, record.tenant_id, on_progress=progress)
-    for kind, source_id, outcome, detail in report.outcomes:
-        scoped.record_outcome(run_id, str(kind), source_id, str(outcome), detail)
-    settlement = None
-    if report.stopped_for_day is None and report.auth_failure is None:
-        settlement = check_settlement(book, config.currencies, client, only=_own_payouts(book, planned))
-    status = run_status(report, settlement)
-    seconds = time.monotonic() - started
-    if report.auth_failure is not None:
-        result = attempt.fatal(f"authentication failed: {report.auth_failure}", authentication=True, run_id=run_id)
-        scoped.finish_run(
-            run_id, status="fatal", calls=client.calls, retries=client.retries, seconds=seconds, resume_at=None
+    run = apply_and_record(
+        planned,
+        client,
+        scoped,
+        record.tenant_id,
+        book,
+        config.currencies,
+        source_digest,
+        on_progress=progress,
+        payouts=_own_payouts(book, planned),
+    )
+    if run.report.auth_failure is not None:
+        result = attempt.fatal(
+            f"authentication failed: {run.report.auth_failure}", authentication=True, run_id=run.run_id
         )
-        result.planned, result.report = planned, report
+        result.planned, result.report = planned, run.report
         return result
-    scoped.finish_run(
+    registry.run_finished(record, fatal=None)
+    return IntegrationRun(
+        record, run.status, planned=planned, report=run.report, settlement=run.settlement, run_id=run.run_id
+    )
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    run_id: int
+    report: RunReport
+    settlement: SettlementReport | None
+    status: str
+
+
+def apply_and_record(
+    planned: Plan,
+    client: XeroClient,
+    state: StateStore,
+    tenant_id: str,
+    book: BillingBook,
+    currencies: Mapping[str, CurrencyAccounts],
+    source_digest: str,
+    *,
+    on_progress: Callable[..., None] | None = None,
+    payouts: set[str] | None = None,
+) -> RecordedRun:
+    """One run in the ledger: its plan, every outcome, the settlement check (of ``payouts``, or of every
+    payout of the book), the calls it cost and its status. Used by ``apply`` in both modes."""
+    run_id = state.start_run(tenant_id, source_digest, plan_as_json(planned))
+    started = time.monotonic()
+    report = apply(planned, client, state, tenant_id, on_progress=on_progress)
+    for kind, source_id, outcome, detail in report.outcomes:
+        state.record_outcome(run_id, str(kind), source_id, str(outcome), detail)
+    settlement = None
+    if report.stopped_for_day is None and report.auth_failure is None:  # settling reads Xero, which it can
+        settlement = check_settlement(book, currencies, client, only=payouts)
+    status = run_status(report, settlement)
+    state.finish_run(
         run_id,
         status=status,
         calls=client.calls,
         retries=client.retries,
-        seconds=seconds,
+        seconds=time.monotonic() - started,
         resume_at=report.stopped_for_day,
     )
-    registry.run_finished(record, fatal=None)
-    return IntegrationRun(record, status, planned=planned, report=report, settlement=settlement, run_id=run_id)
+    return RecordedRun(run_id, report, settlement, status)
 
 
 @dataclass(frozen=True)
@@ -315,6 +351,10 @@ def _own_payouts(book: BillingBook, planned: Plan) -> set[str]:
 
 
 def run_status(report: RunReport, settlement: SettlementReport | None) -> str:
+    """``fatal`` when the token stopped working mid-run (the rest was not sent), then failed, deferred,
+    unreconciled or clean."""
+    if report.auth_failure is not None:
+        return "fatal"
     if report.failed:
         return "failed"
     if report.stopped_for_day is not None:

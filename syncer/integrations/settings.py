@@ -22,10 +22,10 @@ from decimal import Decimal
 
 from syncer.integrations.config import IntegrationConfig, LineSort, SplitUsage
 from syncer.integrations.filter import AccountFilter, parse_filter
+from syncer.mapping.arithmetic import round_money
 from syncer.mapping.config import ExternalContact, MappingConfig, SyncSettings
 from syncer.source.model import Customer, Invoice, InvoiceLine, LineItemType
 
-CENT = Decimal("0.01")
 # the line item types that carry usage priced in bands
 USAGE_TYPES = frozenset({LineItemType.USAGE, LineItemType.OVERAGE_USAGE})
 
@@ -161,7 +161,7 @@ def _unit_price(amount: Decimal, quantity: Decimal) -> Decimal | None:
     UnitAmount with; None otherwise (then the line is quantity 1 at the amount)."""
     if not quantity:
         return None
-    price = (amount / quantity).quantize(CENT)
+    price = round_money(amount / quantity)  # as the engine will send it
     return price if price * quantity == amount else None
 
 

@@ -8,6 +8,7 @@ import email
 import email.policy
 import json
 import socket
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,10 +20,12 @@ from click.testing import CliRunner
 from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from syncer.cli import cli
 from syncer.clock import FakeClock
+from syncer.engine import Outcome, RunReport
 from syncer.integrations.credentials import CredentialsFile
 from syncer.integrations.notify import Mailer
 from syncer.integrations.registry import Registry
-from syncer.integrations.runs import Endpoint, run_integrations
+from syncer.integrations.runs import Endpoint, run_integrations, run_status
+from syncer.settlement import SettlementProblem, SettlementReport
 from syncer.source.files import load_book
 from syncer.state.store import StateStore
 from syncer.xero.errors import GaveUp
@@ -361,3 +364,21 @@ def test_consecutive_fatal_runs_disable_the_integration_and_leave_a_notice_in_th
     [notice] = (files / "outbox").iterdir()
     assert second.notice == f"no SMTP server is configured; the notice for ops@example.test is in {notice}"
     assert [o.outcome for o in ledger.outcomes] == ["fatal", "disabled"]
+
+
+def test_a_runs_status_puts_a_lost_authentication_before_everything_else():
+    def report(**fields) -> RunReport:
+        made = RunReport(**fields)
+        made.record("invoice", "inv_1", Outcome.CREATED)
+        return made
+
+    failed = report()
+    failed.record("invoice", "inv_2", Outcome.FAILED, "refused")
+    lost = report(auth_failure="invalid_grant")
+    lost.record("invoice", "inv_2", Outcome.FAILED, "not sent: invalid_grant")
+    residue = SettlementReport(problems=(SettlementProblem("clearing nets to 3.20", "po_1", "NZD"),))
+    assert run_status(lost, None) == "fatal"
+    assert run_status(failed, SettlementReport()) == "failed"
+    assert run_status(report(stopped_for_day=datetime(2026, 1, 2, tzinfo=UTC)), None) == "deferred"
+    assert run_status(report(), residue) == "unreconciled"
+    assert run_status(report(), SettlementReport()) == "clean"
