@@ -85,6 +85,7 @@ def _encode(value: Any, write: Callable[[str], Any]) -> None:
                 write(",")
             write(encode_basestring_ascii(key if type(key) is str else str(key)))
             write(":")
+            # the leaf lookup is repeated here rather than called: items are the hot path of every answer
             leaf = _LEAVES.get(type(item))
             if leaf is not None:
                 write(leaf(item))
