@@ -9,6 +9,9 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump
 from marshmallow.utils import get_value
 
 from ..exceptions import PostDataInvalidException
+from . import plans
+
+_UNPLANNED: Any = object()  # a plan not yet made (``None`` is a schema that has none)
 
 
 class XeroSchema(Schema):
@@ -17,12 +20,44 @@ class XeroSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
+    _load_plan: plans.LoadPlan | None = _UNPLANNED
+    _dump_plan: plans.DumpPlan | None = _UNPLANNED
+
     def load(self, data: Any, *, many: bool | None = None, partial: Any = None, unknown: Any = None) -> Any:
         """Read only the fields an element carries. No Xero field is required or has a default when absent
         (an absent field simply stays absent), so ``partial=True`` changes no outcome; it saves marshmallow
         visiting every declared field of every nested object, which was most of a write's load time
-        (an invoice names its contact by one key of the forty a contact has). Nested fields pass it on."""
+        (an invoice names its contact by one key of the forty a contact has). Nested fields pass it on.
+
+        A good element is read by the schema's plan (``plans``); anything else, and every error, by
+        marshmallow, so messages are marshmallow's."""
+        if many is None and partial is None and unknown is None and plans.enabled:
+            plan = self.load_plan()
+            if plan is not None:
+                try:
+                    return plan.load(data)
+                except (plans.Unplanned, ValidationError):
+                    pass
         return super().load(data, many=many, partial=True if partial is None else partial, unknown=unknown)
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        """Written by the schema's plan when it has one: marshmallow's result without its per-value work."""
+        plan = self.dump_plan() if plans.enabled else None
+        if plan is None:
+            return super().dump(obj, many=many)
+        if self.many if many is None else many:
+            return [plan.dump(item, many=True) for item in obj]
+        return plan.dump(obj)
+
+    def load_plan(self) -> plans.LoadPlan | None:
+        if self._load_plan is _UNPLANNED:
+            self._load_plan = plans.load_plan(self)
+        return self._load_plan
+
+    def dump_plan(self) -> plans.DumpPlan | None:
+        if self._dump_plan is _UNPLANNED:
+            self._dump_plan = plans.dump_plan(self)
+        return self._dump_plan
 
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
         """A record is a dict: one lookup, rather than marshmallow's general accessor (dotted paths, objects,
