@@ -34,7 +34,8 @@ class XeroJSONProvider(JSONProvider):
     """Flask's default provider writes ``Decimal`` as a string and dates as HTTP-dates; Xero does neither."""
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        return wire.dumps(obj)
+        # the same writer as json_response, so every JSON answer (control API included) reads alike
+        return wire.dumps_bytes(obj).decode()
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return wire.loads(s)

@@ -112,3 +112,22 @@ def test_a_non_finite_number_is_refused_on_output(value):
 def test_a_value_json_cannot_hold_is_refused_naming_its_type():
     with pytest.raises(TypeError, match="cannot serialise set to JSON"):
         wire.dumps({"Set": {1}})
+
+
+def test_dumps_bytes_writes_what_dumps_writes_with_characters_beyond_ascii_as_themselves():
+    value = {
+        "Amount": Decimal("55.00"),
+        "Rate": Decimal("1.0000000000"),
+        "Date": date(2026, 1, 2),
+        "At": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "Name": "Café",
+        "Paid": True,
+        "Note": None,
+    }
+    assert wire.dumps_bytes(value).decode() == wire.dumps(value).replace("\\u00e9", "é")
+    assert b'"Amount":55.00,"Rate":1.0000000000,' in wire.dumps_bytes(value)
+
+
+def test_dumps_bytes_hands_what_orjson_refuses_to_dumps():
+    value = {"Big": 10**30, "Keys": {1: "one"}}
+    assert wire.dumps_bytes(value) == wire.dumps(value).encode()
