@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import os
 import random
 import secrets
 import threading
 import uuid
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+
+# Random bytes are drawn from the OS this many at a time and handed out 16 per GUID: an invoice create makes
+# about ten GUIDs, and one ``os.urandom`` call per GUID (what ``uuid.uuid4`` does) was a tenth of its time.
+_POOL_BYTES = 16 * 256
+# RFC 4122 version 4: the four version bits read 0100, the two variant bits read 10.
+_VERSION_MASK = ~((0xF000 << 64) | (0xC000 << 48))
+_VERSION_BITS = (0x4000 << 64) | (0x8000 << 48)
+
+
+# A forked child must not hand out the GUIDs its parent's pool still holds: every pool drawn before a fork is
+# dropped in the child (the generation number moves on, and a generator refills when its pool is older).
+_generation = 0
+
+
+def _after_fork_in_child() -> None:
+    global _generation
+    _generation += 1
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def v4_text(bits: int) -> str:
+    """The version-4 GUID made of 128 random ``bits``, written as ``str(uuid.UUID(int=bits, version=4))``
+    writes it (lower-case, dashed), without building a ``UUID`` object."""
+    digits = "%032x" % ((bits & _VERSION_MASK) | _VERSION_BITS)
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 class IdGenerator:
@@ -18,13 +47,20 @@ class IdGenerator:
     def reseed(self, seed: int | str | None) -> None:
         with self._lock:
             self._rng = random.Random(seed) if seed is not None else None
+            self._pool = b""
+            self._taken = 0
+            self._pool_generation = _generation
 
     def guid(self) -> str:
-        """A version-4 GUID in Xero's lower-case form."""
+        """A version-4 GUID in Xero's lower-case form: from the OS's random bytes, or the seeded sequence."""
         with self._lock:
-            if self._rng is None:
-                return str(uuid.uuid4())
-            return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+            if self._rng is not None:
+                return v4_text(self._rng.getrandbits(128))
+            if self._taken == len(self._pool) or self._pool_generation != _generation:
+                self._pool, self._taken, self._pool_generation = os.urandom(_POOL_BYTES), 0, _generation
+            start = self._taken
+            self._taken = start + 16
+            return v4_text(int.from_bytes(self._pool[start : start + 16], "big"))
 
     def token(self, nbytes: int = 32) -> str:
         """An opaque secret (refresh tokens, authorization codes)."""
