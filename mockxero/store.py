@@ -553,9 +553,12 @@ class Store:
         with self._lock:
             return key in self._tables.get(table, {})
 
-    def put(self, table: str, key: str, record: dict) -> None:
+    def put(self, table: str, key: str, record: dict, *, copy: bool = True) -> None:
+        """Store a copy of ``record``. ``copy=False`` stores the record itself, for a record built only to be
+        stored (a new journal): the caller hands it over and must never change it afterwards, as with
+        ``peek``. A journal's copy was a twentieth of an invoice create."""
         with self._lock:
-            self._write(table, key, clone(record))
+            self._write(table, key, clone(record) if copy else record)
 
     def delete(self, table: str, key: str) -> None:
         with self._lock:

@@ -78,11 +78,13 @@ class BackendBase(_Declared):
             raise NotFound()
         return record
 
-    def _save(self, kind: str, key: str, record: dict) -> dict:
+    def _save(self, kind: str, key: str, record: dict, *, copy: bool = True) -> dict:
+        """Store ``record`` and return it; with ``copy=False`` the store keeps the record itself (see
+        ``Store.put``), so neither the caller nor whoever it returns the record to may change it."""
         table = self.table(kind)
         if self.client_id and CREATED_BY_APP not in record and not self.store.exists(table, key):
             record[CREATED_BY_APP] = self.client_id
-        self.store.put(table, key, record)
+        self.store.put(table, key, record, copy=copy)
         return record
 
 

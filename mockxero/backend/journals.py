@@ -74,7 +74,8 @@ class JournalsBackend(BackendBase):
         }
         if reference:
             journal["Reference"] = reference
-        return self._save("Journals", journal["JournalID"], journal)
+        # built here only to be stored: the store keeps it uncopied, so the journal returned is read-only
+        return self._save("Journals", journal["JournalID"], journal, copy=False)
 
     def _refuse_locked(self, journal_date: date) -> None:
         """Nothing posts into a locked period. Each resource also checks its dates up front, with its other
@@ -137,7 +138,7 @@ class JournalsBackend(BackendBase):
             }
             if journal.get("Reference"):
                 reversal["Reference"] = journal["Reference"]
-            reversals.append(self._save("Journals", reversal["JournalID"], reversal))
+            reversals.append(self._save("Journals", reversal["JournalID"], reversal, copy=False))
         return reversals
 
     def journals_for(self, source_id: str) -> list[dict]:

@@ -248,6 +248,27 @@ def test_records_handed_out_are_copies():
     assert store.get("t:Things", "a") == {"Tags": ["x"]}
 
 
+def test_a_put_stores_a_copy_unless_the_record_is_handed_over():
+    store = Store()
+    copied, handed_over = {"Tags": ["x"]}, {"Tags": ["y"]}
+    with store.transaction():
+        store.put("t:Things", "a", copied)
+        store.put("t:Things", "b", handed_over, copy=False)
+    copied["Tags"].append("changed later")
+    assert store.get("t:Things", "a") == {"Tags": ["x"]}
+    assert store.peek("t:Things", "b") is handed_over  # kept itself, so the caller must leave it alone
+
+
+def test_a_handed_over_record_is_rolled_back_like_any_other():
+    store = Store()
+    write(store, "t:Things", "a", {"Key": "first"})
+    with pytest.raises(LookupError), store.transaction():
+        store.put("t:Things", "a", {"Key": "second"}, copy=False)
+        store.put("t:Things", "b", {"Key": "new"}, copy=False)
+        raise LookupError("a later step of the same block fails")
+    assert store.get("t:Things", "a") == {"Key": "first"} and store.get("t:Things", "b") is None
+
+
 def test_a_window_is_a_slice_in_insertion_order():
     store = Store()
     with store.transaction():
