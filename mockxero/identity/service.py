@@ -28,6 +28,7 @@ T_GRANTS = "system:Grants"
 T_ACCESS = "system:AccessTokens"
 T_REFRESH = "system:RefreshTokens"
 T_CONNECTIONS = "system:Connections"
+VERIFIED_TOKENS_KEPT = 1024  # bearer tokens whose signature check is remembered (IdentityService._token_id)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ class IdentityService:
         store.define_index("Connections", "grant", lambda r: r["GrantID"])
         store.define_index("AccessTokens", "grant", lambda r: r["GrantID"])
         store.define_index("RefreshTokens", "grant", lambda r: r["GrantID"])
+        # Bearer tokens whose signature was checked, with the token id they carry, by (signing secret, token):
+        # every call presents its token, and the check is the same each time. Keyed by the secret as well,
+        # so a book restored with another secret checks its tokens afresh. Revocation and expiry live in
+        # the token's record, which is read on every call all the same.
+        self._verified: dict[tuple[str, str], str] = {}
 
     # -- secrets --
 
@@ -68,10 +74,24 @@ class IdentityService:
             self.store.put(T_SECRETS, "jwt", {"Secret": self.ids.token(32)})
 
     def _signing_secret(self) -> bytes:
-        record = self.store.get(T_SECRETS, "jwt")
+        return bytes.fromhex(self._secret_text())
+
+    def _secret_text(self) -> str:
+        record = self.store.peek(T_SECRETS, "jwt")
         if record is None:
             raise RuntimeError("the signing secret is missing; Emulator creates it at start-up")
-        return bytes.fromhex(record["Secret"])
+        return str(record["Secret"])
+
+    def _token_id(self, token: str) -> str:
+        """The id (``jti``) a bearer token signed by this book carries; ``jwt.InvalidToken`` if it is not one."""
+        key = (self._secret_text(), token)
+        token_id = self._verified.get(key)
+        if token_id is None:
+            token_id = str(jwt.decode(token, bytes.fromhex(key[0])).get("jti", ""))
+            if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+                self._verified.clear()  # tokens of long ago are checked again: cheaper than an LRU's upkeep
+            self._verified[key] = token_id
+        return token_id
 
     # -- client authentication --
 
@@ -177,10 +197,10 @@ class IdentityService:
         if scheme.lower() != "bearer" or not token.strip():
             return None
         try:
-            claims = jwt.decode(token.strip(), self._signing_secret())
+            token_id = self._token_id(token.strip())
         except jwt.InvalidToken:
             return None
-        record = self.store.get(T_ACCESS, str(claims.get("jti", "")))
+        record = self.store.get(T_ACCESS, token_id)
         if record is None:
             return None
         self._revoke_grant(record["GrantID"])
@@ -306,11 +326,11 @@ class IdentityService:
         if scheme.lower() != "bearer" or not token:  # auth schemes are case-insensitive (RFC 7235)
             raise Unauthorized("AuthenticationUnsuccessful")
         try:
-            claims = jwt.decode(token, self._signing_secret())
+            token_id = self._token_id(token)
         except jwt.InvalidToken:
             raise Unauthorized("AuthenticationUnsuccessful") from None
         # read only, as every call does: peek rather than copy the token and grant records
-        record = self.store.peek(T_ACCESS, str(claims.get("jti", "")))
+        record = self.store.peek(T_ACCESS, token_id)
         if record is None or record.get("Revoked"):
             raise Unauthorized("AuthenticationUnsuccessful")
         if record["ExpiresAt"] <= self.clock.now():
@@ -325,7 +345,7 @@ class IdentityService:
             user_id=grant.get("UserID", ""),
             grant_id=record["GrantID"],
             scopes=frozenset(record["Scopes"]),
-            token_id=str(claims["jti"]),
+            token_id=token_id,
         )
 
     def authorize_tenant(self, context: AccessContext, tenant_header: str | None) -> str:

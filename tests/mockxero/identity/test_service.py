@@ -86,6 +86,32 @@ def test_a_token_with_a_tampered_claim_is_401(client, xero):
     problem(xero.get("/Contacts"), 401, "AuthenticationUnsuccessful")
 
 
+def test_a_token_checked_once_does_not_let_a_forgery_of_it_through(xero):
+    assert xero.get("/Contacts").status_code == 200  # its signature check is now remembered
+    genuine = xero.headers["Authorization"]
+    header, claims, signature = genuine.split()[1].split(".")
+    forged = signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")
+    xero.headers["Authorization"] = f"Bearer {header}.{claims}.{forged}"
+    problem(xero.get("/Contacts"), 401, "AuthenticationUnsuccessful")
+    xero.headers["Authorization"] = genuine
+    assert xero.get("/Contacts").status_code == 200
+
+
+def test_a_remembered_token_is_refused_once_the_books_signing_secret_changes(xero, emulator):
+    # A restored book brings its own signing secret: tokens signed with the old one must stop working.
+    assert xero.get("/Contacts").status_code == 200
+    with emulator.store.transaction():
+        emulator.store.put("system:Secrets", "jwt", {"Secret": "ab" * 32})
+    problem(xero.get("/Contacts"), 401, "AuthenticationUnsuccessful")
+
+
+def test_a_remembered_token_is_refused_once_its_grant_is_revoked(xero, emulator):
+    assert xero.get("/Contacts").status_code == 200
+    with emulator.store.transaction():
+        assert emulator.identity.revoke_presented_grant(xero.headers["Authorization"]) is not None
+    problem(xero.get("/Contacts"), 401, "AuthenticationUnsuccessful")
+
+
 def test_the_bearer_scheme_is_case_insensitive(xero):
     xero.headers["Authorization"] = xero.headers["Authorization"].replace("Bearer", "bearer")
     assert xero.get("/Contacts").status_code == 200
