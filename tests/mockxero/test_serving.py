@@ -83,3 +83,52 @@ def test_a_server_stopped_before_it_started_releases_its_port():
     server.stop()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def shapes_app() -> Flask:
+    """Answers of each shape a WSGI app can give: one piece with a length, a stream, no body at all."""
+    app = Flask("shapes")
+
+    @app.get("/whole")
+    def whole():
+        return "all of it at once"
+
+    @app.get("/streamed")
+    def streamed():
+        return app.response_class((piece for piece in ["first ", "second"]), mimetype="text/plain")
+
+    return app
+
+
+@pytest.fixture
+def sends(monkeypatch):
+    """What the worker hands the connection to send, call by call."""
+    from mockxero.serving import _Channel
+
+    handed: list[bytes] = []
+    original = _Channel.write_soon
+
+    def recording_write_soon(channel, data):
+        handed.append(bytes(data))
+        return original(channel, data)
+
+    monkeypatch.setattr(_Channel, "write_soon", recording_write_soon)
+    return handed
+
+
+def test_an_answer_in_one_piece_is_sent_with_its_header_in_one_write(sends):
+    with EmbeddedServer(shapes_app()) as server:
+        answer = requests.get(server.url + "/whole", timeout=5)
+    assert (answer.status_code, answer.text) == (200, "all of it at once")
+    assert len(sends) == 1 and sends[0].startswith(b"HTTP/1.1 200 OK\r\n")
+    assert sends[0].endswith(b"\r\n\r\nall of it at once")
+
+
+def test_a_streamed_answer_and_a_head_answer_are_written_as_waitress_writes_them(sends):
+    with EmbeddedServer(shapes_app()) as server:
+        streamed = requests.get(server.url + "/streamed", timeout=5)
+        head = requests.head(server.url + "/whole", timeout=5)
+    assert (streamed.status_code, streamed.text) == (200, "first second")
+    assert (head.status_code, head.text, head.headers["Content-Length"]) == (200, "", "17")
+    assert len(sends) > 2  # the header, then each piece of the stream, then the HEAD answer's header
+    assert not any(b"all of it" in data for data in sends)  # a HEAD answer carries no body
