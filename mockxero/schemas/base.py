@@ -71,6 +71,8 @@ class XeroSchema(Schema):
         # Xero omits absent fields; it never sends "Field": null.
         return {key: value for key, value in data.items() if value is not None}
 
+    setattr(_omit_absent, plans.DROPS_NULLS, True)  # a dump plan does this itself, key by key
+
 
 def load_elements(
     schema: Schema, elements: Iterable[Any], collection: str, *, reject_unknown: bool = False

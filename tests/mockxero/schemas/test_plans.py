@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, run_state_machine_as_test
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, post_dump
 
 import mockxero.schemas
 from mockxero.schemas import plans
@@ -185,6 +185,35 @@ def test_a_good_element_is_read_by_the_plan_alone(monkeypatch: pytest.MonkeyPatc
         "Contact": {"ContactID": "0b8a1c3e-6f6d-4a3e-9d57-2f1b6c3a9e10"},
         "LineItems": [{"Quantity": Decimal("2")}],
     }
+
+
+class OddlyKeyed(XeroSchema):
+    """Wire keys no Xero schema has, which the compiled dump must write as they are."""
+
+    Quoted = fields.String(data_key='It\'s "quoted"\\')
+    Amount = fields.Decimal(allow_none=True)
+
+
+class HookedTwice(XeroSchema):
+    Name = fields.String()
+
+    @post_dump
+    def _shout(self, data: dict, **kwargs: Any) -> dict:
+        return {key: value.upper() if isinstance(value, str) else value for key, value in data.items()}
+
+
+def test_a_compiled_dump_writes_any_key_and_drops_nulls_as_the_hook_did() -> None:
+    record = {"Quoted": "x", "Amount": None}
+    assert OddlyKeyed().dump(record) == {'It\'s "quoted"\\': "x"}
+    with marshmallow_only():
+        assert OddlyKeyed().dump(record) == {'It\'s "quoted"\\': "x"}
+
+
+def test_a_schema_with_other_dump_hooks_runs_them_all() -> None:
+    assert HookedTwice().dump({"Name": "acme", "Other": 1}) == {"Name": "ACME"}
+    assert HookedTwice().dump({"Name": None}) == {}  # the null is still dropped, by the hook
+    with marshmallow_only():
+        assert HookedTwice().dump({"Name": "acme"}) == {"Name": "ACME"}
 
 
 LISTINGS = [
