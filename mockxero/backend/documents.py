@@ -374,14 +374,14 @@ class DocumentsBackend(BackendBase):
 
     def _next_number(self, kind: DocumentKind) -> str:
         """INV-0001, INV-0002, ... per tenant, skipping numbers a client already used."""
-        counter = self._get("Counters", kind.counter) or {"Next": 1}
+        counter = self._peek("Counters", kind.counter) or {"Next": 1}  # read, then replaced by a new record
         sequence = counter["Next"]
         while True:
             candidate = f"{kind.number_prefix}{sequence:04d}"
             sequence += 1
             if not self._number_taken(kind, candidate, None):
                 break
-        self._save("Counters", kind.counter, {"Next": sequence})
+        self._save("Counters", kind.counter, {"Next": sequence}, copy=False)
         return candidate
 
     def _refresh_balance(self, record: dict) -> None:

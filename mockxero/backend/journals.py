@@ -190,7 +190,7 @@ class JournalsBackend(BackendBase):
         return shown
 
     def _next_journal_number(self) -> int:
-        counters = self._get("Counters", "journal") or {"Next": 1}
+        counters = self._peek("Counters", "journal") or {"Next": 1}  # read, then replaced by a new record
         number = counters["Next"]
-        self._save("Counters", "journal", {"Next": number + 1})
+        self._save("Counters", "journal", {"Next": number + 1}, copy=False)
         return number
