@@ -42,6 +42,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import file_lock
+
 IndexKey = Callable[[dict], Any]
 
 
@@ -397,8 +399,18 @@ class Store:
         self._read_only = read_only
         self._db: sqlite3.Connection | None = None
         self.backup: Path | None = None
+        self._held: Path | None = None  # this store's hold on the file (file_lock), when it may write
         if self._path is not None:
-            self._open(self._path)
+            if not read_only:
+                try:
+                    self._held = file_lock.acquire(self._path)
+                except file_lock.FileInUse as exc:
+                    raise StoreFileError(str(exc)) from None
+            try:
+                self._open(self._path)
+            except BaseException:
+                self._release()
+                raise
 
     @property
     def path(self) -> Path | None:
@@ -413,6 +425,12 @@ class Store:
         with self._lock:
             if self._db is not None:
                 self._db.close()
+            self._release()
+
+    def _release(self) -> None:
+        if self._held is not None:
+            file_lock.release(self._held)
+            self._held = None
 
     def _open(self, path: Path) -> None:
         kind = _file_kind(path)

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. A module may import its own part (the longest prefix below that names it) and any part of a
 # lower layer; importing a part of its own layer or of a higher one is an upward import.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    # Below the store, which holds it while a data file is open.
+    ("the data file's lock: one process per data file", ("mockxero.file_lock",)),
     (
         "leaves: money, statuses, ids, time, errors, the wire codec, the store, mount points",
         (

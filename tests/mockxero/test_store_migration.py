@@ -91,6 +91,7 @@ def test_opening_a_tinydb_file_migrates_every_record_and_keeps_the_original(old_
     store.close()
     reopened = Store(path)
     assert records_in(reopened) == expected and reopened.backup is None  # migrated once
+    reopened.close()
     assert sorted(p.name for p in path.parent.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
         path.name,
         path.name + BACKUP_SUFFIX,
