@@ -1,4 +1,9 @@
-"""Store indexes whose key is a set: one record found under each of its members."""
+"""Store indexes: one defined on a filled table, and those whose key is a set (a record found under each of
+its members)."""
+
+import gc
+
+import pytest
 
 from mockxero.store import Store
 
@@ -50,3 +55,30 @@ def test_an_empty_set_indexes_nothing():
     with store.transaction():
         store.put("t:Journals", "j1", {"Accounts": []})
     assert store.keys("t:Journals", "account", None) == []
+
+
+def test_an_index_defined_on_a_filled_table_finds_what_was_there_and_leaves_the_others_as_they_were():
+    store = Store()
+    store.define_index("Things", "colour", lambda record: record.get("Colour"))
+    with store.transaction():
+        store.put("t:Things", "a", {"Colour": "red", "Size": "S"})
+        store.put("t:Things", "b", {"Colour": "blue", "Size": "S"})
+    store.define_index("Things", "size", lambda record: record.get("Size"))  # defined after the writes
+    assert store.keys("t:Things", "size", "S") == ["a", "b"]
+    assert store.keys("t:Things", "colour", "red") == ["a"]
+    with store.transaction():
+        store.put("t:Things", "a", {"Colour": "blue", "Size": "M"})
+    assert (store.keys("t:Things", "size", "S"), store.keys("t:Things", "size", "M")) == (["b"], ["a"])
+    assert store.keys("t:Things", "colour", "blue") == ["b", "a"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_data_file_leaves_the_cycle_collector_as_it_found_it(tmp_path, enabled):
+    Store(tmp_path / "books.sqlite").close()
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        Store(tmp_path / "books.sqlite").close()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
