@@ -9,6 +9,10 @@ added while running, each with an app of its own. Leaving the block stops the se
 
 Control calls go through the app in-process (Flask's test client) in both modes, so they cost no socket
 and take the same path, checks and error messages as ``/mock-api`` does over HTTP.
+
+``connect(url)`` gives the same handle for a server running elsewhere (``mockxero serve``, a CI service
+container): every control call then goes over HTTP to its ``/mock-api``, and only ``emulator`` and ``app``
+(which live in that other process) are missing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from werkzeug.test import Client
 
+from . import wire
 from .app import create_app
 from .clock import Clock
 from .config import MockConfig
@@ -37,7 +42,7 @@ from .emulator import Emulator
 from .paths import API_PREFIX, CONTROL_PREFIX
 from .serving import EmbeddedServer
 
-__all__ = ["ControlAPIError", "LedgerBroken", "RunningMock", "Tenant", "WSGIAdapter", "running"]
+__all__ = ["ControlAPIError", "LedgerBroken", "RunningMock", "Tenant", "WSGIAdapter", "connect", "running"]
 
 NO_SOCKET_URL = "http://mockxero.invalid"  # .invalid never resolves (RFC 2606): only the WSGI adapter answers it
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,24 +125,34 @@ class Tenant:
 class RunningMock:
     """A running emulator: where it answers, who may call it, and its control API as methods."""
 
-    def __init__(self, app: Flask, base_url: str, server: EmbeddedServer | None):
+    def __init__(self, app: Flask | None, base_url: str, server: EmbeddedServer | None):
+        """``app`` is the emulator's app in this process, or None for a server elsewhere (``connect``)."""
         self.app = app
         self.base_url = base_url
         self.server = server
-        self._control = app.test_client()
-        config = self.emulator.config
+        self._control: Any = app.test_client() if app is not None else _HTTPControl(base_url)
+        if app is not None:
+            config = self.emulator.config
+            tenant_id, tenant_name = config.default_tenant.tenant_id, config.default_tenant.name
+            client_id, client_secret = config.default_client.client_id, config.default_client.client_secret
+        else:  # the server's first tenant and first app are its defaults, as in its configuration
+            first_tenant = self._call("GET", "/tenants")["tenants"][0]
+            first_client = self._call("GET", "/clients")["clients"][0]
+            tenant_id, tenant_name = first_tenant["tenant_id"], first_tenant["name"]
+            client_id, client_secret = first_client["client_id"], first_client["client_secret"]
         self.tenant = Tenant(
-            self,
-            tenant_id=config.default_tenant.tenant_id,
-            name=config.default_tenant.name,
-            client_id=config.default_client.client_id,
-            client_secret=config.default_client.client_secret,
+            self, tenant_id=tenant_id, name=tenant_name, client_id=client_id, client_secret=client_secret
         )
 
     # -- where and who --
 
     @property
     def emulator(self) -> Emulator:
+        if self.app is None:
+            raise RuntimeError(
+                f"the emulator at {self.base_url} runs in another process: use this handle's control API "
+                "methods (its /mock-api), which work the same there"
+            )
         return self.app.extensions["mockxero"]
 
     @property
@@ -179,7 +194,7 @@ class RunningMock:
     def session(self) -> requests.Session:
         """A ``requests`` session for the emulator: over the socket when serving, else straight into the app."""
         http = requests.Session()
-        if self.server is None:
+        if self.app is not None and self.server is None:
             http.mount(NO_SOCKET_URL, WSGIAdapter(self.app))
         return http
 
@@ -286,6 +301,8 @@ class RunningMock:
     # -- time --
 
     def now(self) -> datetime:
+        if self.app is None:
+            return datetime.fromisoformat(self._call("GET", "/clock")["now"])
         return self.emulator.clock.now()
 
     def advance_clock(self, seconds: float) -> datetime:
@@ -307,6 +324,57 @@ class RunningMock:
                 str(body.get("detail", response.get_data(as_text=True))),
             )
         return response.get_json() if response.data else {}
+
+
+def connect(url: str, *, timeout: float = 30.0) -> RunningMock:
+    """A handle on a mockxero server already running at ``url`` (``http://127.0.0.1:8765``): its control API
+    as methods, over HTTP. ``ConnectionError`` when nothing there answers like mockxero."""
+    base_url = url.rstrip("/")
+    control = _HTTPControl(base_url, timeout)
+    try:
+        health = control.open(CONTROL_PREFIX + "/health", method="GET")
+    except requests.RequestException as exc:
+        raise ConnectionError(f"no mockxero server answers at {base_url}: {exc}") from None
+    if health.status_code != 200 or (health.get_json(silent=True) or {}).get("status") != "ok":
+        raise ConnectionError(
+            f"{base_url} does not answer like a mockxero server "
+            f"(GET {CONTROL_PREFIX}/health: HTTP {health.status_code})"
+        )
+    return RunningMock(None, base_url, None)
+
+
+class _HTTPControl:
+    """The control calls of ``RunningMock`` over HTTP, answering in the shape of Flask's test client's."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        self.base_url, self.timeout = base_url, timeout
+        self.http = requests.Session()
+
+    def open(
+        self, path: str, *, method: str, json: Any = None, query_string: Mapping[str, str] | None = None
+    ) -> _HTTPAnswer:
+        answer = self.http.request(method, self.base_url + path, json=json, params=query_string, timeout=self.timeout)
+        return _HTTPAnswer(answer)
+
+    def post(self, path: str, *, data: Mapping[str, str]) -> _HTTPAnswer:
+        return _HTTPAnswer(self.http.post(self.base_url + path, data=data, timeout=self.timeout))
+
+
+class _HTTPAnswer:
+    def __init__(self, answer: requests.Response):
+        self.status_code = answer.status_code
+        self.data = answer.content
+
+    def get_json(self, silent: bool = False) -> Any:
+        try:
+            return wire.loads(self.data)
+        except ValueError:
+            if silent:
+                return None
+            raise
+
+    def get_data(self, as_text: bool = False) -> str | bytes:
+        return self.data.decode("utf-8", "replace") if as_text else self.data
 
 
 class WSGIAdapter(BaseAdapter):

@@ -12,6 +12,9 @@ Fixtures (all named ``mockxero_*`` so they clash with no suite's own):
 * ``mockxero_prebuilt``: ``mockxero_prebuilt(key, build)`` builds a set-up once per worker into a tenant of
   its own, snapshots it, and restores the snapshot into that tenant each time a test asks for it.
 
+``--mockxero-url URL`` (or ``MOCKXERO_URL``) points every worker at a server already running there (``mockxero
+serve``, a CI service container) instead of starting one: each test still gets a tenant of its own on it.
+
 ``--mockxero-ledger`` (or ``@pytest.mark.mockxero_ledger`` on a test) fails a test whose tenants' books
 break the ledger check after it ran. A failing test that used a tenant gets that tenant's request log
 added to its report. Nothing runs unless a test asks for a fixture: a suite that does not use the plugin
@@ -21,13 +24,14 @@ behaves as without it.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
 
-from .embedding import RunningMock, Tenant, running
+from .embedding import RunningMock, Tenant, connect, running
 
 LEDGER_MARKER = "mockxero_ledger"
 _TENANTS = pytest.StashKey[list[Tenant]]()
@@ -36,6 +40,13 @@ _PREBUILT = pytest.StashKey[dict[str, Any]]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockxero")
+    group.addoption(
+        "--mockxero-url",
+        default=os.environ.get("MOCKXERO_URL") or None,
+        metavar="URL",
+        help="use the mockxero server running at URL (e.g. http://127.0.0.1:8765) rather than starting one "
+        "per worker; default: $MOCKXERO_URL",
+    )
     group.addoption(
         "--mockxero-ledger",
         action="store_true",
@@ -51,8 +62,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def mockxero_server() -> Iterator[RunningMock]:
-    """The emulator of this test process, on a free loopback port."""
+def mockxero_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
+    """The emulator of this test process, on a free loopback port; or the one at ``--mockxero-url``."""
+    url = pytestconfig.getoption("--mockxero-url")
+    if url:
+        try:
+            mock = connect(url)
+        except ConnectionError as exc:
+            raise pytest.UsageError(f"--mockxero-url: {exc}") from None
+        yield mock
+        return
     with running() as mock:
         yield mock
 

@@ -217,3 +217,54 @@ def test_lock_dates_are_set_cleared_and_refused_through_the_handle():
             xero.set_lock_dates(tenant.tenant_id, lock_everything=date(2026, 1, 1))
         assert refused.value.status == 400
         assert refused.value.detail.startswith("'lock_everything' is not a lock date (known: period_lock_date")
+
+
+# --- connect(): a server running elsewhere -------------------------------------------------------------
+
+
+def test_connect_drives_a_running_server_over_http_as_running_does_in_process():
+    clock = ManualClock()
+    with mockxero.running({"token_ttl": 60}, clock=clock) as served:
+        remote = mockxero.connect(served.base_url + "/")
+        assert remote.app is None and remote.base_url == served.base_url
+        assert (remote.tenant_id, remote.client_id, remote.client_secret) == (
+            DEFAULT_TENANT_ID,
+            DEFAULT_CLIENT_ID,
+            DEFAULT_CLIENT_SECRET,
+        )
+        tenant = remote.add_tenant("Remote Ltd")
+        with remote.session() as http:
+            assert add_contact(http, tenant, "Made Over HTTP").status_code == 200
+            assert contacts(http, tenant) == ["Made Over HTTP"]
+            assert [row["path"] for row in tenant.requests()] == ["/api.xro/2.0/Contacts"] * 2
+            saved = tenant.snapshot()
+            assert add_contact(http, tenant, "Undone").status_code == 200
+            tenant.restore(saved)
+            assert contacts(http, tenant) == ["Made Over HTTP"]
+            tenant.check_ledger()
+            assert remote.advance_clock(61) == clock.now() == remote.now()  # the server's clock, read over HTTP
+            first = tenant.access_token
+            assert remote.advance_clock(61) and tenant.access_token != first  # expired there, so issued again
+            assert contacts(http, tenant) == ["Made Over HTTP"]
+        with pytest.raises(ControlAPIError, match="400 invalid_tenant: name must be a non-empty string"):
+            remote.add_tenant(" ")
+        with pytest.raises(RuntimeError) as elsewhere:
+            remote.emulator  # noqa: B018 - the property is what is tested
+        assert str(elsewhere.value) == (
+            f"the emulator at {served.base_url} runs in another process: use this handle's control API "
+            "methods (its /mock-api), which work the same there"
+        )
+
+
+def test_connect_says_plainly_when_nothing_or_something_else_answers():
+    with mockxero.running() as served:
+        url = served.base_url
+    with pytest.raises(ConnectionError, match=f"^no mockxero server answers at {url}: "):
+        mockxero.connect(url, timeout=5)
+    with mockxero.running() as served:
+        elsewhere = served.base_url + "/api.xro/2.0"  # a server, but /mock-api is not under this path
+        with pytest.raises(ConnectionError) as refused:
+            mockxero.connect(elsewhere)
+    assert str(refused.value) == (
+        f"{elsewhere} does not answer like a mockxero server (GET /mock-api/health: HTTP 404)"
+    )

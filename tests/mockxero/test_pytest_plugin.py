@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import mockxero
+
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -186,3 +188,45 @@ def test_two_xdist_workers_write_to_their_own_tenants_and_neither_sees_the_other
     )
     result = suite.runpytest_subprocess(*plugin_args(), "-n", "2", "-s")
     result.assert_outcomes(passed=4)
+
+
+REMOTE_SUITE = """
+    from xero_python.accounting import Contact, Contacts
+
+    def test_writes_on_the_server_it_was_pointed_at(mockxero_accounting_api, mockxero_tenant, mockxero_server):
+        assert mockxero_server.app is None  # connected, not started
+        mockxero_accounting_api.create_contacts(
+            mockxero_tenant.tenant_id, Contacts(contacts=[Contact(name="On The Shared Server")])
+        )
+        assert [c.name for c in mockxero_accounting_api.get_contacts(mockxero_tenant.tenant_id).contacts] == [
+            "On The Shared Server"
+        ]
+    """
+
+
+def tenant_names(server) -> list[str]:
+    return sorted(row["name"] for row in server.tenants())
+
+
+def test_the_url_option_points_the_fixtures_at_a_running_server(suite):
+    suite.makepyfile(REMOTE_SUITE)
+    with mockxero.running() as server:
+        suite.runpytest(*plugin_args(), "--mockxero-url", server.base_url).assert_outcomes(passed=1)
+        assert "Test test_writes_on_the_server_it_was_pointed_at" in tenant_names(server)
+
+
+def test_the_url_comes_from_mockxero_url_when_the_option_is_not_given(suite, monkeypatch):
+    suite.makepyfile(REMOTE_SUITE)
+    with mockxero.running() as server:
+        monkeypatch.setenv("MOCKXERO_URL", server.base_url)
+        suite.runpytest(*plugin_args()).assert_outcomes(passed=1)
+        assert "Test test_writes_on_the_server_it_was_pointed_at" in tenant_names(server)
+
+
+def test_a_url_where_no_server_answers_is_reported_as_such(suite):
+    suite.makepyfile(REMOTE_SUITE)
+    with mockxero.running() as stopped:
+        url = stopped.base_url
+    result = suite.runpytest(*plugin_args(), "--mockxero-url", url)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*--mockxero-url: no mockxero server answers at {url}: *"])
