@@ -112,6 +112,28 @@ def test_new_writes_a_template_that_loads_and_runs(tmp_path):
     assert again.exit_code == 1 and "exists" in again.output
 
 
+def test_an_allowance_for_an_invariant_that_held_fails_at_its_line(tmp_path):
+    # the trap breaks both invariants it allows; a story that breaks none must not keep allowances
+    result = _story(
+        tmp_path,
+        "name: Nothing to excuse\nextends: ../fixtures/one-paid-invoice.yaml\n"
+        "allow: [ledger-balanced]\nsteps:\n  - sync: {}\n",
+    )
+    assert [(f.layer, f.message, f.location.line, f.path, f.expected, f.actual) for f in result.failures] == [
+        (
+            Layer.INVARIANT,
+            "ledger-balanced is allowed to break but held throughout: take it out of allow:, or it would hide "
+            "a real break",
+            3,
+            "allow.0",
+            "ledger-balanced broken",
+            "held",
+        )
+    ]
+    trap = _story(tmp_path, (CASES / "fee-from-deposit-trap.yaml").read_text(encoding="utf-8"))
+    assert trap.passed and trap.allowed == ("clearing-nets-to-zero", "statement-matches")  # both were needed
+
+
 def _story(tmp_path, text: str):
     path = tmp_path / "story.yaml"
     path.write_text(text.replace("../fixtures/", f"{FIXTURES}/"), encoding="utf-8")
