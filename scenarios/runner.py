@@ -105,12 +105,23 @@ class SimulatedCrash(BaseException):
     """The engine's process dying mid-run: a BaseException, so no handler meant for errors catches it."""
 
 
-class CrashingState:
-    """The engine's state store, which dies at the ``after``-th completed write: that write reached Xero,
-    and its completion is never saved (the intent journal keeps what was begun), as in a crash."""
+class WriteCountdown:
+    """``crash_after_writes``: counts the writes completed through every state it wraps (one per integration
+    when a sync runs several) and dies at the ``after``-th."""
 
-    def __init__(self, state: StateStore, after: int):
-        self.state, self.after, self.completed = state, after, 0
+    def __init__(self, after: int):
+        self.after, self.completed = after, 0
+
+    def wrap(self, state: StateStore) -> CrashingState:
+        return CrashingState(state, self)
+
+
+class CrashingState:
+    """The engine's state store, which dies at the countdown's last completed write: that write reached
+    Xero, and its completion is never saved (the intent journal keeps what was begun), as in a crash."""
+
+    def __init__(self, state: StateStore, countdown: WriteCountdown):
+        self.state, self.countdown = state, countdown
 
     def held(self, tenant_id: str) -> Mapping[Ref, Mapped]:
         return self.state.held(tenant_id)
@@ -122,9 +133,10 @@ class CrashingState:
         self.state.begin_write(tenant_id, ref, idempotency_key, natural_key)
 
     def complete_write(self, tenant_id: str, ref: Ref, mapped: Mapped) -> None:
-        self.completed += 1
-        if self.completed == self.after:
-            raise SimulatedCrash(f"the engine died after write {self.after} reached Xero, before it was saved")
+        countdown = self.countdown
+        countdown.completed += 1
+        if countdown.completed == countdown.after:
+            raise SimulatedCrash(f"the engine died after write {countdown.after} reached Xero, before it was saved")
         self.state.complete_write(tenant_id, ref, mapped)
 
     def abandon_write(self, tenant_id: str, ref: Ref) -> None:
@@ -409,12 +421,15 @@ class _Case:
                     change_policy=ChangePolicy(options.get("change_policy", "report")),
                 )
                 self.last_problems = [str(problem) for problem in planned.problems]
-                port: StatePort = state if crash_after is None else CrashingState(state, crash_after)
+                port: StatePort = state if crash_after is None else WriteCountdown(crash_after).wrap(state)
                 self.last_report = apply(planned, self.xero(), port, self.tenant.tenant_id)
         except SimulatedCrash as crash:  # what the step asked for; the state file is as the crash left it
             self.last_crash = str(crash)
         except Exception as error:  # the engine stopped (a daily limit, a revoked app): judged by expect
             self.last_error = f"{type(error).__name__}: {error}"
+        self.crash_happened_as_asked(crash_after)
+
+    def crash_happened_as_asked(self, crash_after: int | None) -> None:
         if crash_after is not None and self.last_crash is None:
             self.fail(
                 Layer.RUN,
@@ -452,7 +467,9 @@ class _Case:
     def outbox(self) -> Path:
         return self.state_path.parent / "outbox"
 
-    def run_integrations(self, options: Mapping[str, Any], *, execute: bool) -> list[IntegrationRun]:
+    def run_integrations(
+        self, options: Mapping[str, Any], *, execute: bool, countdown: WriteCountdown | None = None
+    ) -> list[IntegrationRun]:
         with StateStore.open(self.state_path) as state:
             self.integrations_ready(state)
             client = self.xero() if execute else self.read()
@@ -467,16 +484,24 @@ class _Case:
                 execute=execute,
                 change_policy=ChangePolicy(options.get("change_policy", "report")),
                 connector=lambda *_: client,
+                writes_through=None if countdown is None else countdown.wrap,
             )
 
     def sync_integrations(self, options: Mapping[str, Any]) -> None:
         """Every enabled integration (or the one named) plans and applies; their outcomes are judged as one
         run's, and each integration's own status by ``expect: sync: integrations``."""
+        crash_after = options.get("crash_after_writes")
+        countdown = None if crash_after is None else WriteCountdown(crash_after)
         try:
-            runs = self.run_integrations(options, execute=True)
+            runs = self.run_integrations(options, execute=True, countdown=countdown)
+        except SimulatedCrash as crash:  # the integration running then stopped there, its run left open
+            self.last_crash = str(crash)
+            return
         except Exception as error:
             self.last_error = f"{type(error).__name__}: {error}"
             return
+        finally:
+            self.crash_happened_as_asked(crash_after)
         self.integration_runs = {run.record.name: run for run in runs}
         combined = RunReport()
         for run in runs:
@@ -496,6 +521,14 @@ class _Case:
             found = dict(state.held(self.tenant.tenant_id))
             for record in Registry(state).all() if self.scenario.integrations else []:
                 found.update(state.scoped(record.integration_id).held(self.tenant.tenant_id))
+        return found
+
+    def pending(self) -> dict[Ref, str]:
+        """The writes begun and never saved, across the single-mapping mode and every integration."""
+        with StateStore.open(self.state_path) as state:
+            found = dict(state.pending(self.tenant.tenant_id))
+            for record in Registry(state).all() if self.scenario.integrations else []:
+                found.update(state.scoped(record.integration_id).pending(self.tenant.tenant_id))
         return found
 
     def do_advance(self, seconds: float) -> None:
@@ -584,8 +617,7 @@ class _Case:
                         actual=render(self.last_crash),
                     )
             elif key == "pending":
-                with StateStore.open(self.state_path) as state:
-                    begun = state.pending(self.tenant.tenant_id)
+                begun = self.pending()
                 if len(begun) != want:
                     self.mismatch(
                         Layer.RUN,

@@ -671,12 +671,6 @@ class _Checker:
                     "crash_after_writes is a whole number of at least 1: the engine dies once that many writes "
                     "reached Xero, before the last one is saved in its state",
                 )
-            elif self.integration_names:
-                self.problem(
-                    (*path, "crash_after_writes"),
-                    "crash_after_writes needs the single-mapping mode: with given.integrations the integrations' "
-                    "runner owns the state",
-                )
             else:
                 options["crash_after_writes"] = crash
         return options

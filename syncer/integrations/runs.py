@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from syncer.engine import ChangePolicy, RunReport, apply, plan, plan_as_json, read_org
+from syncer.engine import ChangePolicy, RunReport, StatePort, apply, plan, plan_as_json, read_org
 from syncer.integrations.credentials import CredentialError, CredentialsFile, CredentialTokenStore
 from syncer.integrations.notify import Mailer, NotifyError, notify_disabled
 from syncer.integrations.registry import IntegrationRecord, Registry
@@ -137,8 +137,12 @@ def run_integrations(
     change_policy: ChangePolicy = ChangePolicy.REPORT,
     connector: Callable[[IntegrationRecord, Endpoint, CredentialsFile], XeroClient] = _client,
     on_progress: Callable[[IntegrationRecord, int, int], None] | None = None,
+    writes_through: Callable[[StateStore], StatePort] | None = None,
 ) -> list[IntegrationRun]:
-    """Plan (``execute=False``) or plan and apply every enabled integration, or only the one named."""
+    """Plan (``execute=False``) or plan and apply every enabled integration, or only the one named.
+
+    ``writes_through`` wraps the state each integration's writes are recorded in (the scenario harness's
+    crash simulation); the run ledger is written to the state itself."""
     registry = Registry(state)
     every = registry.all()
     chosen = [registry.find(only)] if only else [record for record in every if record.enabled]
@@ -160,6 +164,7 @@ def run_integrations(
                 change_policy=change_policy,
                 connector=connector,
                 on_progress=on_progress,
+                writes_through=writes_through,
             )
         )
     return results
@@ -195,6 +200,7 @@ def _run_one(
     change_policy: ChangePolicy,
     connector: Callable[[IntegrationRecord, Endpoint, CredentialsFile], XeroClient],
     on_progress: Callable[[IntegrationRecord, int, int], None] | None,
+    writes_through: Callable[[StateStore], StatePort] | None = None,
 ) -> IntegrationRun:
     reason = _why_not(record, credentials)
     if reason is not None:
@@ -241,6 +247,7 @@ def _run_one(
         source_digest,
         on_progress=progress,
         payouts=_own_payouts(book, planned),
+        writes_through=writes_through,
     )
     if run.report.auth_failure is not None:
         result = attempt.fatal(
@@ -273,12 +280,15 @@ def apply_and_record(
     *,
     on_progress: Callable[..., None] | None = None,
     payouts: set[str] | None = None,
+    writes_through: Callable[[StateStore], StatePort] | None = None,
 ) -> RecordedRun:
     """One run in the ledger: its plan, every outcome, the settlement check (of ``payouts``, or of every
-    payout of the book), the calls it cost and its status. Used by ``apply`` in both modes."""
+    payout of the book), the calls it cost and its status. Used by ``apply`` in both modes. The writes'
+    intents and completions go through ``writes_through(state)`` when given (see ``run_integrations``)."""
     run_id = state.start_run(tenant_id, source_digest, plan_as_json(planned))
     started = time.monotonic()
-    report = apply(planned, client, state, tenant_id, on_progress=on_progress)
+    port = state if writes_through is None else writes_through(state)
+    report = apply(planned, client, port, tenant_id, on_progress=on_progress)
     for kind, source_id, outcome, detail in report.outcomes:
         state.record_outcome(run_id, str(kind), source_id, str(outcome), detail)
     settlement = None

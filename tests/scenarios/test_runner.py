@@ -215,6 +215,20 @@ def test_a_crash_leaves_its_intent_and_an_authentication_failure_not_expected_is
     assert revoked.failures[0].message.endswith("refused the refresh_token grant: invalid_grant")
 
 
+def test_a_crash_inside_the_integrations_runner_leaves_that_integrations_intent_for_the_next_sync(tmp_path):
+    (case,) = load_scenarios(CASES / "crash-mid-integrations.yaml")
+    assert run_scenario(case).passed  # crashed with one intent left, then recovered with every bill once
+    short = (
+        (CASES / "crash-mid-integrations.yaml")
+        .read_text(encoding="utf-8")
+        .replace("{crash_after_writes: 7}", "{crash_after_writes: 11}")
+    )
+    result = _story(tmp_path, short)
+    assert [(f.layer, f.message, f.step) for f in result.failures][:1] == [
+        (Layer.RUN, "the sync was to crash after 11 write(s), but it made fewer and finished", "steps[0] sync")
+    ]
+
+
 def test_a_foreign_clearing_account_runs_in_its_own_currency_and_a_foreign_bank_has_its_base_closing():
     (scenario,) = load_scenarios(CASES / "realised-exchange-gain.yaml")
     books = run_scenario(scenario).books

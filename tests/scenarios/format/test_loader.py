@@ -164,18 +164,11 @@ def test_a_bad_connection_crash_count_and_fault_effect_are_each_placed(tmp_path)
     ]
 
 
-def test_a_crash_is_refused_where_the_integrations_runner_owns_the_state(tmp_path):
+def test_a_crash_is_accepted_with_integrations_too(tmp_path):
     text = "name: Two masters\ngiven:\n  integrations: [{name: Only}]\n" + MAPPING
     text += SOURCE.replace("${currency}", "NZD") + "steps:\n  - sync: {crash_after_writes: 1}\n"
-    with pytest.raises(ScenarioError) as caught:
-        load_scenarios(write(tmp_path, text))
-    assert [(p.path, p.message) for p in caught.value.problems] == [
-        (
-            "steps.0.sync.crash_after_writes",
-            "crash_after_writes needs the single-mapping mode: with given.integrations the integrations' runner "
-            "owns the state",
-        )
-    ]
+    (case,) = load_scenarios(write(tmp_path, text))
+    assert case.steps[0].body == {"change_policy": "report", "integration": None, "crash_after_writes": 1}
 
 
 def test_a_file_that_is_not_yaml_is_placed_where_the_parser_stopped(tmp_path):
