@@ -517,18 +517,18 @@ class _Case:
 
     def held(self) -> dict[Ref, Any]:
         """What the state store knows Xero holds, across the single-mapping mode and every integration."""
-        with StateStore.open(self.state_path) as state:
-            found = dict(state.held(self.tenant.tenant_id))
-            for record in Registry(state).all() if self.scenario.integrations else []:
-                found.update(state.scoped(record.integration_id).held(self.tenant.tenant_id))
-        return found
+        return self.across_state(lambda state: state.held(self.tenant.tenant_id))
 
-    def pending(self) -> dict[Ref, str]:
+    def pending(self) -> dict[Ref, Any]:
         """The writes begun and never saved, across the single-mapping mode and every integration."""
+        return self.across_state(lambda state: state.pending(self.tenant.tenant_id))
+
+    def across_state(self, read: Callable[[StateStore], Mapping[Ref, Any]]) -> dict[Ref, Any]:
+        """``read`` of the single-mapping mode's state and of each integration's, merged."""
         with StateStore.open(self.state_path) as state:
-            found = dict(state.pending(self.tenant.tenant_id))
+            found = dict(read(state))
             for record in Registry(state).all() if self.scenario.integrations else []:
-                found.update(state.scoped(record.integration_id).pending(self.tenant.tenant_id))
+                found.update(read(state.scoped(record.integration_id)))
         return found
 
     def do_advance(self, seconds: float) -> None:
