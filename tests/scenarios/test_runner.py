@@ -77,9 +77,22 @@ def test_parallel_and_serial_runs_give_the_same_results():
     assert len(scenarios) >= 6
 
     def judged(run):
-        return [(r.case_id, r.passed, [str(f) for f in r.failures], r.requests, r.books) for r in run.results]
+        return {r.case_id: (r.passed, [str(f) for f in r.failures], list(r.requests), r.books) for r in run.results}
 
-    assert judged(run_all(scenarios, jobs=1)) == judged(run_all(scenarios, jobs=3))
+    serial, parallel = judged(run_all(scenarios, jobs=1)), judged(run_all(scenarios, jobs=3))
+    assert list(serial) == list(parallel)
+    for case_id, alone in serial.items():
+        # compared case by case, so a difference names its case and its first differing request line
+        together = parallel[case_id]
+        assert alone[:2] == together[:2], case_id
+        differing = [(a, b) for a, b in zip(alone[2], together[2], strict=False) if a != b][:1]
+        assert len(alone[2]) == len(together[2]) and not differing, (
+            case_id,
+            len(alone[2]),
+            len(together[2]),
+            differing,
+        )
+        assert alone[3] == together[3], case_id
 
 
 def test_the_command_exits_0_on_passes_1_on_failures_and_2_on_bad_files(tmp_path):
