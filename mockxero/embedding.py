@@ -125,12 +125,15 @@ class Tenant:
 class RunningMock:
     """A running emulator: where it answers, who may call it, and its control API as methods."""
 
-    def __init__(self, app: Flask | None, base_url: str, server: EmbeddedServer | None):
-        """``app`` is the emulator's app in this process, or None for a server elsewhere (``connect``)."""
+    def __init__(
+        self, app: Flask | None, base_url: str, server: EmbeddedServer | None, *, control: _HTTPControl | None = None
+    ):
+        """``app`` is the emulator's app in this process, or None for a server elsewhere, whose control API
+        ``control`` reaches over HTTP (``connect``)."""
         self.app = app
         self.base_url = base_url
         self.server = server
-        self._control: Any = app.test_client() if app is not None else _HTTPControl(base_url)
+        self._control: Any = app.test_client() if app is not None else control or _HTTPControl(base_url)
         if app is not None:
             config = self.emulator.config
             tenant_id, tenant_name = config.default_tenant.tenant_id, config.default_tenant.name
@@ -340,7 +343,7 @@ def connect(url: str, *, timeout: float = 30.0) -> RunningMock:
             f"{base_url} does not answer like a mockxero server "
             f"(GET {CONTROL_PREFIX}/health: HTTP {health.status_code})"
         )
-    return RunningMock(None, base_url, None)
+    return RunningMock(None, base_url, None, control=control)  # every later call keeps the timeout
 
 
 class _HTTPControl:

@@ -256,6 +256,21 @@ def test_connect_drives_a_running_server_over_http_as_running_does_in_process():
         )
 
 
+def test_connect_keeps_its_timeout_for_every_control_call(monkeypatch):
+    asked: list[float] = []
+    original = requests.Session.request
+
+    def recording(session, method, url, **kwargs):
+        asked.append(kwargs.get("timeout"))
+        return original(session, method, url, **kwargs)
+
+    with mockxero.running() as served:
+        monkeypatch.setattr(requests.Session, "request", recording)
+        remote = mockxero.connect(served.base_url, timeout=7.5)
+        remote.add_tenant("Patient Ltd")
+    assert len(asked) == 4 and set(asked) == {7.5}  # health, tenants, clients, then the tenant added
+
+
 def test_connect_says_plainly_when_nothing_or_something_else_answers():
     with mockxero.running() as served:
         url = served.base_url
