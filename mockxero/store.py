@@ -490,8 +490,7 @@ class Store:
                 # only the new index is built: the table's others are already up to date
                 index: dict[Any, dict[str, None]] = {}
                 for record_key, record in rows.items():
-                    for value in _index_values(key(record)):
-                        index.setdefault(value, {})[record_key] = None
+                    _index_record(index, key, record_key, record)
                 self._indexes.setdefault(table, {})[name] = index
 
     def _defs_for(self, table: str) -> dict[str, IndexKey]:
@@ -508,8 +507,7 @@ class Store:
             return
         indexes = self._indexes.setdefault(table, {name: {} for name in defs})
         for name, key_fn in defs.items():
-            for value in _index_values(key_fn(record)):
-                indexes.setdefault(name, {}).setdefault(value, {})[key] = None
+            _index_record(indexes.setdefault(name, {}), key_fn, key, record)
 
     def _index_remove(self, table: str, key: str, record: dict) -> None:
         defs = self._defs_for(table)
@@ -724,6 +722,12 @@ class Store:
             raise
         self._changed.clear()
         self._dirty = False
+
+
+def _index_record(index: dict[Any, dict[str, None]], key_fn: IndexKey, key: str, record: dict) -> None:
+    """File ``record`` (stored under ``key``) in ``index`` under each value ``key_fn`` gives it."""
+    for value in _index_values(key_fn(record)):
+        index.setdefault(value, {})[key] = None
 
 
 def _index_values(value: Any) -> tuple:
