@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 from flask import Flask, Response, request
@@ -21,6 +20,7 @@ from .exceptions import (
     ProblemError,
     XeroAPIError,
 )
+from .ids import answer_id
 from .paths import CONTROL_PREFIX
 
 log = logging.getLogger("mockxero")
@@ -76,7 +76,7 @@ def negotiate(response: Response, default_format: str) -> Response:
 
 
 def render_error(error: XeroAPIError) -> Response:
-    return json_response(error.body(str(uuid.uuid4())), error.status, error.headers)
+    return json_response(error.body(answer_id()), error.status, error.headers)
 
 
 def _from_http_exception(error: HTTPException) -> XeroAPIError:

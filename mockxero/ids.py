@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import secrets
 import threading
 import uuid
@@ -70,14 +71,26 @@ class IdGenerator:
             return self._rng.getrandbits(nbytes * 8).to_bytes(nbytes, "big").hex()
 
 
+_HEX_32 = re.compile(r"[0-9a-fA-F]{32}")
+
+
 def is_guid(value: object) -> bool:
-    if not isinstance(value, str):
+    """32 hexadecimal digits, bare or with the four dashes of the written form (as ``uuid.UUID`` reads them,
+    without its leniency for braces, a ``urn:uuid:`` prefix, whitespace or underscores, which Xero's ids
+    never carry)."""
+    if not isinstance(value, str) or value.count("-") not in (0, 4):
         return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return len(value.replace("-", "")) == 32 and value.count("-") in (0, 4)
+    return _HEX_32.fullmatch(value.replace("-", "")) is not None
+
+
+# Ids of answers and error instances, which no seed makes reproducible (they name one answer, not a record)
+# and which must not take GUIDs from a seeded book's sequence.
+_ANSWER_IDS = IdGenerator()
+
+
+def answer_id() -> str:
+    """A fresh GUID for an answer's envelope ``Id`` or an error's ``Instance``."""
+    return _ANSWER_IDS.guid()
 
 
 def normalise_guid(value: str) -> str:

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +24,7 @@ from . import money, wire, xmlwire
 from .emulator import get_emulator
 from .exceptions import PostDataInvalidException, Unauthorized, ValidationException
 from .http import json_response, render_error
-from .ids import ZERO_GUID
+from .ids import ZERO_GUID, answer_id
 from .query.listing import Listing, ListQuery, RecordSource, select
 from .schemas.base import load_elements
 
@@ -150,7 +149,7 @@ def envelope_body(
     emulator = get_emulator()
     access = getattr(g, "access", None)
     body: dict[str, Any] = {
-        "Id": str(uuid.uuid4()),
+        "Id": answer_id(),
         "Status": "OK",
         "ProviderName": access.client_name if access else "mockxero",
         "DateTimeUTC": wire.ms_envelope_datetime(emulator.clock.now()),

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import socket
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +30,7 @@ from ..config import ConfigError, MockConfig
 from ..exceptions import RateLimitExceeded, XeroAPIError
 from ..http import json_response, render_error
 from ..identity.service import IdentityService
-from ..ids import is_guid, normalise_guid
+from ..ids import answer_id, is_guid, normalise_guid
 from ..store import Store
 from .faults import FaultInjector, FaultRule, FaultRuleError, load_rules_file
 from .idempotency import WRITE_METHODS, IdempotencyKeys, fingerprint, read_key
@@ -188,7 +187,7 @@ class Traffic:
                 "Title": "Injected fault",
                 "Status": status,
                 "Detail": f"mockxero fault rule #{rule.id}",
-                "Instance": str(uuid.uuid4()),
+                "Instance": answer_id(),
                 "Extensions": {},
             }
         if body is None:

@@ -126,6 +126,22 @@ def test_a_seed_gives_the_same_ids_every_run():
     assert added_id() == added_id()
 
 
+def test_answers_and_errors_between_writes_do_not_move_a_seeded_books_ids():
+    # an answer's envelope Id and an error's Instance are GUIDs too: they must not come from the book's seed
+    def contact_id(answers_between: int) -> str:
+        with mockxero.running(seed=3, serve=False) as xero, xero.session() as http:
+            for _ in range(answers_between):
+                assert http.get(xero.api_url + "/Contacts", headers=xero.tenant.headers).json()["Id"]
+                refused = http.get(xero.api_url + "/Contacts/not-a-guid", headers=xero.tenant.headers)
+                assert refused.status_code >= 400
+            answer = http.put(
+                xero.api_url + "/Contacts", json={"Contacts": [{"Name": "Seeded"}]}, headers=xero.tenant.headers
+            )
+            return answer.json()["Contacts"][0]["ContactID"]
+
+    assert contact_id(0) == contact_id(3)
+
+
 def test_rate_limits_can_be_seen_and_changed():
     with mockxero.running(serve=False) as xero:
         assert xero.rate_limits()["enabled"] is True

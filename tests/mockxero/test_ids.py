@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from mockxero.ids import IdGenerator, v4_text
+from mockxero.ids import IdGenerator, answer_id, is_guid, v4_text
 
 
 @pytest.mark.parametrize("bits", [0, 2**128 - 1, 0x0123456789ABCDEF0123456789ABCDEF])
@@ -64,3 +64,41 @@ def test_a_forked_child_does_not_repeat_its_parents_guids():
     from_parent = "".join(ids.guid() for _ in range(5))
     assert len(from_child) == len(from_parent) == 5 * 36
     assert from_child != from_parent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a10",
+        "3A1B0B4E-6A44-4C7E-9D4B-2F6C2B1E5A10",
+        "3a1b0b4e6a444c7e9d4b2f6c2b1e5a10",
+        "00000000-0000-0000-0000-000000000000",
+    ],
+)
+def test_is_guid_takes_the_written_and_the_bare_form(text):
+    assert is_guid(text)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a10}",  # braces: uuid.UUID takes them, Xero's ids never have them
+        "urn:uuid:3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a10",
+        " 3a1b0b4e6a444c7e9d4b2f6c2b1e5a1",  # 31 digits after a space (int() would read it)
+        "3a1b0b4e_6a444c7e9d4b2f6c2b1e5a10"[:32],  # an underscore (int() reads it as a separator)
+        "3a1b0b4e-6a44-4c7e-9d4b2f6c2b1e5a10",  # three dashes
+        "3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a1",  # 31 digits
+        "3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a1g",
+        "",
+        None,
+        12345,
+    ],
+)
+def test_is_guid_refuses_anything_else(value):
+    assert not is_guid(value)
+
+
+
+def test_answer_ids_are_fresh_guids():
+    made = {answer_id() for _ in range(500)}
+    assert len(made) == 500 and all(is_guid(text) for text in made)
