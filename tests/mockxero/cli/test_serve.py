@@ -457,9 +457,15 @@ def test_sigterm_lets_a_request_in_flight_finish_before_the_process_exits(tmp_pa
             )
         )
         call.start()
-        # a real process on a real socket: give the call 0.3 s to reach the server's 1 s sleep (nothing
-        # observable tells a test that a request is being answered before its answer comes)
-        threading.Event().wait(0.3)
+        # the rule counts a call as fired before it sleeps, so a fired count of one means the call is
+        # inside its 1 s sleep: the signal is sent then, however slowly the machine got the call there
+        for _ in range(200):
+            (rule,) = requests.get(server.url + "/mock-api/faults", timeout=10).json()["faults"]
+            if rule["fired"] == 1:
+                break
+            threading.Event().wait(0.02)
+        else:
+            pytest.fail("the call never reached the server's sleep")
         assert call.is_alive()
         server.process.send_signal(signal.SIGTERM)
         call.join(timeout=30)
