@@ -98,7 +98,6 @@ def test_is_guid_refuses_anything_else(value):
     assert not is_guid(value)
 
 
-
 def test_answer_ids_are_fresh_guids():
     made = {answer_id() for _ in range(500)}
     assert len(made) == 500 and all(is_guid(text) for text in made)
