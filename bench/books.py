@@ -171,25 +171,25 @@ def stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def token_form() -> dict[str, str]:
+    """The default app's client-credentials grant, as every benchmark asks ``/connect/token`` for a token."""
+    return {"grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
+
+
+def json_headers(token: str) -> dict[str, str]:
+    """A call on the default tenant with ``token``, sending and accepting JSON."""
+    return {
+        "Authorization": f"Bearer {token}",
+        "xero-tenant-id": DEFAULT_TENANT_ID,
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+    }
+
+
 def authorised_session(base_url: str) -> requests.Session:
     """A keep-alive session with the default app's client-credentials token and the default tenant, sending
     and accepting JSON: what every HTTP benchmark calls the emulator with."""
     session = requests.Session()
-    token = session.post(
-        base_url + "/connect/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET,
-        },
-        timeout=30,
-    ).json()["access_token"]
-    session.headers.update(
-        {
-            "Authorization": f"Bearer {token}",
-            "xero-tenant-id": DEFAULT_TENANT_ID,
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-        }
-    )
+    token = session.post(base_url + "/connect/token", data=token_form(), timeout=30).json()["access_token"]
+    session.headers.update(json_headers(token))
     return session

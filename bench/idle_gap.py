@@ -32,10 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import benchmark_app, machine, median, stamp, wire_invoice
+from books import benchmark_app, json_headers, machine, median, stamp, token_form, wire_invoice
 
 from mockxero import wire
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 
 WAYS = ("hot", "after an idle gap", "after a cache sweep", "after both")
 
@@ -45,18 +44,8 @@ class InProcessClient:
 
     def __init__(self) -> None:
         self.http = benchmark_app().test_client()
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET,
-        }
-        token = self.http.post("/connect/token", data=form).get_json()["access_token"]
-        self.headers = {
-            "Authorization": f"Bearer {token}",
-            "xero-tenant-id": DEFAULT_TENANT_ID,
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-        }
+        token = self.http.post("/connect/token", data=token_form()).get_json()["access_token"]
+        self.headers = json_headers(token)
         answer = self.http.put(
             "/api.xro/2.0/Contacts", data='{"Contacts":[{"Name":"Harbour Cafe Ltd"}]}', headers=self.headers
         )

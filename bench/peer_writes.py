@@ -37,14 +37,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from books import machine, median, stamp, wire_invoice
+from books import authorised_session, machine, median, stamp, wire_invoice
 
 from mockxero import wire
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PEER_PACKAGE = "localstack-xero==0.1.2"  # pinned so runs on different days compare the same peer
@@ -156,21 +153,7 @@ class Target:
     def __init__(self, name: str, base_url: str, process: subprocess.Popen, create_contact: str):
         self.name, self.process = name, process
         self.api = base_url + "/api.xro/2.0"
-        self.session = requests.Session()
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": DEFAULT_CLIENT_ID,
-            "client_secret": DEFAULT_CLIENT_SECRET,
-        }
-        token = self.session.post(base_url + "/connect/token", data=form, timeout=30).json()["access_token"]
-        self.session.headers.update(
-            {
-                "Authorization": f"Bearer {token}",
-                "xero-tenant-id": DEFAULT_TENANT_ID,
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-            }
-        )
+        self.session = authorised_session(base_url)
         # The peer creates contacts by POST only; Xero (and mockxero) take both.
         answer = self.session.request(
             create_contact, self.api + "/Contacts", data='{"Contacts":[{"Name":"Harbour Cafe Ltd"}]}', timeout=30

@@ -32,10 +32,13 @@ from typing import Any
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from books import json_headers, token_form
 
 from mockxero import create_app
 from mockxero.clock import SystemClock
-from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, MockConfig
+from mockxero.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID, MockConfig
 from mockxero.serving import EmbeddedServer
 from mockxero.traffic.idempotency import fingerprint
 from mockxero.traffic.ratelimit import Limits, RateLimiter
@@ -65,14 +68,6 @@ def build_app(settings: dict[str, Any]):
     )
 
 
-def token_form() -> dict[str, str]:
-    return {"grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
-
-
-def api_headers(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "xero-tenant-id": DEFAULT_TENANT_ID, "Accept": "application/json"}
-
-
 def seed_book(call: Callable[..., Any]) -> None:
     for name in ("Acme Ltd", "Globex", "Initech", "Umbrella", "Hooli"):
         call("PUT", "/Contacts", {"Contacts": [{"Name": name}]})
@@ -98,7 +93,7 @@ class InProcess:
     def __init__(self, settings: dict[str, Any]):
         self.client = build_app(settings).test_client()
         token = self.client.post("/connect/token", data=token_form()).json["access_token"]
-        self.headers = api_headers(token)
+        self.headers = json_headers(token)
         seed_book(self.call)
         self.written = 0
 
@@ -121,7 +116,7 @@ class OverHTTP:
         self.server = EmbeddedServer(build_app(settings)).start()
         self.session = requests.Session()
         token = self.session.post(self.server.url + "/connect/token", data=token_form(), timeout=10).json()
-        self.headers = api_headers(token["access_token"])
+        self.headers = json_headers(token["access_token"])
         seed_book(self.call)
 
     def call(self, method: str, path: str, body: Any = None) -> None:
