@@ -75,9 +75,9 @@ _HEX_32 = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def is_guid(value: object) -> bool:
-    """32 hexadecimal digits, bare or with the four dashes of the written form (as ``uuid.UUID`` reads them,
-    without its leniency for braces, a ``urn:uuid:`` prefix, whitespace or underscores, which Xero's ids
-    never carry)."""
+    """32 hexadecimal digits, bare or with four dashes among them, as this check has always read ids (the
+    dashes' places are not checked); unlike ``uuid.UUID`` it takes no whitespace or underscores, which ids
+    never carry."""
     if not isinstance(value, str) or value.count("-") not in (0, 4):
         return False
     return _HEX_32.fullmatch(value.replace("-", "")) is not None

@@ -85,7 +85,7 @@ def test_is_guid_takes_the_written_and_the_bare_form(text):
         "{3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a10}",  # braces: uuid.UUID takes them, Xero's ids never have them
         "urn:uuid:3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a10",
         " 3a1b0b4e6a444c7e9d4b2f6c2b1e5a1",  # 31 digits after a space (int() would read it)
-        "3a1b0b4e_6a444c7e9d4b2f6c2b1e5a10"[:32],  # an underscore (int() reads it as a separator)
+        "3a1b0b4e_6a444c7e9d4b2f6c2b1e5a1",  # 32 characters with an underscore (int() reads it as a separator)
         "3a1b0b4e-6a44-4c7e-9d4b2f6c2b1e5a10",  # three dashes
         "3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a1",  # 31 digits
         "3a1b0b4e-6a44-4c7e-9d4b-2f6c2b1e5a1g",
