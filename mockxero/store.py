@@ -404,6 +404,8 @@ class Store:
         self._positions: dict[str, dict[str, int]] = {}  # each record's row position in the file
         self._next_position = 1
         self._index_defs: dict[str, dict[str, IndexKey]] = {}
+        # each table's entry of _index_defs, looked up once: every write asks for it (a dozen a create)
+        self._table_defs: dict[str, dict[str, IndexKey]] = {}
         self._indexes: dict[str, dict[str, dict[Any, dict[str, None]]]] = {}
         self._undo: list[tuple[str, str, dict | None]] = []
         self._depth = 0
@@ -484,6 +486,7 @@ class Store:
         """
         with self._lock, _collector_paused():
             self._index_defs.setdefault(kind, {})[name] = key
+            self._table_defs.clear()  # a table of a kind that had no index yet was remembered with none
             for table, rows in self._tables.items():
                 if _kind_of(table) != kind:
                     continue
@@ -494,7 +497,10 @@ class Store:
                 self._indexes.setdefault(table, {})[name] = index
 
     def _defs_for(self, table: str) -> dict[str, IndexKey]:
-        return self._index_defs.get(_kind_of(table), {})
+        defs = self._table_defs.get(table)
+        if defs is None:
+            defs = self._table_defs[table] = self._index_defs.setdefault(_kind_of(table), {})
+        return defs
 
     def _rebuild_indexes(self, table: str) -> None:
         self._indexes[table] = {name: {} for name in self._defs_for(table)}

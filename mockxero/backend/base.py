@@ -41,11 +41,15 @@ class BackendBase(_Declared):
         self.tenant_id = tenant.tenant_id
         self.clock = clock
         self.ids = ids
+        self._table_names: dict[str, str] = {}  # kind -> this tenant's table: a create names two dozen
 
     # -- plumbing --
 
     def table(self, kind: str) -> str:
-        return table_name(self.tenant_id, kind)
+        name = self._table_names.get(kind)
+        if name is None:
+            name = self._table_names[kind] = table_name(self.tenant_id, kind)
+        return name
 
     def now(self) -> datetime:
         """Timestamps are kept to the millisecond, as Xero's ``/Date(ms)/`` can carry no more."""
