@@ -86,16 +86,15 @@ class JournalsBackend(BackendBase):
 
     def _journal_line(self, line: Line) -> dict:
         account = line.account
-        out = {
-            "JournalLineID": self.ids.guid(),
-            "AccountID": account["AccountID"],
-            "AccountCode": account.get("Code"),
-            "AccountType": account["Type"],
-            "AccountName": account["Name"],
-            "NetAmount": line.net,
-            "GrossAmount": line.net + line.tax_amount,
-            "TaxAmount": line.tax_amount,
-        }
+        out = {"JournalLineID": self.ids.guid(), "AccountID": account["AccountID"]}
+        code = account.get("Code")
+        if code is not None:  # a bank account may have no code; the journal line then has none either
+            out["AccountCode"] = code
+        out["AccountType"] = account["Type"]
+        out["AccountName"] = account["Name"]
+        out["NetAmount"] = line.net
+        out["GrossAmount"] = line.net + line.tax_amount
+        out["TaxAmount"] = line.tax_amount
         if line.description:
             out["Description"] = line.description
         if line.tax_type:
@@ -103,7 +102,7 @@ class JournalsBackend(BackendBase):
         if line.currency is not None:  # hidden (not in Xero's JournalLine): the line in its own currency
             out[LINE_CURRENCY] = line.currency
             out[LINE_AMOUNT] = line.amount
-        return {k: v for k, v in out.items() if v is not None}
+        return out
 
     def reverse_journals(self, source_id: str, journal_date: date) -> list[dict]:
         """Post the exact reversal of every journal of ``source_id`` that is not yet reversed."""
