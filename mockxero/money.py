@@ -53,9 +53,14 @@ def settlement_amount_error(
     return None
 
 
+# The quantum of each number of places rounded to (0.01 for cents), made once: a create rounds twenty times.
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}
+
+
 def round_money(value: Decimal, places: int = 2) -> Decimal:
     """Round half-up (2.165 → 2.17) to ``places`` decimals: Xero's only rounding rule."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def round_unit_amount(value: Decimal, unitdp: int = 2) -> Decimal:

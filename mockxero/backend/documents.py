@@ -369,7 +369,7 @@ class DocumentsBackend(BackendBase):
             doc[kind.id_field] != except_id
             and doc["Type"] == kind.sales_type
             and doc["Status"] != DocumentStatus.DELETED
-            for doc in self.store.find(self.table(kind.table), "number", key)
+            for doc in self.store.peek_find(self.table(kind.table), "number", key)  # only read
         )
 
     def _next_number(self, kind: DocumentKind) -> str:
