@@ -42,8 +42,7 @@ class XeroJSONProvider(JSONProvider):
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(wire.dumps_bytes(body), status=status, mimetype="application/json")
-    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response = Response(wire.dumps_bytes(body), status=status, content_type="application/json; charset=utf-8")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

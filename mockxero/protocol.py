@@ -127,10 +127,11 @@ def query_flag(name: str, default: bool = False) -> bool:
 
 def _query_value(name: str) -> str | None:
     """Query parameter names are case-insensitive in Xero (``summarizeErrors`` / ``SummarizeErrors``)."""
-    if name in request.args:
-        return request.args.get(name)
+    args = request.args
+    if name in args:
+        return args.get(name)
     lowered = name.lower()
-    for key, value in request.args.items():
+    for key, value in args.items():
         if key.lower() == lowered:
             return value
     return None
