@@ -511,7 +511,9 @@ class Store:
         defs = self._defs_for(table)
         if not defs:
             return
-        indexes = self._indexes.setdefault(table, {name: {} for name in defs})
+        indexes = self._indexes.get(table)
+        if indexes is None:  # (built only for a table's first record: a fresh dict per write was waste)
+            indexes = self._indexes[table] = {name: {} for name in defs}
         for name, key_fn in defs.items():
             _index_record(indexes.setdefault(name, {}), key_fn, key, record)
 
