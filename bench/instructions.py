@@ -195,7 +195,11 @@ def main() -> None:
     print()
     print(f"- Date: {stamp()}; main at `{revision or 'unknown'}`")
     print(f"- Machine: {machine()}")
-    peer_flag = " --peer" if len(servers) > 1 else ""
+    peer_flag = ""
+    if options.peer_command:
+        peer_flag = f" --peer-command {options.peer_command}"
+    elif options.peer:
+        peer_flag = " --peer"
     print(
         f"- Command: `python3 bench/instructions.py --creates {options.creates} --batches {options.batches}{peer_flag}`"
     )
