@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from mockxero.ids import IdGenerator, answer_id, is_guid, v4_text
+from mockxero.ids import IdGenerator, answer_id, is_guid, normalise_guid, v4_text
 
 
 @pytest.mark.parametrize("bits", [0, 2**128 - 1, 0x0123456789ABCDEF0123456789ABCDEF])
@@ -101,3 +101,23 @@ def test_is_guid_refuses_anything_else(value):
 def test_answer_ids_are_fresh_guids():
     made = {answer_id() for _ in range(500)}
     assert len(made) == 500 and all(is_guid(text) for text in made)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0decaf00-0000-4000-8000-00000000abcd",  # already canonical: returned as it is
+        "0DECAF00-0000-4000-8000-00000000ABCD",
+        "0decaf0000004000800000000000abcd",
+        "{0decaf00-0000-4000-8000-00000000abcd}",
+        "urn:uuid:0decaf00-0000-4000-8000-00000000ABCD",
+    ],
+)
+def test_normalise_guid_writes_what_uuid_writes(text):
+    assert normalise_guid(text) == str(uuid.UUID(text)) == "0decaf00-0000-4000-8000-00000000abcd"
+
+
+@pytest.mark.parametrize("text", ["0decaf00-0000-4000-8000-00000000abc", "0decaf00-0000-4000-8000-00000000abcg", ""])
+def test_normalise_guid_refuses_what_uuid_refuses(text):
+    with pytest.raises(ValueError):
+        normalise_guid(text)
