@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from flask import Response, g, request
@@ -248,6 +248,9 @@ class BatchShape:
 Echo = Callable[[dict, Any], dict]
 
 
+# One echo per schema: the api modules' schemas live as long as the process, and building the echo was part
+# of every batch write. Bounded all the same, so a schema made per call could not grow it.
+@lru_cache(maxsize=64)
 def schema_echo(schema: Schema) -> Echo:
     """A refused element as parsed into the resource's own fields, as Xero echoes its object (not the
     request's text): keys the schema does not know are gone, values are written as the schema writes them,
