@@ -38,9 +38,11 @@ class SystemClock:
         return self._scale
 
     def now(self) -> datetime:
-        elapsed = self._real_now() - self._origin
+        real = self._real_now()
         with self._lock:
-            return self._origin + elapsed * self._scale + self._offset
+            if self._scale == 1.0:  # the usual clock: no scaling of the elapsed time (a few calls a request)
+                return real + self._offset
+            return self._origin + (real - self._origin) * self._scale + self._offset
 
     def advance(self, seconds: float) -> datetime:
         """Jump forward; an advance past the year 9999 raises ``OverflowError`` and leaves the clock as it was."""
