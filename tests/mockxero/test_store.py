@@ -111,6 +111,29 @@ def test_values_keep_their_types_across_a_reload(book):
     assert Store(book).get("t:Things", "k") == record
 
 
+def test_every_kind_of_value_reads_back_as_it_was_written(book):
+    record = {
+        "Amounts": [Decimal("1E+2"), Decimal("-0.00"), Decimal("0.0001"), Decimal("123456789012345678.90")],
+        "Rate": 0.1,
+        "Flags": [True, False, None],
+        "Nested": [[{"When": date(2026, 2, 28)}], {"Name": 'Ōtautahi \u2014 "quoted"'}],
+        "Lookalike": {"$decimal": "1", "Other": 2},  # two keys: an object, not a tagged value
+    }
+    # Rows are read by orjson; one it refuses (an integer beyond 64 bits) by the standard library.
+    beyond_64_bits = {"Big": 2**70, "Total": Decimal("1.50")}
+    write(Store(book), "t:Things", "k", record)
+    write(Store(book), "t:Things", "big", beyond_64_bits)
+    reopened = Store(book)
+    assert reopened.get("t:Things", "k") == record
+    assert [str(amount) for amount in reopened.get("t:Things", "k")["Amounts"]] == [
+        "1E+2",
+        "-0.00",
+        "0.0001",
+        "123456789012345678.90",
+    ]
+    assert reopened.get("t:Things", "big") == beyond_64_bits
+
+
 def test_a_missing_or_empty_file_is_a_new_book(tmp_path):
     assert Store(tmp_path / "missing.sqlite").table_names() == []
     (tmp_path / "empty.sqlite").write_text("")
