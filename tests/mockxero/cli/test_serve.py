@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import signal
@@ -248,6 +249,27 @@ def test_corrupt_data_file_stops_start_up_with_a_clear_message(started, tmp_path
     assert result.exit_code == 1
     assert "is not a mockxero data file" in result.output
     assert server is None
+
+
+def test_the_book_is_read_with_the_cycle_collector_off_and_then_frozen(started, tmp_path, heap_freezes):
+    book = tmp_path / "books.sqlite"
+    written = Store(book)
+    with written.transaction():
+        written.put(f"{DEFAULT_TENANT_ID}:Contacts", "c", {"Name": "Harbour Cafe Ltd"})
+    written.close()
+    result, server = started("--data-file", str(book))
+    assert result.exit_code == 0, result.output
+    assert heap_freezes == [False]  # frozen once, while the collector was still off
+    assert gc.isenabled()  # and on again for serving
+
+
+def test_a_start_up_that_fails_freezes_nothing_and_leaves_the_collector_on(started, tmp_path, heap_freezes):
+    book = tmp_path / "book.json"
+    book.write_text("{ this is not json")
+    result, _ = started("--data-file", str(book))
+    assert result.exit_code == 1
+    assert heap_freezes == []
+    assert gc.isenabled()
 
 
 def test_port_in_use_is_a_clear_error():
