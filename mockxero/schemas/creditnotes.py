@@ -62,7 +62,8 @@ class CreditNoteSchema(XeroSchema):
     _summary = AllocationSummarySchema(many=True)
 
     def _dump_allocations(self, record: dict) -> list[dict]:
-        return self._summary.dump(record.get("Allocations", []))
+        # a refused element echoes what it was sent, and ``"Allocations": null`` reads as None
+        return self._summary.dump(record.get("Allocations") or [])
 
     def _load_allocations(self, value):
         return self._inline.load(value)

@@ -60,3 +60,19 @@ def test_a_payment_s_read_only_fields_are_echoed_too(xero):
     assert element["ValidationErrors"] == [
         {"Message": "The invoice or credit note specified for this payment could not be found."}
     ]
+
+
+def test_a_refused_credit_note_sent_with_null_allocations_is_echoed_with_an_empty_list(xero):
+    # found by tests/mockxero/api/test_documents_fuzz.py: the echo wrote a null Allocations as a list (a 500)
+    body = {"CreditNotes": [{"Type": "ACCRECCREDIT", "Allocations": None}]}
+    response = xero.put("/CreditNotes?summarizeErrors=false", body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    element = response.json["CreditNotes"][0]
+    assert element["Allocations"] == [] and element["StatusAttributeString"] == "ERROR"
+    assert element["ValidationErrors"] == [
+        {
+            "Message": "The Contact must contain at least 1 of the following elements to identify the contact: "
+            "Name, ContactID, ContactNumber"
+        },
+        {"Message": "One or more line items must be specified"},
+    ]
