@@ -48,14 +48,17 @@ def save_contacts(backend):
     return batch_write(backend, schema, SHAPE, backend.save_contact, schema.dump)
 
 
-@bp.post("/Contacts/<uuid:contact_id>")
+# The path is GET's (a ContactID or a ContactNumber), so an id that is no GUID is read as one and not
+# found: a 404 as on every other resource, where a GUID-only route made it a 405 for the method.
+@bp.post("/Contacts/<identifier>")
 @operation(SCOPE)
-def update_contact(backend, contact_id):
-    backend.contact(str(contact_id))  # 404 before reading the body, as for any unknown resource
+def update_contact(backend, identifier: str):
+    contact_id = identifier.lower()  # ContactIDs are stored lower-case, as GET reads them
+    backend.contact(contact_id)  # 404 before reading the body, as for any unknown resource
     return batch_write(
         backend,
         schema,
         SHAPE,
-        lambda values: backend.save_contact(values, path_contact_id=str(contact_id)),
+        lambda values: backend.save_contact(values, path_contact_id=contact_id),
         schema.dump,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import validation_messages
 
 
@@ -93,6 +95,23 @@ def test_unknown_contact_is_404(xero):
     response = xero.get("/Contacts/00000000-0000-0000-0000-00000000abcd")
     assert response.status_code == 404
     assert response.json["Title"] == "Not Found"
+
+
+@pytest.mark.parametrize("identifier", ["00000000-0000-0000-0000-00000000abcd", "0", "cus_123"])
+def test_an_update_of_an_unknown_contact_or_by_anything_but_its_id_is_404(xero, identifier):
+    create(xero, Name="Acme", ContactNumber="cus_123")  # a ContactNumber finds a contact on GET only
+    response = xero.post(f"/Contacts/{identifier}", {"Contacts": [{"Name": "Renamed"}]})
+    assert response.status_code == 404
+    assert response.json["Title"] == "Not Found"
+    assert response.json["Detail"] == "The resource you're looking for cannot be found"
+
+
+def test_an_update_by_the_contact_id_in_capitals_finds_the_contact(xero):
+    contact = create(xero, Name="Acme")
+    response = xero.post(f"/Contacts/{contact['ContactID'].upper()}", {"Contacts": [{"Name": "Acme Renamed"}]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json["Contacts"][0]["ContactID"] == contact["ContactID"]
+    assert xero.get(f"/Contacts/{contact['ContactID']}").json["Contacts"][0]["Name"] == "Acme Renamed"
 
 
 def test_archived_contacts_are_listed_only_with_include_archived(xero):
