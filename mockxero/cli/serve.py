@@ -42,7 +42,7 @@ from ..config import (
 from ..ids import is_guid, normalise_guid
 from ..paths import API_PREFIX, CONTROL_PREFIX
 from ..serving import WaitressServer, listen
-from ..store import StoreFileError
+from ..store import StoreFileError, collector_paused
 
 
 class GuidParam(click.ParamType):
@@ -196,22 +196,17 @@ def serve(host: str, port: int, config_file: str | None, snapshot_file: str | No
 
 @contextmanager
 def _collector_off_while_the_book_is_read() -> Iterator[None]:
-    """Python's cycle collector off while the app reads its book, and what was read frozen out of its sight.
+    """The store's collector pause (``store.collector_paused``) around the whole start, and what was read
+    frozen out of the collector's sight once it is done.
 
-    A big book is millions of objects that live as long as the process (records hold no cycles, and
-    refcounting frees a record a write replaces). With the collector on, the collections that reading sets
-    off walk every object read so far, and so does each full collection while serving: at 100 000 invoices
-    about 4 s of the start-up, and a pause of 1.2 s whenever a full collection ran. ``gc.freeze`` moves
-    everything made so far where no collection looks; the process is this command's, so it may.
+    A big book is millions of objects that live as long as the process. Each full collection while serving
+    would walk all of them again (1.2 s at 100 000 invoices), and the app's set-up after the store has read
+    its rows sets off collections that do (about 4 s of that start-up). ``gc.freeze`` moves everything made
+    so far where no collection looks; the process is this command's, so it may.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         yield
         gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_snapshot(app: Any, path: str) -> None:
