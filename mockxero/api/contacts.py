@@ -48,8 +48,8 @@ def save_contacts(backend):
     return batch_write(backend, schema, SHAPE, backend.save_contact, schema.dump)
 
 
-# The path is GET's (a ContactID or a ContactNumber), so an id that is no GUID is read as one and not
-# found: a 404 as on every other resource, where a GUID-only route made it a 405 for the method.
+# The path is GET's (a ContactID or a ContactNumber), so any id reaches this view: one that names no contact
+# by its ContactID is a 404, as on every other resource (a GUID-only route made it a 405 for the method).
 @bp.post("/Contacts/<identifier>")
 @operation(SCOPE)
 def update_contact(backend, identifier: str):

@@ -63,7 +63,7 @@ def test_a_payment_s_read_only_fields_are_echoed_too(xero):
 
 
 def test_a_refused_credit_note_sent_with_null_allocations_is_echoed_with_an_empty_list(xero):
-    # found by tests/mockxero/api/test_documents_fuzz.py: the echo wrote a null Allocations as a list (a 500)
+    # found by tests/mockxero/api/test_documents_fuzz.py: the echo dumped the null as a list of allocations (a 500)
     body = {"CreditNotes": [{"Type": "ACCRECCREDIT", "Allocations": None}]}
     response = xero.put("/CreditNotes?summarizeErrors=false", body)
     assert response.status_code == 200, response.get_data(as_text=True)
